@@ -1,0 +1,234 @@
+//! Sources: finding, reading and parsing the files under `content/` into the model.
+//!
+//! Every problem found on the way becomes a diagnostic; loading never stops at the first
+//! bad file, and never panics on bad input.
+
+pub mod convert;
+pub mod schema;
+
+use crate::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::Site;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in `Files`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A source file as read: its path and text (kept for diagnostics).
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as shown to people: relative to where gongkai was pointed.
+    pub display: String,
+    pub text: String,
+}
+
+#[derive(Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
+        self.files.push(SourceFile {
+            path,
+            display,
+            text,
+        });
+        FileId((self.files.len() - 1) as u32)
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+/// Largest source file read, in bytes: a disclosure is a few hundred kilobytes at most.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where the content is, given what the user pointed at.
+#[derive(Debug)]
+pub enum Root {
+    /// A content directory: one folder per unit.
+    Content(PathBuf),
+    /// A single unit's folder.
+    Unit(PathBuf),
+}
+
+/// Resolves `path` (a site root, a content directory or a unit folder).
+pub fn resolve_root(path: &Path) -> Result<Root, String> {
+    if !path.exists() {
+        return Err(format!("路径不存在：{}", path.display()));
+    }
+    if !path.is_dir() {
+        return Err(format!("不是目录：{}", path.display()));
+    }
+    if path.join("unit.yaml").is_file() {
+        return Ok(Root::Unit(path.to_path_buf()));
+    }
+    if path.join("content").is_dir() {
+        return Ok(Root::Content(path.join("content")));
+    }
+    Ok(Root::Content(path.to_path_buf()))
+}
+
+/// Loads every unit under `root`, with all diagnostics found while loading.
+pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
+    let mut files = Files::default();
+    let mut diags = Vec::new();
+    let (base, unit_dirs) = match root {
+        Root::Unit(dir) => (
+            dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+            vec![dir.clone()],
+        ),
+        Root::Content(dir) => {
+            let mut dirs = Vec::new();
+            match std::fs::read_dir(dir) {
+                Ok(entries) => {
+                    for e in entries.flatten() {
+                        let p = e.path();
+                        // Symlinks are not followed: content must live inside the site.
+                        let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+                        if is_dir {
+                            dirs.push(p);
+                        }
+                    }
+                }
+                Err(e) => diags.push(Diagnostic::new(
+                    "source.read",
+                    Severity::Error,
+                    format!("无法读取目录 {}：{e}", dir.display()),
+                )),
+            }
+            dirs.sort();
+            (dir.clone(), dirs)
+        }
+    };
+    let mut units = Vec::new();
+    for dir in unit_dirs {
+        if let Some(unit) = convert::load_unit(&dir, &base, &mut files, &mut diags) {
+            units.push(unit);
+        }
+    }
+    (Site { files, units }, diags)
+}
+
+/// Reads a file as UTF-8 text; a byte-order mark is dropped.
+pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                "source.read",
+                Severity::Error,
+                format!("无法读取文件 {}：{e}", path.display()),
+            ));
+            return None;
+        }
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        diags.push(Diagnostic::new(
+            "source.read",
+            Severity::Error,
+            format!(
+                "文件过大：{}（{} 字节，上限 {} 字节）",
+                path.display(),
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                "source.read",
+                Severity::Error,
+                format!("无法读取文件 {}：{e}", path.display()),
+            ));
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_string()),
+        Err(e) => {
+            let upto = e.valid_up_to();
+            let line = bytes[..upto].iter().filter(|b| **b == b'\n').count() + 1;
+            diags.push(Diagnostic::new(
+                "source.encoding",
+                Severity::Error,
+                format!(
+                    "文件不是 UTF-8 编码（第 {line} 行起无法解码；如为 GBK 编码，请另存为 UTF-8）：{}",
+                    path.display()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Parses YAML text into `T`; an error becomes one diagnostic at its line and column.
+pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Diagnostic> {
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+        let e = e.without_snippet();
+        let raw = e.to_string();
+        let loc = e.location().map(|l| Loc {
+            file,
+            line: l.line().max(1) as u32,
+            col: l.column().max(1) as u32,
+        });
+        let (rule, message) = yaml_message(&raw);
+        Diagnostic::new(rule, Severity::Error, message)
+            .at_opt(loc)
+            .label(raw.lines().next().unwrap_or("").to_string())
+    })
+}
+
+/// Turns the YAML library's message into a rule id and a Chinese message.
+fn yaml_message(raw: &str) -> (&'static str, String) {
+    let first = raw.lines().next().unwrap_or(raw);
+    let between_ticks = |s: &str| -> Option<String> {
+        let a = s.find('`')?;
+        let b = s[a + 1..].find('`')?;
+        Some(s[a + 1..a + 1 + b].to_string())
+    };
+    if first.contains("unknown field") {
+        let field = between_ticks(first).unwrap_or_default();
+        let expected = first
+            .split_once("expected ")
+            .map(|(_, e)| e.replace('`', ""))
+            .unwrap_or_default();
+        let msg = if expected.is_empty() {
+            format!("未知字段 `{field}`")
+        } else {
+            format!("未知字段 `{field}`（此处可用的字段：{expected}）")
+        };
+        ("yaml.unknown-key", msg)
+    } else if first.contains("duplicate") {
+        ("yaml.duplicate-key", format!("重复的键：{first}"))
+    } else if first.contains("missing field") {
+        let field = between_ticks(first).unwrap_or_default();
+        ("yaml.type", format!("缺少必填字段 `{field}`"))
+    } else if first.contains("invalid type") || first.contains("invalid value") {
+        ("yaml.type", format!("类型错误：{first}"))
+    } else if first.contains("budget") {
+        (
+            "yaml.syntax",
+            format!("YAML 超出资源限制（嵌套过深、别名或节点过多）：{first}"),
+        )
+    } else {
+        ("yaml.syntax", format!("YAML 语法错误：{first}"))
+    }
+}
