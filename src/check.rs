@@ -24,13 +24,30 @@ pub fn check(root: &Root) -> Result<Report, String> {
     let catalogue = Catalogue::builtin()?;
     let templates = Templates::builtin()?;
     let (site, mut diagnostics) = source::load(root);
-    let cx = rules::Context {
+    let mut cx = rules::Context {
         site: &site,
         catalogue: &catalogue,
         templates: &templates,
+        suspect: Default::default(),
     };
-    rules::run(&cx, &mut diagnostics);
+    rules::run(&mut cx, &mut diagnostics);
+    suppress_consequences(&mut diagnostics);
     rules::acknowledge::apply(&site, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Report { site, diagnostics })
+}
+
+/// A figure in the wrong unit breaks every identity it is part of; once `value.scale`
+/// names it, the other errors pointing at the same cell say nothing new.
+fn suppress_consequences(diags: &mut Vec<Diagnostic>) {
+    let scaled: Vec<_> = diags
+        .iter()
+        .filter(|d| d.rule == "value.scale")
+        .filter_map(|d| d.loc)
+        .collect();
+    let mut kept_scale = std::collections::BTreeSet::new();
+    diags.retain(|d| match d.loc {
+        Some(loc) if scaled.contains(&loc) => d.rule == "value.scale" && kept_scale.insert(loc),
+        _ => true,
+    });
 }

@@ -5,6 +5,7 @@ use crate::amount::AmountUnit;
 use crate::diagnostic::Loc;
 use crate::expr::{CellRef, Iv};
 use crate::model::{ColType, Disclosure, Status, Value};
+use std::collections::BTreeSet;
 
 #[derive(Debug)]
 pub enum Lookup {
@@ -17,7 +18,8 @@ pub enum Lookup {
     Unknown,
 }
 
-pub fn cell(d: &Disclosure, r: &CellRef, unit: AmountUnit) -> Lookup {
+/// Reads `r` in `unit`. Cells listed in `suspect` read as unknown.
+pub fn cell(d: &Disclosure, r: &CellRef, unit: AmountUnit, suspect: &BTreeSet<Loc>) -> Lookup {
     let Some(table) = d.table(&r.table) else {
         return Lookup::NoTable;
     };
@@ -39,6 +41,9 @@ pub fn cell(d: &Disclosure, r: &CellRef, unit: AmountUnit) -> Lookup {
         };
     };
     let cell = row.cells.get(&r.column);
+    if cell.is_some_and(|c| suspect.contains(&c.loc)) {
+        return Lookup::Unknown;
+    }
     let value = match cell.map(|c| &c.value) {
         None | Some(Value::Blank) => Iv::exact(rust_decimal::Decimal::ZERO),
         Some(Value::Amount(v)) => Iv::printed(*v),

@@ -19,7 +19,7 @@ pub struct Unit {
     pub slug: String,
     pub loc: Loc,
     pub name: String,
-    pub code: String,
+    pub code: Option<String>,
     pub region: String,
     pub level: String,
     pub parent: Option<String>,

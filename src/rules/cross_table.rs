@@ -361,19 +361,19 @@ pub const CODE_PAIRS: &[CodePair] = &[
 pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
     for p in PAIRS {
-        pair(d, p, diags);
+        pair(cx, d, p, diags);
     }
     for p in CODE_PAIRS {
-        code_pair(d, p, diags);
+        code_pair(cx, d, p, diags);
     }
     code_names(cx, d, diags);
 }
 
 /// Evaluates `src` in 元; `None` when any part is absent or unreadable.
-fn eval_yuan(d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>)> {
+fn eval_yuan(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>)> {
     let e = expr::parse(src).ok()?;
     let first = std::cell::Cell::new(None);
-    let resolve = |r: &CellRef| match lookup::cell(d, r, AmountUnit::Yuan) {
+    let resolve = |r: &CellRef| match lookup::cell(d, r, AmountUnit::Yuan, &cx.suspect) {
         Lookup::Value(v, loc) => {
             if first.get().is_none() {
                 first.set(loc);
@@ -394,9 +394,9 @@ fn show_in(d: &Disclosure, reference: &str, yuan: Decimal) -> String {
     amount::show(amount::round(v, 2), unit)
 }
 
-fn pair(d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
+fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
     let (Some((left, left_loc)), Some((right, right_loc))) =
-        (eval_yuan(d, p.left), eval_yuan(d, p.right))
+        (eval_yuan(cx, d, p.left), eval_yuan(cx, d, p.right))
     else {
         return;
     };
@@ -448,7 +448,7 @@ fn pair(d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The amount of `code` in `table`: its own rows, else the sum of its top-level descendants.
-fn aggregate(table: &Table, code: &str, col: &str) -> Option<(Decimal, Loc, usize)> {
+fn aggregate(cx: &Context, table: &Table, code: &str, col: &str) -> Option<(Decimal, Loc, usize)> {
     let own: Vec<&Row> = table
         .rows
         .iter()
@@ -479,20 +479,26 @@ fn aggregate(table: &Table, code: &str, col: &str) -> Option<(Decimal, Loc, usiz
     }
     let mut sum = Decimal::ZERO;
     for r in &rows {
+        if r.cells
+            .get(col)
+            .is_some_and(|c| cx.suspect.contains(&c.loc))
+        {
+            return None;
+        }
         sum = sum.checked_add(r.amount(col)?)?;
     }
     let loc = rows[0].cells.get(col).map_or(rows[0].loc, |c| c.loc);
     Some((sum, loc, rows.len()))
 }
 
-fn code_pair(d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) {
+fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) {
     let (Some(a), Some(b)) = (d.table(p.left), d.table(p.right)) else {
         return;
     };
     if a.status != Status::Present || b.status != Status::Present || a.unit != b.unit {
         return;
     }
-    match (eval_yuan(d, p.guard.0), eval_yuan(d, p.guard.1)) {
+    match (eval_yuan(cx, d, p.guard.0), eval_yuan(cx, d, p.guard.1)) {
         (Some((x, _)), Some((y, _))) if x.mid == y.mid => {}
         _ => return,
     }
@@ -508,7 +514,7 @@ fn code_pair(d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             let (Some((va, la, na)), Some((vb, lb, nb))) =
-                (aggregate(a, code, ca), aggregate(b, code, cb))
+                (aggregate(cx, a, code, ca), aggregate(cx, b, code, cb))
             else {
                 continue;
             };

@@ -308,6 +308,9 @@ pub struct Context<'a> {
     pub site: &'a Site,
     pub catalogue: &'a Catalogue,
     pub templates: &'a Templates,
+    /// Cells found to be in the wrong unit (`value.scale`): later rules do not use them,
+    /// so that one slip is reported once.
+    pub suspect: std::collections::BTreeSet<crate::diagnostic::Loc>,
 }
 
 /// One disclosure and its unit.
@@ -328,11 +331,18 @@ impl Context<'_> {
 }
 
 /// Runs every rule over the site; the order of diagnostics is fixed later by sorting.
-pub fn run(cx: &Context, diags: &mut Vec<Diagnostic>) {
+pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
     for doc in cx.docs() {
         completeness::check(cx, &doc, diags);
         classification::check(cx, &doc, diags);
         sums::check(cx, &doc, diags);
+    }
+    cx.suspect = diags
+        .iter()
+        .filter(|d| d.rule == "value.scale")
+        .filter_map(|d| d.loc)
+        .collect();
+    for doc in cx.docs() {
         cross_table::check(cx, &doc, diags);
         narrative::check(cx, &doc, diags);
     }

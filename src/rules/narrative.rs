@@ -8,18 +8,18 @@ use crate::expr::{self, CellRef, EvalError};
 use crate::lookup::{self, Lookup};
 use crate::narrative::{self, Figure};
 
-pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
     let Some(text) = &d.text else {
         return;
     };
     for fig in narrative::figures(&text.markdown, text.file) {
-        figure(doc, &fig, diags);
+        figure(cx, doc, &fig, diags);
     }
     three_public_reason(doc, diags);
 }
 
-fn figure(doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
+fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
     let target = format!("text/{}", fig.source);
     let e = match &fig.expr {
@@ -42,7 +42,7 @@ fn figure(doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
     // Resolve every reference first: a wrong one is the author's mistake.
     let mut unknown = None;
     for r in expr::refs(e) {
-        let problem = match lookup::cell(d, r, d.text_unit) {
+        let problem = match lookup::cell(d, r, d.text_unit, &cx.suspect) {
             Lookup::Value(..) => None,
             Lookup::Unknown => {
                 unknown.get_or_insert_with(|| r.to_string());
@@ -83,7 +83,7 @@ fn figure(doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    let resolve = |r: &CellRef| match lookup::cell(d, r, d.text_unit) {
+    let resolve = |r: &CellRef| match lookup::cell(d, r, d.text_unit, &cx.suspect) {
         Lookup::Value(v, _) => Ok(v),
         _ => Err(EvalError::Unknown(r.to_string())),
     };

@@ -179,7 +179,12 @@ fn scale_slip(
         .found(amount::show(v, unit))
         .target(id.target.clone())
     };
-    for factor in [ten_k, Decimal::ONE / ten_k] {
+    // A 万元 table is more likely to hold a figure typed in 元 (too large), and the reverse.
+    let factors = match unit {
+        AmountUnit::Wanyuan => [Decimal::ONE / ten_k, ten_k],
+        AmountUnit::Yuan => [ten_k, Decimal::ONE / ten_k],
+    };
+    for factor in factors {
         if let Some(scaled) = found.checked_mul(factor) {
             if !found.is_zero() && holds(scaled, values) {
                 return Some(report(id.total_loc, found, amount::round(scaled, 2)));

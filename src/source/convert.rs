@@ -122,36 +122,55 @@ pub fn load_unit(
     }
     let text = read_text(&unit_path, diags)?;
     let file = files.add(unit_path.clone(), display_path(&unit_path, base), text);
-    let src: schema::UnitSrc = match parse_yaml(&files.get(file).text, file) {
-        Ok(u) => u,
-        Err(d) => {
-            diags.push(d);
-            return None;
+    let mut unit = match parse_yaml::<schema::UnitSrc>(&files.get(file).text, file) {
+        Ok(src) => {
+            let mut ctx = Ctx { file, diags };
+            check_choice(&mut ctx, &src.level, &["省级", "市级", "县级"], "行政级次");
+            check_choice(
+                &mut ctx,
+                &src.unit_type,
+                &["行政单位", "参公事业单位", "事业单位"],
+                "单位性质",
+            );
+            if let Some(code) = &src.code {
+                check_digits(&mut ctx, code, "单位代码");
+            }
+            if let Some(dc) = &src.department_code {
+                check_digits(&mut ctx, dc, "部门代码");
+            }
+            Unit {
+                slug,
+                loc: ctx.loc(&src.name),
+                name: src.name.value,
+                code: src.code.map(|c| c.value),
+                region: src.region.value,
+                level: src.level.value,
+                parent: src.parent.map(|p| p.value),
+                unit_type: src.unit_type.value,
+                department_code: src.department_code.map(|d| d.value),
+                disclosures: Vec::new(),
+            }
         }
-    };
-    let mut ctx = Ctx { file, diags };
-    check_choice(&mut ctx, &src.level, &["省级", "市级", "县级"], "行政级次");
-    check_choice(
-        &mut ctx,
-        &src.unit_type,
-        &["行政单位", "参公事业单位", "事业单位"],
-        "单位性质",
-    );
-    check_digits(&mut ctx, &src.code, "单位代码");
-    if let Some(dc) = &src.department_code {
-        check_digits(&mut ctx, dc, "部门代码");
-    }
-    let mut unit = Unit {
-        slug,
-        loc: ctx.loc(&src.name),
-        name: src.name.value,
-        code: src.code.value,
-        region: src.region.value,
-        level: src.level.value,
-        parent: src.parent.map(|p| p.value),
-        unit_type: src.unit_type.value,
-        department_code: src.department_code.map(|d| d.value),
-        disclosures: Vec::new(),
+        Err(d) => {
+            // Keep going: the disclosures are checked even when unit.yaml is broken.
+            diags.push(d);
+            Unit {
+                name: slug.clone(),
+                slug,
+                loc: Loc {
+                    file,
+                    line: 1,
+                    col: 1,
+                },
+                code: None,
+                region: String::new(),
+                level: String::new(),
+                parent: None,
+                unit_type: String::new(),
+                department_code: None,
+                disclosures: Vec::new(),
+            }
+        }
     };
 
     // The disclosures: <year>-<kind>.yaml with an optional <year>-<kind>.md beside it.

@@ -208,7 +208,10 @@ fn yaml_message(raw: &str) -> (&'static str, String) {
         let field = between_ticks(first).unwrap_or_default();
         let expected = first
             .split_once("expected ")
-            .map(|(_, e)| e.replace('`', ""))
+            .map(|(_, e)| {
+                let e = e.split(" at line ").next().unwrap_or(e);
+                e.trim_start_matches("one of ").replace('`', "")
+            })
             .unwrap_or_default();
         let msg = if expected.is_empty() {
             format!("未知字段 `{field}`")

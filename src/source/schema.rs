@@ -14,7 +14,9 @@ pub type S = Spanned<String>;
 #[serde(deny_unknown_fields)]
 pub struct UnitSrc {
     pub name: S,
-    pub code: S,
+    /// The unit's code, when the disclosure prints it.
+    #[serde(default)]
+    pub code: Option<S>,
     pub region: S,
     pub level: S,
     #[serde(default)]

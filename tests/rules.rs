@@ -1,0 +1,521 @@
+//! One test per rule: the valid fixture passes it; a single edit to the fixture trips it,
+//! and the diagnostic names the right rule, place and figures.
+
+use gongkai::check::check;
+use gongkai::diagnostic::{Diagnostic, Severity};
+use gongkai::source::Root;
+use std::path::{Path, PathBuf};
+
+const FIXTURE: &str = "tests/fixtures/valid/content";
+const YAML: &str = "demo/2023-budget.yaml";
+const MD: &str = "demo/2023-budget.md";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the valid fixture in a temporary directory.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(Path::new(FIXTURE), &dir.path().join("content"));
+        Site { dir }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("content").join(rel)
+    }
+    /// Replaces the one occurrence of `from` in `file` (panics if it is not exactly one).
+    fn edit(&self, file: &str, from: &str, to: &str) -> &Site {
+        let p = self.path(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in {file}"
+        );
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+    /// Line (1-based) of the first line containing `needle` in `file`.
+    fn line_of(&self, file: &str, needle: &str) -> u32 {
+        let text = std::fs::read_to_string(self.path(file)).unwrap();
+        text.lines()
+            .position(|l| l.contains(needle))
+            .expect("needle present") as u32
+            + 1
+    }
+    fn check(&self) -> Vec<Diagnostic> {
+        check(&Root::Content(self.dir.path().join("content")))
+            .unwrap()
+            .diagnostics
+    }
+}
+
+fn with_rule<'a>(diags: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
+    diags.iter().filter(|d| d.rule == rule).collect()
+}
+
+fn errors(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} {}", d.rule, d.message))
+        .collect()
+}
+
+#[test]
+fn valid_fixture_has_no_errors_and_no_notices() {
+    let diags = Site::new().check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    assert!(
+        diags.iter().all(|d| d.severity != Severity::Notice),
+        "{diags:#?}"
+    );
+    // Only the declared-missing tables are listed.
+    assert!(diags.iter().all(|d| d.rule == "complete.missing"));
+    assert_eq!(diags.len(), 8);
+}
+
+#[test]
+fn typo_in_a_key_is_one_error_at_its_line() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "    columns:\n      - {key: total, name: 合计, sum_of: [general]}",
+        "    colums:\n      - {key: total, name: 合计, sum_of: [general]}",
+    );
+    let line = s.line_of(YAML, "colums:");
+    let diags = s.check();
+    let e = errors(&diags);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let d = &with_rule(&diags, "yaml.unknown-key")[0];
+    assert_eq!(d.loc.unwrap().line, line);
+    assert_eq!(d.loc.unwrap().col, 5);
+    assert!(
+        d.message.contains("colums") && d.message.contains("columns"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn duplicate_key_is_reported_at_the_repeat() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "amount_unit: 万元\n",
+        "amount_unit: 万元\namount_unit: 元\n",
+    );
+    let line = s.line_of(YAML, "amount_unit: 元");
+    let diags = s.check();
+    let d = with_rule(&diags, "yaml.duplicate-key");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+}
+
+#[test]
+fn string_where_an_amount_belongs() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30201", name: 办公费, values: {total: "15.00""#,
+        r#"{code: "30201", name: 办公费, values: {total: "十五""#,
+    );
+    let line = s.line_of(YAML, "十五");
+    let diags = s.check();
+    let e = errors(&diags);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let d = with_rule(&diags, "value.amount")[0];
+    assert_eq!(d.loc.unwrap().line, line);
+    assert_eq!(d.found.as_deref(), Some("十五"));
+    assert_eq!(d.row.as_deref(), Some("30201 办公费"));
+}
+
+#[test]
+fn too_many_decimals() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30201", name: 办公费, values: {total: "15.00""#,
+        r#"{code: "30201", name: 办公费, values: {total: "15.001""#,
+    );
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "value.precision").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn figure_in_the_wrong_unit_is_one_diagnostic() {
+    let s = Site::new();
+    // 20万元 written in 元.
+    s.edit(YAML, r#"{code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - {id: T04"#, r#"{code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "200000.00", project: "20.00"}}
+  - {id: T04"#);
+    let line = s.line_of(YAML, "200000.00");
+    let diags = s.check();
+    let e = errors(&diags);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let d = with_rule(&diags, "value.scale")[0];
+    assert_eq!(d.loc.unwrap().line, line);
+    assert_eq!(d.found.as_deref(), Some("200000.00万元"));
+    assert_eq!(d.expected.as_deref(), Some("20.00万元"));
+}
+
+#[test]
+fn code_of_the_wrong_shape() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30199", name: 其他工资福利支出"#,
+        r#"{code: "3019", name: 其他工资福利支出"#,
+    );
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "value.code").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn wrong_classification_name_shows_the_official_one() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "2101501", name: 行政运行, values: {total: "70.00", basic: "70.00", wages"#,
+        r#"{code: "2101501", name: 行政运行费, values: {total: "70.00", basic: "70.00", wages"#,
+    );
+    let line = s.line_of(YAML, "行政运行费");
+    let diags = s.check();
+    let e = errors(&diags);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let d = with_rule(&diags, "catalogue.name")[0];
+    assert_eq!(d.loc.unwrap().line, line);
+    assert_eq!(d.expected.as_deref(), Some("行政运行"));
+    assert_eq!(d.found.as_deref(), Some("行政运行费"));
+}
+
+#[test]
+fn unknown_code_is_a_notice() {
+    let s = Site::new();
+    // 2109999 is deliberately not in the catalogue (its 2023 name is not confirmed).
+    s.edit(YAML, r#"{code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - {id: T04"#, r#"{code: "2109999", name: 其他卫生健康支出, values: {total: "20.00", project: "20.00"}}
+  - {id: T04"#);
+    let diags = s.check();
+    let n = with_rule(&diags, "catalogue.unknown-code");
+    assert_eq!(n.len(), 1, "{diags:#?}");
+    assert_eq!(n[0].severity, Severity::Notice);
+}
+
+#[test]
+fn item_under_the_wrong_parent() {
+    let s = Site::new();
+    // Move 2080505 below the 210 rows of T07.
+    let row = r#"      - {code: "2080505", name: 机关事业单位基本养老保险缴费支出, values: {total: "10.00", basic: "10.00", wages: "10.00"}}
+"#;
+    s.edit(YAML, row, "");
+    s.edit(YAML, r#"      - {code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - id: T08"#, &format!(r#"      - {{code: "2101599", name: 其他医疗保障管理事务支出, values: {{total: "20.00", project: "20.00"}}}}
+{row}  - id: T08"#));
+    let diags = s.check();
+    let d = with_rule(&diags, "catalogue.parent");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("20805"));
+    assert_eq!(d[0].found.as_deref(), Some("21015"));
+}
+
+#[test]
+fn hierarchy_class_equals_sum_of_items() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "21015", name: 医疗保障管理事务, values: {total: "90.00""#,
+        r#"{code: "21015", name: 医疗保障管理事务, values: {total: "91.00""#,
+    );
+    let line = s.line_of(YAML, r#"{code: "21015""#);
+    let diags = s.check();
+    let h = with_rule(&diags, "sum.hierarchy");
+    let at_21015 = h
+        .iter()
+        .find(|d| d.target.as_deref() == Some("T07/21015/total"))
+        .expect("款 vs its 项");
+    assert_eq!(at_21015.loc.unwrap().line, line);
+    assert_eq!(at_21015.expected.as_deref(), Some("90.00万元"));
+    assert_eq!(at_21015.found.as_deref(), Some("91.00万元"));
+    assert!(
+        h.iter()
+            .any(|d| d.target.as_deref() == Some("T07/210/total")),
+        "类 vs its 款"
+    );
+}
+
+#[test]
+fn row_total_equals_its_rows() {
+    let s = Site::new();
+    s.edit(YAML, r#"{key: exp_total_dept, name: 本年支出合计, sum_of: [exp_basic, exp_project], values: {amount: "100.00"}}"#, r#"{key: exp_total_dept, name: 本年支出合计, sum_of: [exp_basic, exp_project], values: {amount: "110.00"}}"#);
+    let diags = s.check();
+    let d = with_rule(&diags, "sum.row");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].target.as_deref(), Some("T01/exp_total_dept/amount"));
+    assert_eq!(d[0].expected.as_deref(), Some("100.00万元"));
+}
+
+#[test]
+fn column_total_equals_its_columns() {
+    let s = Site::new();
+    s.edit(YAML, r#"{key: budget, name: 预算数, values: {total: "5.00", abroad: "0.00", vehicle: "0.00", vehicle_purchase: "0.00", vehicle_running: "0.00""#, r#"{key: budget, name: 预算数, values: {total: "5.00", abroad: "0.00", vehicle: "0.00", vehicle_purchase: "1.00", vehicle_running: "0.00""#);
+    let diags = s.check();
+    let d = with_rule(&diags, "sum.column");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].target.as_deref(), Some("T15/budget/vehicle"));
+    assert_eq!(d[0].expected.as_deref(), Some("1.00万元"));
+    assert_eq!(d[0].found.as_deref(), Some("0.00万元"));
+}
+
+#[test]
+fn a_cent_off_over_several_addends_is_rounding() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30101", name: 基本工资, values: {total: "40.00", personnel: "40.00"}}"#,
+        r#"{code: "30101", name: 基本工资, values: {total: "40.01", personnel: "40.01"}}"#,
+    );
+    let diags = s.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    // Both printed columns of 301 (合计 and 人员经费) are a cent below their 款.
+    let r = with_rule(&diags, "rounding");
+    assert_eq!(r.len(), 2, "{diags:#?}");
+    assert_eq!(r[0].severity, Severity::Notice);
+    assert_eq!(r[0].expected.as_deref(), Some("58.01万元"));
+    assert_eq!(r[0].found.as_deref(), Some("58.00万元"));
+    assert!(r[0].message.contains("尾数误差"));
+}
+
+#[test]
+fn same_quantity_in_two_tables() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{key: exp_basic, name: 一、基本支出, values: {amount: "80.00"}}"#,
+        r#"{key: exp_basic, name: 一、基本支出, values: {amount: "79.00"}}"#,
+    );
+    s.edit(
+        YAML,
+        r#"{key: exp_project, name: 二、项目支出, values: {amount: "20.00"}}"#,
+        r#"{key: exp_project, name: 二、项目支出, values: {amount: "21.00"}}"#,
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "cross.table");
+    assert_eq!(d.len(), 2, "{diags:#?}");
+    let basic = d
+        .iter()
+        .find(|d| d.target.as_deref() == Some("summary-basic"))
+        .unwrap();
+    assert_eq!(basic.found.as_deref(), Some("79.00万元"));
+    assert_eq!(basic.expected.as_deref(), Some("80.00万元"));
+    assert_eq!(basic.related.len(), 1, "points at the other table too");
+}
+
+#[test]
+fn same_code_in_two_tables() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "2101501", name: 行政运行, values: {total: "70.00", basic: "70.00"}}"#,
+        r#"{code: "2101501", name: 行政运行, values: {total: "69.00", basic: "69.00"}}"#,
+    );
+    s.edit(YAML, r#"{code: "2080505", name: 机关事业单位基本养老保险缴费支出, values: {total: "10.00", basic: "10.00"}}"#, r#"{code: "2080505", name: 机关事业单位基本养老保险缴费支出, values: {total: "11.00", basic: "11.00"}}"#);
+    let diags = s.check();
+    let d = with_rule(&diags, "cross.code-amount");
+    assert!(
+        d.iter()
+            .any(|d| d.target.as_deref() == Some("T03~T07/2101501/total")),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn absent_required_table() {
+    let s = Site::new();
+    s.edit(YAML, "  - {id: T21, kind: special_funds, title: 专项资金预算汇总表, status: empty, reason: 本单位无专项资金，此表为空}\n", "");
+    let diags = s.check();
+    let d = with_rule(&diags, "complete.table");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("专项资金预算汇总表"));
+}
+
+#[test]
+fn empty_table_needs_its_reason() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "status: empty, reason: 本单位无专项资金，此表为空}",
+        "status: empty}",
+    );
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "complete.reason").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn required_explanation_item() {
+    let s = Site::new();
+    s.edit(MD, "## 四、名词解释 {#glossary}", "## 四、名词解释");
+    let diags = s.check();
+    let d = with_rule(&diags, "complete.section");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("名词解释"));
+}
+
+#[test]
+fn text_figure_that_contradicts_the_table() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "{{ 20.00 = general_basic.total.public }}",
+        "{{ 21.00 = general_basic.total.public }}",
+    );
+    let line = s.line_of(MD, "21.00");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].expected.as_deref(), Some("20.00万元"));
+    assert_eq!(d[0].found.as_deref(), Some("21.00万元"));
+}
+
+#[test]
+fn text_percentage_is_checked_with_rounding() {
+    let s = Site::new();
+    s.edit(MD, "{{ 11.11% = pct(", "{{ 11.2% = pct(");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("11.11%"));
+    let ok = Site::new();
+    ok.edit(MD, "{{ 11.11% = pct(", "{{ 11.1% = pct(");
+    assert!(errors(&ok.check()).is_empty());
+}
+
+#[test]
+fn text_reference_to_nothing() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "general_basic.total.public",
+        "general_basic.total.pubic",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.reference");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("pubic"));
+}
+
+#[test]
+fn text_markup_that_does_not_parse() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "{{ 20.00 = general_basic.total.public }}",
+        "{{ 20.00 = general_basic.total }}",
+    );
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "narrative.syntax").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn three_public_change_without_reason() {
+    let s = Site::new();
+    s.edit(MD, "与上年持平。", "比上年增加1.00万元。");
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "narrative.reason").len(), 1, "{diags:#?}");
+    let ok = Site::new();
+    ok.edit(
+        MD,
+        "与上年持平。",
+        "比上年增加1.00万元，主要是接待任务增加。",
+    );
+    assert!(with_rule(&ok.check(), "narrative.reason").is_empty());
+}
+
+#[test]
+fn unknown_column_in_values() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30217", name: 公务接待费, values: {total: "5.00", public: "5.00"}}"#,
+        r#"{code: "30217", name: 公务接待费, values: {total: "5.00", pubic: "5.00"}}"#,
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "table.reference");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn unknown_table_kind() {
+    let s = Site::new();
+    s.edit(YAML, "kind: three_public", "kind: three_publik");
+    let diags = s.check();
+    assert!(!with_rule(&diags, "table.kind").is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn acknowledged_error_is_listed_but_does_not_fail() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "2101501", name: 行政运行, values: {total: "70.00", basic: "70.00", wages"#,
+        r#"{code: "2101501", name: 行政运行费, values: {total: "70.00", basic: "70.00", wages"#,
+    );
+    let p = s.path(YAML);
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("acknowledge:\n  - {rule: catalogue.name, target: T07/2101501, reason: 原文如此}\n  - {rule: sum.row, target: T01/nothing/amount, reason: 多余的确认}\n");
+    std::fs::write(&p, text).unwrap();
+    let diags = s.check();
+    let d = with_rule(&diags, "catalogue.name");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].acknowledged.as_deref(), Some("原文如此"));
+    assert!(
+        diags.iter().all(|d| !d.is_failing()),
+        "nothing fails the check"
+    );
+    let unused = with_rule(&diags, "ack.unused");
+    assert_eq!(unused.len(), 1);
+    assert_eq!(unused[0].loc.unwrap().line, s.line_of(YAML, "多余的确认"));
+}
+
+#[test]
+fn not_utf8_is_one_clear_error() {
+    let s = Site::new();
+    // "收支总表" in GBK.
+    let mut bytes = std::fs::read(s.path(YAML)).unwrap();
+    bytes.extend_from_slice(b"# \xca\xd5\xd6\xa7\xd7\xdc\xb1\xed\n");
+    std::fs::write(s.path(YAML), bytes).unwrap();
+    let diags = s.check();
+    let d = with_rule(&diags, "source.encoding");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("GBK"));
+}
+
+#[test]
+fn one_bad_file_does_not_hide_another() {
+    let s = Site::new();
+    copy_dir(&s.path("demo"), &s.path("other"));
+    s.edit("demo/unit.yaml", "level: 县级", "level: 乡级");
+    s.edit(
+        "other/2023-budget.yaml",
+        "kind: three_public",
+        "kind: three_publik",
+    );
+    let diags = s.check();
+    assert!(!with_rule(&diags, "value.enum").is_empty());
+    assert!(!with_rule(&diags, "table.kind").is_empty());
+}
