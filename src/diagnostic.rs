@@ -194,13 +194,11 @@ fn span_at(text: &str, loc: Loc) -> std::ops::Range<usize> {
         .map(|n| line_start + n)
         .unwrap_or(text.len());
     let line = &text[line_start.min(text.len())..line_end];
-    let mut col = 1u32;
-    for (i, _) in line.char_indices() {
+    for (col, (i, _)) in (1u32..).zip(line.char_indices()) {
         if col == loc.col {
             start = line_start + i;
             break;
         }
-        col += 1;
     }
     if start > line_end {
         start = line_end;

@@ -7,22 +7,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Status;
 use std::collections::BTreeSet;
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn strips_list_numbering_and_spaces() {
-        use super::normalize;
-        assert_eq!(normalize("（八）社会保障和就业支出"), "社会保障和就业支出");
-        assert_eq!(normalize("一、机关工资福利支出"), "机关工资福利支出");
-        assert_eq!(normalize("(1)工资福利支出"), "工资福利支出");
-        assert_eq!(
-            normalize("机关事业单位基本养老保险缴 费支出"),
-            "机关事业单位基本养老保险缴费支出"
-        );
-        assert_eq!(normalize("十二五规划"), "十二五规划");
-    }
-}
-
 /// Names compare without whitespace (PDF extraction inserts spaces) and without the
 /// list numbering that tables print before them (`（八）`, `一、`, `1、`, `(1)`).
 pub fn normalize(name: &str) -> String {
@@ -166,5 +150,21 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strips_list_numbering_and_spaces() {
+        use super::normalize;
+        assert_eq!(normalize("（八）社会保障和就业支出"), "社会保障和就业支出");
+        assert_eq!(normalize("一、机关工资福利支出"), "机关工资福利支出");
+        assert_eq!(normalize("(1)工资福利支出"), "工资福利支出");
+        assert_eq!(
+            normalize("机关事业单位基本养老保险缴 费支出"),
+            "机关事业单位基本养老保险缴费支出"
+        );
+        assert_eq!(normalize("十二五规划"), "十二五规划");
     }
 }

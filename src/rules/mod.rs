@@ -384,3 +384,49 @@ mod tests {
         }
     }
 }
+
+/// The rules' documentation (`docs/rules.md`), generated from `RULES` and the pair lists.
+pub fn docs_markdown() -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    s.push_str("# Check rules\n\n");
+    s.push_str("Generated from `src/rules/mod.rs` and `src/rules/cross_table.rs` by `cargo test` (set `UPDATE_DOCS=1` to rewrite it); do not edit by hand.\n\n");
+    s.push_str("`gongkai check` exits 0 when no unacknowledged error remains, 1 when one does, 2 when it cannot run. Every diagnostic has a severity, one of these ids, the file and line:column of the value, the table, row and column, expected and found figures, and a *target* that an acknowledgement names (see `docs/sources.md`).\n\n");
+    s.push_str("| id | severity | module | what |\n|---|---|---|---|\n");
+    for r in RULES {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | `{}` | {} |",
+            r.id,
+            r.severity.label_zh(),
+            r.module,
+            r.summary
+        );
+    }
+    s.push('\n');
+    for r in RULES {
+        let _ = writeln!(s, "## `{}`\n\n{} {}\n", r.id, r.summary, r.doc);
+    }
+    s.push_str("## Cross-table pairs (`cross.table`)\n\nA pair is checked when the disclosure has both sides; references are `kind.row.column`, `?` reads an absent row as zero. The id is the diagnostic's target.\n\n| id | checks | left | right |\n|---|---|---|---|\n");
+    for p in cross_table::PAIRS {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | `{}` | `{}` |",
+            p.id, p.what, p.left, p.right
+        );
+    }
+    s.push_str("\n## Line-by-line pairs (`cross.code-amount`)\n\n| left table | right table | columns (left→right) | only when |\n|---|---|---|---|\n");
+    for p in cross_table::CODE_PAIRS {
+        let cols: Vec<String> = p.columns.iter().map(|(a, b)| format!("{a}→{b}")).collect();
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | {} | `{}` = `{}` |",
+            p.left,
+            p.right,
+            cols.join(", "),
+            p.guard.0,
+            p.guard.1
+        );
+    }
+    s
+}

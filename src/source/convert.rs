@@ -153,7 +153,7 @@ pub fn load_unit(
         }
         Err(d) => {
             // Keep going: the disclosures are checked even when unit.yaml is broken.
-            diags.push(d);
+            diags.push(*d);
             Unit {
                 name: slug.clone(),
                 slug,
@@ -227,7 +227,7 @@ pub fn load_unit(
         let src: schema::DisclosureSrc = match parse_yaml(&files.get(file).text, file) {
             Ok(d) => d,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };

@@ -175,7 +175,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
 }
 
 /// Parses YAML text into `T`; an error becomes one diagnostic at its line and column.
-pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Diagnostic> {
+pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Box<Diagnostic>> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
@@ -190,9 +190,11 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Di
             col: l.column().max(1) as u32,
         });
         let (rule, message) = yaml_message(&raw);
-        Diagnostic::new(rule, Severity::Error, message)
-            .at_opt(loc)
-            .label(raw.lines().next().unwrap_or("").to_string())
+        Box::new(
+            Diagnostic::new(rule, Severity::Error, message)
+                .at_opt(loc)
+                .label(raw.lines().next().unwrap_or("").to_string()),
+        )
     })
 }
 
