@@ -519,3 +519,24 @@ fn one_bad_file_does_not_hide_another() {
     assert!(!with_rule(&diags, "value.enum").is_empty());
     assert!(!with_rule(&diags, "table.kind").is_empty());
 }
+
+#[test]
+fn published_late() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "published: \"2023-02-20\"\n",
+        "published: \"2023-03-20\"\napproved: \"2023-02-01\"\n",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "complete.deadline");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].found.as_deref(), Some("47 日"));
+    let ok = Site::new();
+    ok.edit(
+        YAML,
+        "published: \"2023-02-20\"\n",
+        "published: \"2023-02-20\"\napproved: \"2023-02-01\"\n",
+    );
+    assert!(with_rule(&ok.check(), "complete.deadline").is_empty());
+}

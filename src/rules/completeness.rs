@@ -126,6 +126,50 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     }
     contents(doc, diags);
     sections(doc, diags);
+    deadline(doc, diags);
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (already validated by the loader).
+fn days(date: &str) -> Option<i64> {
+    let y: i64 = date.get(..4)?.parse().ok()?;
+    let m: i64 = date.get(5..7)?.parse().ok()?;
+    let d: i64 = date.get(8..10)?.parse().ok()?;
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Publication within 20 days of the finance bureau's approval (财预〔2016〕143号).
+fn deadline(doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    let (Some(p), Some(a)) = (d.published.as_deref(), d.approved.as_deref()) else {
+        return;
+    };
+    let (Some(pd), Some(ad)) = (days(p), days(a)) else {
+        return;
+    };
+    let late = pd - ad;
+    if !(0..=20).contains(&late) {
+        diags.push(
+            Diagnostic::new(
+                "complete.deadline",
+                Severity::Warning,
+                if late < 0 {
+                    format!("公开日期 {p} 早于批复日期 {a}，请核对日期")
+                } else {
+                    format!("应在批复后 20 日内公开：批复 {a}，公开 {p}，相隔 {late} 日")
+                },
+            )
+            .at(d.loc)
+            .expected("批复后 20 日内")
+            .found(format!("{late} 日"))
+            .target("deadline".to_string()),
+        );
+    }
 }
 
 /// A contents table (是否空表) agrees with the tables' declared status.
