@@ -368,23 +368,6 @@ pub fn judge(found: rust_decimal::Decimal, expected: &Iv) -> Verdict {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rule_ids_are_unique_and_documented() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-        ids.sort();
-        let n = ids.len();
-        ids.dedup();
-        assert_eq!(ids.len(), n, "duplicate rule id");
-        for r in RULES {
-            assert!(!r.summary.is_empty(), "{} has no summary", r.id);
-        }
-    }
-}
-
 /// The rules' documentation (`docs/rules.md`), generated from `RULES` and the pair lists.
 pub fn docs_markdown() -> String {
     use std::fmt::Write as _;
@@ -429,4 +412,21 @@ pub fn docs_markdown() -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_documented() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule id");
+        for r in RULES {
+            assert!(!r.summary.is_empty(), "{} has no summary", r.id);
+        }
+    }
 }
