@@ -127,16 +127,21 @@ pub fn sections(text: &str, file: FileId) -> Vec<Section> {
         }
         if !in_fence && l.starts_with('#') {
             let level = l.chars().take_while(|c| *c == '#').count();
+            // `{#id}`, or several ids for a heading that covers several items:
+            // `{#three-public #meetings-training}`.
             if let Some(open) = l.rfind("{#") {
                 if l.ends_with('}') {
-                    let id = l[open + 2..l.len() - 1].trim().to_string();
                     let title = l[level..open].trim().to_string();
-                    out.push(Section {
-                        id,
-                        title,
-                        level,
-                        loc: loc_of(text, file, offset + open),
-                    });
+                    for id in l[open + 1..l.len() - 1].split_whitespace() {
+                        if let Some(id) = id.strip_prefix('#') {
+                            out.push(Section {
+                                id: id.to_string(),
+                                title: title.clone(),
+                                level,
+                                loc: loc_of(text, file, offset + open),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -180,5 +185,13 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].id, "running-costs");
         assert_eq!(s[0].loc.line, 2);
+        let two = sections(
+            "## 五、“三公”经费及会议费、培训费 {#three-public #meetings-training}\n",
+            FileId(0),
+        );
+        assert_eq!(
+            two.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            ["three-public", "meetings-training"]
+        );
     }
 }
