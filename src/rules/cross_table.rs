@@ -242,38 +242,38 @@ pub const PAIRS: &[Pair] = &[
     pair!(
         "final-fiscal-general",
         "final_general_expenditure.total.total",
-        "final_fiscal_summary.exp_general.amount",
-        "T5 合计 = T4 一般公共预算财政拨款支出"
+        "final_fiscal_summary.exp_total.general",
+        "T5 合计 = T4 本年支出的一般公共预算财政拨款"
     ),
     pair!(
         "final-general-basic",
-        "final_general_basic.total.total",
         "final_general_expenditure.total.basic",
-        "T6 合计 = T5 基本支出"
+        "final_general_basic.total.personnel + final_general_basic.total.public",
+        "T5 基本支出 = T6 人员经费合计 + 公用经费合计"
     ),
     pair!(
         "final-basic-personnel",
         "final_general_basic.total.personnel",
-        "final_general_basic.301.total? + final_general_basic.303.total?",
-        "T6：人员经费 = 301 + 303"
+        "final_general_basic.301.personnel? + final_general_basic.303.personnel?",
+        "T6：人员经费合计 = 301 工资福利支出 + 303 对个人和家庭的补助"
     ),
     pair!(
         "final-basic-public",
         "final_general_basic.total.public",
-        "final_general_basic.302.total? + final_general_basic.310.total?",
-        "T6：公用经费 = 302 + 310"
+        "final_general_basic.302.public? + final_general_basic.310.public?",
+        "T6：公用经费合计 = 302 商品和服务支出 + 310 资本性支出"
     ),
     pair!(
         "final-fund",
         "final_fund.total.total",
-        "final_fiscal_summary.exp_fund.amount",
-        "T7 合计 = T4 政府性基金预算财政拨款支出"
+        "final_fiscal_summary.exp_total.fund",
+        "T7 合计 = T4 本年支出的政府性基金预算财政拨款"
     ),
     pair!(
         "final-state-capital",
         "final_state_capital.total.total",
-        "final_fiscal_summary.exp_state_capital.amount",
-        "T8 合计 = T4 国有资本经营预算财政拨款支出"
+        "final_fiscal_summary.exp_total.state_capital",
+        "T8 合计 = T4 本年支出的国有资本经营预算财政拨款"
     ),
 ];
 
