@@ -125,6 +125,12 @@ pub const PAIRS: &[Pair] = &[
         "一般公共预算基本支出表的合计 = 一般公共预算支出表的基本支出"
     ),
     pair!(
+        "general-basic-parts",
+        "general_basic.total.total",
+        "general_expenditure.total.personnel + general_expenditure.total.public",
+        "一般公共预算基本支出表的合计 = 一般公共预算支出表的人员经费 + 公用经费（不单列基本支出小计的模板）"
+    ),
+    pair!(
         "general-basic-personnel",
         "general_basic.total.personnel",
         "general_basic.301.total? + general_basic.303.total?",
@@ -367,6 +373,16 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         code_pair(cx, d, p, diags);
     }
     code_names(cx, d, diags);
+}
+
+/// The ids of the pairs that can be evaluated on `d` (both sides present): what
+/// `cross.table` actually checks for this disclosure.
+pub fn applicable(cx: &Context, d: &Disclosure) -> Vec<&'static str> {
+    PAIRS
+        .iter()
+        .filter(|p| eval_yuan(cx, d, p.left).is_some() && eval_yuan(cx, d, p.right).is_some())
+        .map(|p| p.id)
+        .collect()
 }
 
 /// Evaluates `src` in 元; `None` when any part is absent or unreadable.
