@@ -540,3 +540,136 @@ fn published_late() {
     );
     assert!(with_rule(&ok.check(), "complete.deadline").is_empty());
 }
+
+#[test]
+fn yaml_syntax_error_points_at_its_line() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "title: 示例县医疗保障局2023年部门预算\n",
+        "title: [示例县医疗保障局2023年部门预算\n",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "yaml.syntax");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].loc.is_some());
+}
+
+#[test]
+fn missing_required_key() {
+    let s = Site::new();
+    s.edit(YAML, "title: 示例县医疗保障局2023年部门预算\n", "");
+    let diags = s.check();
+    let d = with_rule(&diags, "yaml.type");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("title"));
+}
+
+#[test]
+fn layout_problems() {
+    let s = Site::new();
+    std::fs::create_dir_all(s.path("no-unit")).unwrap();
+    std::fs::create_dir_all(s.path("Bad Name")).unwrap();
+    std::fs::write(s.path("Bad Name/unit.yaml"), "x").unwrap();
+    s.edit(YAML, "year: 2023", "year: 2024");
+    let diags = s.check();
+    let d = with_rule(&diags, "source.layout");
+    assert_eq!(d.len(), 3, "{diags:#?}");
+    assert!(d.iter().any(|d| d.message.contains("缺少 unit.yaml")));
+    assert!(d.iter().any(|d| d.message.contains("Bad Name")));
+    assert!(d.iter().any(|d| d.expected.as_deref() == Some("2023")));
+}
+
+#[test]
+fn oversized_file_is_refused() {
+    let s = Site::new();
+    let big = "# padding\n".repeat(2 * 1024 * 1024);
+    std::fs::write(s.path(MD), big).unwrap();
+    let diags = s.check();
+    let d = with_rule(&diags, "source.read");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("文件过大"));
+}
+
+#[test]
+fn impossible_date() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "published: \"2023-02-20\"",
+        "published: \"2023-09-31x\"",
+    );
+    let diags = s.check();
+    assert_eq!(with_rule(&diags, "value.date").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn duplicate_row_and_table_id() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"      - {code: "30305", name: 生活补助, values: {total: "2.00", personnel: "2.00"}}"#,
+        r#"      - {code: "30305", name: 生活补助, values: {total: "2.00", personnel: "2.00"}}
+      - {code: "30305", name: 生活补助, values: {total: "0.00", personnel: "0.00"}}"#,
+    );
+    s.edit(YAML, "  - id: T23\n", "  - id: T22\n");
+    let diags = s.check();
+    let d = with_rule(&diags, "table.duplicate");
+    assert_eq!(d.len(), 2, "{diags:#?}");
+    assert!(
+        d.iter().all(|d| !d.related.is_empty()),
+        "points at the first occurrence"
+    );
+}
+
+#[test]
+fn same_unknown_code_with_two_names() {
+    let s = Site::new();
+    s.edit(YAML, r#"{code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - {id: T04"#, r#"{code: "2109999", name: 其他卫生健康支出, values: {total: "20.00", project: "20.00"}}
+  - {id: T04"#);
+    s.edit(YAML, r#"      - {code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - id: T08"#, r#"      - {code: "2109999", name: 其他卫生支出, values: {total: "20.00", project: "20.00"}}
+  - id: T08"#);
+    let diags = s.check();
+    let d = with_rule(&diags, "cross.code-name");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("其他卫生健康支出"));
+    assert_eq!(d[0].found.as_deref(), Some("其他卫生支出"));
+}
+
+#[test]
+fn contents_table_contradicts_a_table() {
+    let s = Site::new();
+    let p = s.path(YAML);
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(
+        r#"  - id: T00
+    kind: contents
+    title: 目录
+    columns:
+      - {key: no, name: 报表, type: text}
+      - {key: name, name: 报表名称, type: text}
+      - {key: empty, name: 是否空表, type: text}
+      - {key: reason, name: 公开空表理由, type: text}
+    rows:
+      - {key: r1, values: {no: 表15, name: 一般公共预算“三公”经费支出表, empty: 是, reason: 无}}
+      - {key: r2, values: {no: 表16, name: 政府性基金预算支出表, empty: 是, reason: 不涉及}}
+"#,
+    );
+    std::fs::write(&p, text).unwrap();
+    let diags = s.check();
+    let d = with_rule(&diags, "complete.contents");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("一般公共预算“三公”经费支出表"));
+}
+
+#[test]
+fn text_figure_from_a_missing_table_is_unchecked() {
+    let s = Site::new();
+    s.edit(MD, "机关运行经费{{ 20.00 = general_basic.total.public }}", "机关运行经费{{ 20.00 = general_basic.total.public }}（{{ 20.00 = basic_goods_gov_econ.total.total }}）");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.unchecked");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Notice);
+}

@@ -131,7 +131,7 @@ fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
                 ),
             )
             .at(id.total_loc)
-            .label(format!("应为 {}", expected.mid))
+            .label(format!("应为 {}", show(expected.mid)))
             .table(id.table.label())
             .row(id.row.clone())
             .column(id.column.clone())
@@ -403,6 +403,16 @@ fn rows(table: &Table, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `a + b + c`, or `a + b + c 等 27 列` for a long list.
+fn abbreviate(names: &[String]) -> String {
+    const SHOWN: usize = 4;
+    if names.len() <= SHOWN + 1 {
+        names.join(" + ")
+    } else {
+        format!("{} 等 {} 列", names[..SHOWN].join(" + "), names.len())
+    }
+}
+
 /// Declared column identities (`sum_of` on a column), in every row.
 fn columns(table: &Table, diags: &mut Vec<Diagnostic>) {
     for col in table
@@ -446,7 +456,7 @@ fn columns(table: &Table, diags: &mut Vec<Diagnostic>) {
                             loc: cell_loc(row, &t.name),
                         })
                         .collect(),
-                    parts_desc: format!("{}之和", names.join(" + ")),
+                    parts_desc: format!("{}之和", abbreviate(&names)),
                 },
                 diags,
             );
