@@ -185,6 +185,8 @@ pub struct Row {
     pub unit: Option<String>,
     pub name: Option<String>,
     pub name_loc: Option<Loc>,
+    /// For a row without name or code: its first text cell, to name it in messages.
+    pub caption: Option<String>,
     pub sum_of: Vec<Term>,
     pub cells: BTreeMap<String, Cell>,
     pub loc: Loc,
@@ -206,7 +208,10 @@ impl Row {
             (Some(c), Some(n)) => format!("{c} {n}"),
             (Some(c), None) => c.to_string(),
             (None, Some(n)) => n.to_string(),
-            (None, None) => self.reference().to_string(),
+            (None, None) => match &self.caption {
+                Some(c) => format!("{}（{c}）", self.reference()),
+                None => self.reference().to_string(),
+            },
         }
     }
     /// The amount in column `key`: `Some(0)` for a blank cell, `None` when unknown or not an amount.

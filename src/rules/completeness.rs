@@ -254,7 +254,35 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         return;
     };
     let found = narrative::sections(&text.markdown, text.file);
-    for (id, name) in REQUIRED_SECTIONS {
+    let absent: Vec<&(&str, &str)> = REQUIRED_SECTIONS
+        .iter()
+        .filter(|(id, _)| !found.iter().any(|s| s.id == *id))
+        .collect();
+    if absent.len() == REQUIRED_SECTIONS.len() {
+        // No explanation at all: one diagnostic, not seven.
+        diags.push(
+            Diagnostic::new(
+                "complete.section",
+                Severity::Error,
+                format!(
+                    "情况说明中没有任何必须说明的事项：应包括 {}",
+                    REQUIRED_SECTIONS
+                        .iter()
+                        .map(|(_, n)| *n)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )
+            .at(crate::diagnostic::Loc {
+                file: text.file,
+                line: 1,
+                col: 1,
+            })
+            .target("text".to_string()),
+        );
+        return;
+    }
+    for (id, name) in absent {
         if !found.iter().any(|s| s.id == *id) {
             diags.push(
                 Diagnostic::new(

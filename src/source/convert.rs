@@ -626,6 +626,12 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
             unit: r.unit.map(|u| u.value),
             name_loc: r.name.as_ref().map(|n| ctx.loc(n)),
             name: r.name.map(|n| n.value),
+            caption: columns
+                .iter()
+                .filter(|c| c.ty == ColType::Text)
+                .find_map(|c| r.values.get(&c.key))
+                .map(|v| v.value.trim().to_string())
+                .filter(|v| !v.is_empty()),
             sum_of: terms(ctx, r.sum_of),
             cells: BTreeMap::new(),
             loc: row_loc,
