@@ -236,7 +236,7 @@ pub fn render_human(diags: &[Diagnostic], files: &Files, color: bool) -> String 
     let mut out = String::new();
     for d in diags {
         let level = match (d.severity, d.acknowledged.is_some()) {
-            (_, true) => Level::NOTE.with_name(Some("已确认")),
+            (_, true) => Level::NOTE.with_name(Some("错误（已确认）")),
             (Severity::Error, _) => Level::ERROR.with_name(Some("错误")),
             (Severity::Warning, _) => Level::WARNING.with_name(Some("警告")),
             (Severity::Notice, _) => Level::INFO.with_name(Some("提示")),
@@ -314,8 +314,8 @@ pub fn render_human(diags: &[Diagnostic], files: &Files, color: bool) -> String 
         if let Some(reason) = &d.acknowledged {
             groups.push(Group::with_title(
                 Level::NOTE
-                    .with_name(Some("已确认"))
-                    .secondary_title(format!("原文如此，已确认：{reason}")),
+                    .with_name(Some("确认理由"))
+                    .secondary_title(reason.as_str()),
             ));
         }
         out.push_str(&renderer.render(&groups));
