@@ -58,12 +58,27 @@ pub fn parse_published(s: &str) -> Option<Published> {
     })
 }
 
-fn loc_of(text: &str, file: FileId, byte: usize) -> Loc {
-    let before = &text[..byte];
-    let line = before.matches('\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..byte].chars().count() as u32 + 1;
-    Loc { file, line, col }
+/// Byte offsets of line starts, for turning many offsets into line:column cheaply.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+    fn loc(&self, text: &str, file: FileId, byte: usize) -> Loc {
+        let line = self.starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.starts[line - 1];
+        let col = text[start..byte].chars().count() as u32 + 1;
+        Loc {
+            file,
+            line: line as u32,
+            col,
+        }
+    }
 }
 
 /// Every figure in `text`, in order; an unclosed `{{` is reported as a figure whose
@@ -71,8 +86,9 @@ fn loc_of(text: &str, file: FileId, byte: usize) -> Loc {
 pub fn figures(text: &str, file: FileId) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut pos = 0;
+    let index = LineIndex::new(text);
     while let Some(start) = text[pos..].find("{{").map(|i| pos + i) {
-        let loc = loc_of(text, file, start);
+        let loc = index.loc(text, file, start);
         let Some(len) = text[start + 2..].find("}}") else {
             out.push(Figure {
                 loc,
@@ -120,6 +136,7 @@ pub fn sections(text: &str, file: FileId) -> Vec<Section> {
     let mut out = Vec::new();
     let mut offset = 0;
     let mut in_fence = false;
+    let index = LineIndex::new(text);
     for line in text.split_inclusive('\n') {
         let l = line.trim_end();
         if l.trim_start().starts_with("```") {
@@ -138,7 +155,7 @@ pub fn sections(text: &str, file: FileId) -> Vec<Section> {
                                 id: id.to_string(),
                                 title: title.clone(),
                                 level,
-                                loc: loc_of(text, file, offset + open),
+                                loc: index.loc(text, file, offset + open),
                             });
                         }
                     }

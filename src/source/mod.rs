@@ -180,6 +180,7 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         with_snippet: false,
+        emit_comments: false,
     };
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let e = e.without_snippet();
