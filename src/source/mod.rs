@@ -93,8 +93,17 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
                     for e in entries.flatten() {
                         let p = e.path();
                         // Symlinks are not followed: content must live inside the site.
-                        let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-                        if is_dir {
+                        let ft = e.file_type().ok();
+                        if ft.is_some_and(|t| t.is_symlink()) {
+                            diags.push(Diagnostic::new(
+                                "source.read",
+                                Severity::Error,
+                                format!(
+                                    "不跟随符号链接：{}（数据源必须放在站点目录之内）",
+                                    p.display()
+                                ),
+                            ));
+                        } else if ft.is_some_and(|t| t.is_dir()) {
                             dirs.push(p);
                         }
                     }
@@ -120,6 +129,18 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
 
 /// Reads a file as UTF-8 text; a byte-order mark is dropped.
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    // Symlinks are not followed: a source must not read a file outside the site.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        diags.push(Diagnostic::new(
+            "source.read",
+            Severity::Error,
+            format!(
+                "不跟随符号链接：{}（数据源必须放在站点目录之内）",
+                path.display()
+            ),
+        ));
+        return None;
+    }
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -182,6 +203,20 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
         with_snippet: false,
         emit_comments: false,
     };
+    if text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(
+                "yaml.type",
+                Severity::Error,
+                "文件是空的：请填写内容，或删除此文件",
+            )
+            .at(Loc {
+                file,
+                line: 1,
+                col: 1,
+            }),
+        ));
+    }
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let e = e.without_snippet();
         let raw = e.to_string();
@@ -228,6 +263,10 @@ fn yaml_message(raw: &str) -> (&'static str, String) {
         let field = between_ticks(first).unwrap_or_default();
         ("yaml.type", format!("缺少必填字段 `{field}`"))
     } else if first.contains("invalid type") || first.contains("invalid value") {
+        ("yaml.type", format!("类型错误：{first}"))
+    } else if first.starts_with("invalid u") || first.starts_with("invalid i") {
+        ("yaml.type", format!("这里应填写整数：{first}"))
+    } else if first.starts_with("expected ") && !first.contains("budget") {
         ("yaml.type", format!("类型错误：{first}"))
     } else if first.contains("budget") {
         (
