@@ -547,7 +547,7 @@ fn yaml_syntax_error_points_at_its_line() {
     s.edit(
         YAML,
         "title: 示例县医疗保障局2023年部门预算\n",
-        "title: [示例县医疗保障局2023年部门预算\n",
+        "title: \"示例县医疗保障局2023年部门预算\n",
     );
     let diags = s.check();
     let d = with_rule(&diags, "yaml.syntax");
