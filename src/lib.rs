@@ -4,11 +4,13 @@
 pub mod amount;
 pub mod catalogue;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod expr;
 pub mod lookup;
 pub mod model;
 pub mod narrative;
 pub mod rules;
+pub mod site;
 pub mod source;
 pub mod templates;

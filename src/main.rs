@@ -1,10 +1,12 @@
 //! The `gongkai` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gongkai::{check, diagnostic, source};
+use gongkai::config::Config;
+use gongkai::{check, diagnostic, site, source};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +29,21 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// 彩色输出
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// 生成网站：先运行全部检查，没有未确认的错误时才写出网站
+    Build {
+        /// 站点根目录（含 content/、gongkai.toml，可选 templates/、static/；默认：当前目录）
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// 输出目录（默认：gongkai.toml 的 output_dir，即 public/）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 即使有未确认的错误也生成网站（错误照常列出）
+        #[arg(long)]
+        allow_errors: bool,
         /// 彩色输出
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -56,6 +73,12 @@ fn main() -> ExitCode {
             format,
             color,
         } => run_check(&path, format, color),
+        Command::Build {
+            path,
+            out,
+            allow_errors,
+            color,
+        } => run_build(&path, out, allow_errors, color),
         Command::Rules => {
             for r in gongkai::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
@@ -65,41 +88,93 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(path: &std::path::Path, format: Format, color: Color) -> ExitCode {
-    let root = match source::resolve_root(path) {
-        Ok(r) => r,
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn load_and_check(path: &Path) -> Result<check::Report, ExitCode> {
+    let root = source::resolve_root(path).map_err(|e| {
+        eprintln!("gongkai：{e}");
+        ExitCode::from(2)
+    })?;
+    check::check(&root).map_err(|e| {
+        eprintln!("gongkai：无法运行检查：{e}");
+        ExitCode::from(2)
+    })
+}
+
+fn print(out: &str) -> Result<(), ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|_| ExitCode::from(2))
+}
+
+fn run_build(path: &Path, out: Option<PathBuf>, allow_errors: bool, color: Color) -> ExitCode {
+    let config = match Config::load(path) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("gongkai：{e}");
+            eprintln!("gongkai：配置有误：{e}");
             return ExitCode::from(2);
         }
     };
-    let report = match check::check(&root) {
+    let report = match load_and_check(path) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("gongkai：无法运行检查：{e}");
-            return ExitCode::from(2);
+        Err(code) => return code,
+    };
+    if report.has_errors() {
+        let text =
+            diagnostic::render_human(&report.diagnostics, &report.site.files, use_color(color));
+        if let Err(code) = print(&text) {
+            return code;
         }
+        if !allow_errors {
+            eprintln!(
+                "gongkai：存在未确认的错误，未生成网站。请改正或在数据源中确认（acknowledge）后重试；--allow-errors 可强制生成。"
+            );
+            return ExitCode::from(1);
+        }
+        eprintln!("gongkai：存在未确认的错误，按 --allow-errors 仍生成网站。");
+    }
+    let out = out.unwrap_or_else(|| path.join(&config.output_dir));
+    let started = Instant::now();
+    match site::render::build(&report.site, &config, path, &out) {
+        Ok(stats) => {
+            eprintln!(
+                "gongkai：已生成 {} 个页面（共 {} 个文件，{} KB）到 {}，用时 {} 毫秒",
+                stats.pages,
+                stats.files,
+                stats.bytes.div_ceil(1024),
+                out.display(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gongkai：生成失败：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check(path: &Path, format: Format, color: Color) -> ExitCode {
+    let report = match load_and_check(path) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let out = match format {
         Format::Json => diagnostic::render_json(&report.diagnostics, &report.site.files),
         Format::Human => {
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            diagnostic::render_human(&report.diagnostics, &report.site.files, color)
+            diagnostic::render_human(&report.diagnostics, &report.site.files, use_color(color))
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        return ExitCode::from(2);
+    if let Err(code) = print(&out) {
+        return code;
     }
     if report.has_errors() {
         ExitCode::from(1)

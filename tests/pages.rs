@@ -13,17 +13,35 @@ const PAGES: &str = "tests/browser/pages.mjs";
 
 fn tools_present() {
     let missing: Vec<&str> = [
-        (Path::new(VNU).is_file(), "tests/browser/node_modules (npm ci)"),
-        (Path::new("tests/browser/node_modules/playwright-core").is_dir(), "playwright-core"),
-        (Command::new("java").arg("-version").output().is_ok(), "java"),
-        (Command::new("node").arg("--version").output().is_ok(), "node"),
-        (Path::new(&std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into())).exists(), "chromium"),
+        (
+            Path::new(VNU).is_file(),
+            "tests/browser/node_modules (npm ci)",
+        ),
+        (
+            Path::new("tests/browser/node_modules/playwright-core").is_dir(),
+            "playwright-core",
+        ),
+        (
+            Command::new("java").arg("-version").output().is_ok(),
+            "java",
+        ),
+        (
+            Command::new("node").arg("--version").output().is_ok(),
+            "node",
+        ),
+        (
+            Path::new(&std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into())).exists(),
+            "chromium",
+        ),
     ]
     .into_iter()
     .filter(|(ok, _)| !ok)
     .map(|(_, what)| what)
     .collect();
-    assert!(missing.is_empty(), "missing test tools: {missing:?}; run scripts/install-test-tools");
+    assert!(
+        missing.is_empty(),
+        "missing test tools: {missing:?}; run scripts/install-test-tools"
+    );
 }
 
 /// Builds the seed site with `base_url` into a fresh directory.
@@ -34,18 +52,33 @@ fn build(base_url: &str) -> (tempfile::TempDir, PathBuf) {
     let config = std::fs::read_to_string("gongkai.toml").unwrap();
     let config: String = config
         .lines()
-        .map(|l| if l.starts_with("base_url") { format!("base_url = \"{base_url}\"") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("base_url") {
+                format!("base_url = \"{base_url}\"")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(root.join("gongkai.toml"), config).unwrap();
     copy_dir(Path::new("content"), &root.join("content"));
     let out = dir.path().join("out");
     let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["build", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "build",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(status.status.success(), "build failed: {}", String::from_utf8_lossy(&status.stdout));
+    assert!(
+        status.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
     (dir, out)
 }
 
@@ -69,7 +102,11 @@ fn browser(out: &Path, base: &str, shots: Option<&str>) {
     }
     let r = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "browser checks failed:\n{stdout}\n{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        r.status.success(),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
 
@@ -78,11 +115,20 @@ fn every_page_is_valid_html() {
     tools_present();
     let (_dir, out) = build("/");
     let r = Command::new("java")
-        .args(["-jar", VNU, "--errors-only", "--skip-non-html", out.to_str().unwrap()])
+        .args([
+            "-jar",
+            VNU,
+            "--errors-only",
+            "--skip-non-html",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&r.stderr);
-    assert!(r.status.success() && report.trim().is_empty(), "Nu HTML validator errors:\n{report}");
+    assert!(
+        r.status.success() && report.trim().is_empty(),
+        "Nu HTML validator errors:\n{report}"
+    );
 }
 
 #[test]

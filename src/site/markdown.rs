@@ -12,14 +12,20 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
 
 /// Section ids that belong to 部门概况 (published before the tables).
-pub const OVERVIEW_IDS: &[&str] = &["overview", "functions", "organisation", "staffing", "composition"];
+pub const OVERVIEW_IDS: &[&str] = &[
+    "overview",
+    "functions",
+    "organisation",
+    "staffing",
+    "composition",
+];
 
 /// A heading of the rendered text, for the table of contents.
 #[derive(Clone, Debug, Serialize)]
 pub struct Heading {
     pub id: String,
     pub title: String,
-    /// The HTML level (the Markdown level + 1: the page has its own `h1`).
+    /// The HTML level (3 for the text's highest headings, at most 6).
     pub level: u8,
 }
 
@@ -65,17 +71,59 @@ pub fn evaluate(d: &Disclosure, e: &Expr) -> Result<String, EvalError> {
     })
 }
 
-/// Replaces every `{{ … }}` in `md` by its published text.
+/// Where a figure's value comes from: `T07 一般公共预算支出表 › 合计 › 基本支出`, one per
+/// cell the expression reads; `None` for a figure that reads no cell.
+pub fn figure_source(d: &Disclosure, f: &Figure) -> Option<String> {
+    let Some(Ok(e)) = &f.expr else {
+        return None;
+    };
+    let parts: Vec<String> = expr::refs(e)
+        .into_iter()
+        .map(|r| match d.table(&r.table) {
+            Some(t) => {
+                let row = t
+                    .row(&r.row)
+                    .map_or_else(|| r.row.clone(), |row| row.label());
+                let col = t
+                    .column(&r.column)
+                    .map_or(r.column.as_str(), |c| c.name.as_str());
+                format!("{} › {row} › {col}", t.label())
+            }
+            None => r.to_string(),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("；"))
+}
+
+/// Replaces every `{{ … }}` in `md` by its published text; a figure read from the
+/// tables is wrapped in a `<span>` whose title names the table, row and column.
 pub fn substitute_figures(d: &Disclosure, md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut pos = 0;
     for f in narrative::figures(md, FileId(0)) {
         out.push_str(&md[pos..f.range.start]);
-        out.push_str(&figure_text(d, &f));
+        let text = figure_text(d, &f);
+        match figure_source(d, &f) {
+            Some(src) => {
+                out.push_str("<span class=\"fig\" title=\"数据来源：");
+                out.push_str(&escape_attr(&src));
+                out.push_str("\">");
+                out.push_str(&text);
+                out.push_str("</span>");
+            }
+            None => out.push_str(&text),
+        }
         pos = f.range.end;
     }
     out.push_str(&md[pos..]);
     out
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Splits the (substituted) text into 部门概况 and the rest: the overview part runs from
@@ -88,14 +136,24 @@ pub fn split_overview(md: &str) -> (&str, &str) {
         if OVERVIEW_IDS.contains(&s.id.as_str()) {
             seen_overview = true;
         } else if seen_overview {
-            let at = line_start(md, s.loc.line);
+            let at = headings_before(md, line_start(md, s.loc.line));
             return (&md[..at], &md[at..]);
         }
     }
-    if seen_overview {
-        (md, "")
-    } else {
-        ("", md)
+    if seen_overview { (md, "") } else { ("", md) }
+}
+
+/// Moves `at` back over the headings directly above it (`第二部分 收支情况` above
+/// `四、收支说明` above the first explanation section): they introduce what follows.
+fn headings_before(md: &str, mut at: usize) -> usize {
+    loop {
+        let before = md[..at].trim_end_matches(['\n', '\r', ' ', '\t']);
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = &before[start..];
+        if before.is_empty() || !line.starts_with('#') {
+            return at;
+        }
+        at = start;
     }
 }
 
@@ -108,44 +166,49 @@ fn line_start(text: &str, line: u32) -> usize {
         .map_or(text.len(), |(i, _)| i + 1)
 }
 
-/// Renders Markdown to sanitized HTML. Headings move one level down (the page has its
-/// own `h1`); a heading with several ids (`{#a #b}`) keeps the first.
+/// Renders Markdown to sanitized HTML. Headings sit inside the page's parts (`h1` title,
+/// `h2` parts): the text's highest heading becomes `h3`, and no level is skipped. A
+/// heading with several ids (`{#a #b}`) keeps the first.
 pub fn render(md: &str) -> Rendered {
+    let md = first_ids_only(md);
     let opts = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    let parsed: Vec<Event> = Parser::new_ext(&md, opts).collect();
+    let levels = outline_levels(&parsed);
+    let mut next = levels.into_iter();
     let mut headings = Vec::new();
-    let mut current: Option<(String, String, u8)> = None;
-    let events: Vec<Event> = Parser::new_ext(md, opts)
+    // The open heading: its output level, and its id and title when it has an id.
+    let mut open: Option<(HeadingLevel, Option<(String, String)>)> = None;
+    let events: Vec<Event> = parsed
+        .into_iter()
         .map(|ev| match ev {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes: _,
-                attrs: _,
-            }) => {
-                let level = demote(level);
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let out = next.next().unwrap_or(level);
                 let id = id.map(|i| first_id(&i));
-                if let Some(i) = &id {
-                    current = Some((i.clone(), String::new(), level as u8));
-                }
+                open = Some((out, id.clone().map(|i| (i, String::new()))));
                 Event::Start(Tag::Heading {
-                    level,
+                    level: out,
                     id: id.map(Into::into),
                     classes: Vec::new(),
                     attrs: Vec::new(),
                 })
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((id, title, lvl)) = current.take() {
-                    headings.push(Heading {
-                        id,
-                        title: title.trim().to_string(),
-                        level: lvl,
-                    });
-                }
-                Event::End(TagEnd::Heading(demote(level)))
+                let out = match open.take() {
+                    Some((out, Some((id, title)))) => {
+                        headings.push(Heading {
+                            id,
+                            title: title.trim().to_string(),
+                            level: out as u8,
+                        });
+                        out
+                    }
+                    Some((out, None)) => out,
+                    None => level,
+                };
+                Event::End(TagEnd::Heading(out))
             }
-            Event::Text(t) | Event::Code(t) if current.is_some() => {
-                if let Some((_, title, _)) = current.as_mut() {
+            Event::Text(t) | Event::Code(t) if open.is_some() => {
+                if let Some((_, Some((_, title)))) = open.as_mut() {
                     title.push_str(&t);
                 }
                 Event::Text(t)
@@ -161,14 +224,55 @@ pub fn render(md: &str) -> Rendered {
     Rendered { html, headings }
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
+/// The output level of each heading, in order: the highest Markdown level present → `h3`,
+/// the others below it, never more than one level deeper than the heading before.
+fn outline_levels(events: &[Event]) -> Vec<HeadingLevel> {
+    let md_levels: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .collect();
+    let top = md_levels.iter().copied().min().unwrap_or(1);
+    let mut prev = 2;
+    md_levels
+        .into_iter()
+        .map(|l| {
+            let out = (l - top + 3).min(prev + 1).min(6);
+            prev = out;
+            match out {
+                3 => HeadingLevel::H3,
+                4 => HeadingLevel::H4,
+                5 => HeadingLevel::H5,
+                _ => HeadingLevel::H6,
+            }
+        })
+        .collect()
+}
+
+/// `## 标题 {#a #b}` → `## 标题 {#a}`: pulldown-cmark would keep the last id.
+fn first_ids_only(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for line in md.split_inclusive('\n') {
+        let body = line.trim_end();
+        if body.starts_with('#') && body.ends_with('}') {
+            if let Some(open) = body.rfind("{#") {
+                let ids = &body[open + 1..body.len() - 1];
+                if ids.split_whitespace().count() > 1 {
+                    let first = ids.split_whitespace().next().unwrap_or("");
+                    out.push_str(&body[..open]);
+                    out.push('{');
+                    out.push_str(first);
+                    out.push('}');
+                    out.push_str(&line[body.len()..]);
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
     }
+    out
 }
 
 fn first_id(raw: &str) -> String {
@@ -182,12 +286,13 @@ fn first_id(raw: &str) -> String {
 /// `text-align` that aligned Markdown table cells carry); keeps heading ids.
 pub fn sanitize(html: &str) -> String {
     let mut b = ammonia::Builder::default();
-    for h in ["h2", "h3", "h4", "h5", "h6"] {
+    for h in ["h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, &["id"]);
     }
     b.add_tag_attributes("th", &["style"]);
     b.add_tag_attributes("td", &["style"]);
     b.filter_style_properties(HashSet::from(["text-align"]));
+    b.add_allowed_classes("span", &["fig"]);
     b.clean(html).to_string()
 }
 
@@ -212,16 +317,25 @@ mod tests {
     #[test]
     fn several_ids_keep_the_first() {
         let r = render("## 三公 {#three-public #meetings-training}\n");
+        assert!(r.html.starts_with("<h3 id=\"three-public\">"), "{}", r.html);
         assert_eq!(r.headings[0].id, "three-public");
         assert!(r.html.contains("id=\"three-public\""), "{}", r.html);
     }
 
     #[test]
+    fn heading_levels_start_at_h3_and_skip_none() {
+        let r = render("## a {#a}\n#### b {#b}\n### c {#c}\n## d {#d}\n");
+        let levels: Vec<u8> = r.headings.iter().map(|h| h.level).collect();
+        assert_eq!(levels, [3, 4, 4, 3]);
+        assert!(r.html.contains("<h4 id=\"b\">b</h4>"), "{}", r.html);
+    }
+
+    #[test]
     fn splits_overview_from_explanation() {
-        let md = "# 第一部分\n## 一、概况 {#overview}\n职能\n## 二、构成 {#composition}\nx\n## 三、总体 {#totals}\ny\n";
+        let md = "# 第一部分\n## 一、概况 {#overview}\n职能\n## 二、构成 {#composition}\nx\n\n# 第二部分\n\n## 三、总体 {#totals}\ny\n";
         let (a, b) = split_overview(md);
-        assert!(a.contains("构成") && !a.contains("总体"));
-        assert!(b.starts_with("## 三、总体"));
+        assert!(a.contains("构成") && !a.contains("总体") && !a.contains("第二部分"));
+        assert!(b.starts_with("# 第二部分"), "{b}");
         assert_eq!(split_overview("## x {#totals}\n").0, "");
     }
 }

@@ -7,8 +7,10 @@
 pub mod charts;
 pub mod markdown;
 pub mod render;
+pub mod summary;
 
 use crate::amount;
+use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::model::{ColType, Disclosure, Kind, Row, Site, Status, Table, Unit, Value};
 use crate::templates::Templates;
@@ -33,6 +35,9 @@ pub struct DisclosureLink {
     pub kind_label: &'static str,
     pub title: String,
     pub url: String,
+    /// 本年支出合计 as printed, and its unit.
+    pub total: Option<String>,
+    pub total_unit: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,14 +119,22 @@ pub struct TableView {
     /// The title as printed, when it differs from `name`.
     pub printed_title: Option<String>,
     pub unit: &'static str,
+    /// Whether the table has amount columns (text tables state no amount unit).
+    pub has_amounts: bool,
     /// `present`, `empty`, `missing`, or `absent` (required but not in the source).
     pub status: &'static str,
     pub reason: Option<String>,
+    /// `此表为空：…` or `原文无法辨认：…`, for empty and missing tables.
+    pub status_text: Option<String>,
     /// A template-specific table outside the standard set.
     pub extra: bool,
     pub fields: Vec<FieldView>,
     /// Label columns before the figures: `科目编码` and `科目名称`, or `项目`.
     pub has_code: bool,
+    /// Whether rows have a name column (text tables may have none).
+    pub has_label: bool,
+    /// Many columns: printed on a landscape page.
+    pub wide: bool,
     pub header_rows: Vec<Vec<HeaderCell>>,
     pub header_depth: usize,
     pub rows: Vec<RowView>,
@@ -132,6 +145,17 @@ pub struct TocEntry {
     pub href: String,
     pub title: String,
     pub depth: usize,
+}
+
+/// One headline figure of a disclosure, with the cell it is read from.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyFigure {
+    pub label: String,
+    pub amount: String,
+    pub unit: &'static str,
+    /// `T01 收支总表 › 本年收入合计 › 预算数`.
+    pub source: String,
+    pub source_anchor: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -147,8 +171,11 @@ pub struct DisclosureView {
     pub overview: Rendered,
     pub explanation: Rendered,
     pub tables: Vec<TableView>,
+    pub key_figures: Vec<KeyFigure>,
+    /// The standard paragraphs generated from the tables (HTML).
+    pub summary: Vec<String>,
     pub toc: Vec<TocEntry>,
-    pub chart: Option<charts::ChartView>,
+    pub charts: Vec<charts::ChartView>,
 }
 
 /// Output path (relative to the output directory) of a unit's page.
@@ -182,7 +209,10 @@ pub fn newest_first(u: &Unit) -> Vec<&Disclosure> {
 }
 
 pub fn disclosure_link(base: &str, u: &Unit, d: &Disclosure) -> DisclosureLink {
+    let total = total_expenditure(d);
     DisclosureLink {
+        total: total.as_ref().map(|(_, v, _)| amount::format_grouped(*v)),
+        total_unit: total.as_ref().map(|(_, _, unit)| *unit),
         year: d.year,
         kind: d.kind.as_str(),
         kind_label: d.kind.label_zh(),
@@ -330,11 +360,15 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 name,
                 printed_title: None,
                 unit: d.amount_unit.as_str(),
+                has_amounts: false,
                 status: "absent",
                 reason: None,
+                status_text: None,
                 extra: false,
                 fields: Vec::new(),
                 has_code: false,
+                has_label: false,
+                wide: false,
                 header_rows: Vec::new(),
                 header_depth: 1,
                 rows: Vec::new(),
@@ -377,6 +411,9 @@ fn is_total(r: &Row) -> bool {
 
 /// Header rows for columns named with `/` for nesting (`基本支出/人员经费`).
 fn header_rows(table: &Table) -> (Vec<Vec<HeaderCell>>, usize) {
+    if table.columns.is_empty() {
+        return (Vec::new(), 1);
+    }
     let parts: Vec<Vec<&str>> = table
         .columns
         .iter()
@@ -435,7 +472,11 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
         .rows
         .iter()
         .map(|r| RowView {
-            code: r.code.clone().or_else(|| r.unit.clone()).unwrap_or_default(),
+            code: r
+                .code
+                .clone()
+                .or_else(|| r.unit.clone())
+                .unwrap_or_default(),
             name: r.name.clone().unwrap_or_default(),
             level: row_level(r),
             total: is_total(r),
@@ -460,12 +501,24 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
         printed_title: (t.title != name).then(|| t.title.clone()),
         name,
         unit: t.unit.as_str(),
+        has_amounts: t.columns.is_empty() || t.amount_columns().next().is_some(),
         status: match t.status {
             Status::Present => "present",
             Status::Empty => "empty",
             Status::Missing => "missing",
         },
         reason: t.reason.clone(),
+        status_text: match t.status {
+            Status::Present => None,
+            Status::Empty => Some(format!(
+                "此表为空：{}",
+                t.reason.as_deref().unwrap_or("原文未说明原因")
+            )),
+            Status::Missing => Some(format!(
+                "原文无法辨认：{}",
+                t.reason.as_deref().unwrap_or("原文此表无法辨认")
+            )),
+        },
         extra,
         fields: t
             .fields
@@ -476,17 +529,96 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
             })
             .collect(),
         has_code,
+        has_label: has_code || t.rows.iter().any(|r| r.name.is_some()),
+        wide: t.columns.len() > 7,
         header_rows,
         header_depth,
         rows,
     }
 }
 
+/// A cell by table kind, row and column.
+type CellAt<'a> = (&'a str, &'a str, &'a str);
+
+/// The headline figures a reader looks for first — totals, basic and project
+/// expenditure, 公用经费, 三公 — each read from the first table that prints it.
+pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
+    let (summary, expenditure, general, basic, three, three_row, three_label) = match d.kind {
+        Kind::Budget => (
+            "summary",
+            "expenditure",
+            "general_expenditure",
+            "general_basic",
+            "three_public",
+            "budget",
+            "“三公”经费预算",
+        ),
+        Kind::Final => (
+            "final_summary",
+            "final_expenditure",
+            "final_general_expenditure",
+            "final_general_basic",
+            "final_three_public",
+            "actual",
+            "“三公”经费决算",
+        ),
+    };
+    let wanted: [(&str, &[CellAt]); 6] = [
+        ("本年收入合计", &[(summary, "income_total", "amount")]),
+        (
+            "本年支出合计",
+            &[
+                (summary, "exp_total", "amount"),
+                (expenditure, "total", "total"),
+            ],
+        ),
+        (
+            "基本支出",
+            &[(expenditure, "total", "basic"), (general, "total", "basic")],
+        ),
+        (
+            "项目支出",
+            &[
+                (expenditure, "total", "project"),
+                (general, "total", "project"),
+            ],
+        ),
+        (
+            "一般公共预算基本支出中的公用经费",
+            &[(basic, "total", "public")],
+        ),
+        (
+            three_label,
+            &[(three, three_row, "total"), (three, "total", "total")],
+        ),
+    ];
+    let mut out = Vec::new();
+    for (label, sources) in wanted {
+        let found = sources.iter().find_map(|(kind, row, col)| {
+            let t = d.table(kind).filter(|t| t.status == Status::Present)?;
+            let column = t.column(col)?;
+            let r = t.row(row)?;
+            match r.cells.get(*col).map(|c| &c.value) {
+                Some(Value::Amount(v)) => Some(KeyFigure {
+                    label: label.to_string(),
+                    amount: amount::format_grouped(*v),
+                    unit: t.unit.as_str(),
+                    source: format!("{} › {} › {}", t.label(), r.label(), column.name),
+                    source_anchor: anchor_of(&t.id),
+                }),
+                _ => None,
+            }
+        });
+        out.extend(found);
+    }
+    out
+}
+
 fn toc_from(headings: &[Heading], out: &mut Vec<TocEntry>) {
     let top = headings.iter().map(|h| h.level).min().unwrap_or(2);
     for h in headings {
-        let depth = usize::from(h.level - top) + 1;
-        if depth <= 2 {
+        let depth = usize::from(h.level - top) + 2;
+        if depth <= 3 {
             out.push(TocEntry {
                 href: format!("#{}", h.id),
                 title: h.title.clone(),
@@ -501,6 +633,7 @@ pub fn disclosure_view(
     u: &Unit,
     d: &Disclosure,
     templates: &Templates,
+    catalogue: &Catalogue,
 ) -> DisclosureView {
     let (overview, explanation) = match &d.text {
         Some(text) => {
@@ -511,7 +644,8 @@ pub fn disclosure_view(
         None => Default::default(),
     };
     let tables = ordered_tables(d, templates);
-    let chart = charts::functional(d);
+    let charts = charts::for_disclosure(d, catalogue);
+    let summary = summary::paragraphs(u, d, &charts);
     let mut toc = Vec::new();
     toc.push(TocEntry {
         href: "#part-overview".into(),
@@ -531,22 +665,36 @@ pub fn disclosure_view(
             depth: 2,
         });
     }
-    if chart.is_some() {
+    if !charts.is_empty() {
         toc.push(TocEntry {
             href: "#part-charts".into(),
-            title: "三、支出结构图".into(),
+            title: "三、图表".into(),
             depth: 1,
         });
+        for c in &charts {
+            toc.push(TocEntry {
+                href: format!("#{}", c.id),
+                title: c.title.clone(),
+                depth: 2,
+            });
+        }
     }
     toc.push(TocEntry {
         href: "#part-explanation".into(),
-        title: if chart.is_some() {
+        title: if !charts.is_empty() {
             "四、情况说明".into()
         } else {
             "三、情况说明".into()
         },
         depth: 1,
     });
+    if !summary.is_empty() {
+        toc.push(TocEntry {
+            href: "#generated-summary".into(),
+            title: "数据摘要".into(),
+            depth: 2,
+        });
+    }
     toc_from(&explanation.headings, &mut toc);
     DisclosureView {
         unit: unit_summary(&info.base, u),
@@ -563,12 +711,9 @@ pub fn disclosure_view(
         overview,
         explanation,
         tables,
+        key_figures: key_figures(d),
+        summary,
         toc,
-        chart,
+        charts,
     }
-}
-
-/// `Kind` label for templates that only have the string.
-pub fn kind_label(kind: Kind) -> &'static str {
-    kind.label_zh()
 }

@@ -2,7 +2,10 @@
 //! assets (built in, plus the site's `static/`), written to a temporary directory that
 //! replaces the output only when everything succeeded.
 
-use super::{SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path, unit_summary};
+use super::{
+    SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path, unit_summary,
+};
+use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::model::Site;
 use crate::templates::Templates;
@@ -15,8 +18,12 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
-    ("disclosure.html", include_str!("../../templates/disclosure.html")),
+    (
+        "disclosure.html",
+        include_str!("../../templates/disclosure.html"),
+    ),
     ("table.html", include_str!("../../templates/table.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
@@ -24,7 +31,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 
 /// The assets compiled into gongkai, written under `static/`; the site's `static/`
 /// files are copied over them.
-pub const DEFAULT_ASSETS: &[(&str, &str)] = &[("style.css", include_str!("../../static/style.css"))];
+pub const DEFAULT_ASSETS: &[(&str, &str)] =
+    &[("style.css", include_str!("../../static/style.css"))];
 
 /// Directory of the assets in the output.
 pub const ASSET_DIR: &str = "static";
@@ -81,6 +89,7 @@ pub fn render_site(
     site_root: &Path,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let templates = Templates::builtin()?;
+    let catalogue = Catalogue::builtin()?;
     let tera = load_templates(site_root)?;
     let info: SiteInfo = site_info(config);
     let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -103,39 +112,60 @@ pub fn render_site(
     ctx.insert("unit_count", &site.units.len());
     ctx.insert(
         "disclosure_count",
-        &site.units.iter().map(|u| u.disclosures.len()).sum::<usize>(),
+        &site
+            .units
+            .iter()
+            .map(|u| u.disclosures.len())
+            .sum::<usize>(),
     );
-    out.insert("index.html".into(), render(&tera, "index.html", &ctx)?.into_bytes());
+    out.insert(
+        "index.html".into(),
+        render(&tera, "index.html", &ctx)?.into_bytes(),
+    );
 
     for u in &site.units {
         let mut ctx = base_ctx();
         ctx.insert("unit", &unit_summary(&info.base, u));
+        ctx.insert("charts", &super::charts::over_years(u));
         out.insert(unit_path(u), render(&tera, "unit.html", &ctx)?.into_bytes());
         for d in &u.disclosures {
             let mut ctx = base_ctx();
-            ctx.insert("page", &disclosure_view(&info, u, d, &templates));
+            ctx.insert(
+                "page",
+                &disclosure_view(&info, u, d, &templates, &catalogue),
+            );
             out.insert(
                 disclosure_path(u, d),
                 render(&tera, "disclosure.html", &ctx)?.into_bytes(),
             );
         }
     }
-    out.insert("404.html".into(), render(&tera, "404.html", &base_ctx())?.into_bytes());
+    out.insert(
+        "404.html".into(),
+        render(&tera, "404.html", &base_ctx())?.into_bytes(),
+    );
 
     // The sitemap lists every page; absolute when base_url names a host.
-    let prefix = config
-        .absolute_base()
-        .unwrap_or_else(|| info.base.clone());
-    let urls: Vec<String> = out
+    let absolute = config.absolute_base();
+    let prefix = absolute.clone().unwrap_or_else(|| info.base.clone());
+    let mut urls: Vec<String> = out
         .keys()
         .filter(|p| p.ends_with("index.html"))
         .map(|p| format!("{prefix}{}", p.strip_suffix("index.html").unwrap_or(p)))
         .collect();
+    urls.sort();
     let mut ctx = base_ctx();
     ctx.insert("urls", &urls);
-    ctx.insert("sitemap_url", &format!("{prefix}sitemap.xml"));
-    out.insert("sitemap.xml".into(), render(&tera, "sitemap.xml", &ctx)?.into_bytes());
-    out.insert("robots.txt".into(), render(&tera, "robots.txt", &ctx)?.into_bytes());
+    // robots.txt may only name the sitemap by an absolute URL.
+    ctx.insert("sitemap_url", &absolute.map(|a| format!("{a}sitemap.xml")));
+    out.insert(
+        "sitemap.xml".into(),
+        render(&tera, "sitemap.xml", &ctx)?.into_bytes(),
+    );
+    out.insert(
+        "robots.txt".into(),
+        render(&tera, "robots.txt", &ctx)?.into_bytes(),
+    );
 
     for (name, text) in DEFAULT_ASSETS {
         out.insert(format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec());
@@ -207,8 +237,7 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
+    std::fs::create_dir_all(&parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
