@@ -293,6 +293,15 @@ pub fn sanitize(html: &str) -> String {
     b.add_tag_attributes("td", &["style"]);
     b.filter_style_properties(HashSet::from(["text-align"]));
     b.add_allowed_classes("span", &["fig"]);
+    // No external requests: an image may only come from the site itself.
+    b.attribute_filter(|element, attribute, value| {
+        let external = value.contains(':') || value.trim_start().starts_with("//");
+        if element == "img" && attribute == "src" && external {
+            None
+        } else {
+            Some(value.into())
+        }
+    });
     b.clean(html).to_string()
 }
 

@@ -77,6 +77,7 @@ for (const width of [1280, 390]) {
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('dialog', async (d) => { errors.push(`dialog opened: ${d.message()}`); await d.dismiss(); });
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
     page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) errors.push(`external request: ${r.url()}`); });
     const url = `${origin}${base}${rel}`;
@@ -107,6 +108,23 @@ for (const width of [1280, 390]) {
       return out;
     });
     errors.push(...overflow);
+    // No script from the sources may run or even reach the page as markup.
+    const injected = await page.evaluate(() => {
+      const out = [];
+      if (window.__xss !== undefined) out.push(`injected script ran: window.__xss = ${window.__xss}`);
+      for (const el of document.querySelectorAll('*')) {
+        for (const a of el.attributes) {
+          if (a.name.startsWith('on')) out.push(`event handler attribute <${el.tagName.toLowerCase()} ${a.name}>`);
+          if ((a.name === 'href' || a.name === 'src' || a.name === 'xlink:href' || a.name === 'action')
+            && /^\s*(javascript|vbscript|data):/i.test(a.value) && !(el.tagName === 'LINK' && a.value === 'data:,')) {
+            out.push(`dangerous URL <${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 40)}">`);
+          }
+        }
+      }
+      for (const s of document.querySelectorAll('script:not([src]), iframe, object, embed, form')) out.push(`<${s.tagName.toLowerCase()}> element`);
+      return out;
+    });
+    errors.push(...injected);
     if (width === 1280) {
       // Every internal link and anchor resolves.
       const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.href));
