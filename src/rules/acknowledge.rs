@@ -7,6 +7,14 @@ use crate::model::Site;
 /// Marks every diagnostic a disclosure acknowledges; reports acknowledgements that match none.
 pub fn apply(site: &Site, diags: &mut Vec<Diagnostic>) {
     let mut unused = Vec::new();
+    // Diagnostics by file, so that each acknowledgement looks only at its disclosure's.
+    let mut by_file: std::collections::HashMap<crate::source::FileId, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        if let Some(l) = d.loc {
+            by_file.entry(l.file).or_default().push(i);
+        }
+    }
     for unit in &site.units {
         for d in &unit.disclosures {
             let mut files = vec![d.loc.file];
@@ -15,18 +23,15 @@ pub fn apply(site: &Site, diags: &mut Vec<Diagnostic>) {
             }
             for ack in &d.acks {
                 let mut matched = false;
-                for diag in diags.iter_mut() {
-                    let in_doc = diag.loc.is_some_and(|l| files.contains(&l.file));
+                let indices = files.iter().filter_map(|f| by_file.get(f)).flatten();
+                for &i in indices {
+                    let diag = &mut diags[i];
                     let target_ok = match (&ack.target, &diag.target) {
                         (None, _) => true,
                         (Some(a), Some(t)) => a == t,
                         (Some(_), None) => false,
                     };
-                    if in_doc
-                        && diag.rule == ack.rule
-                        && target_ok
-                        && diag.severity != Severity::Notice
-                    {
+                    if diag.rule == ack.rule && target_ok && diag.severity != Severity::Notice {
                         diag.acknowledged = Some(ack.reason.clone());
                         matched = true;
                     }

@@ -319,9 +319,10 @@ pub struct Doc<'a> {
     pub disclosure: &'a Disclosure,
 }
 
-impl Context<'_> {
-    pub fn docs(&self) -> impl Iterator<Item = Doc<'_>> {
-        self.site.units.iter().flat_map(|u| {
+impl<'a> Context<'a> {
+    pub fn docs(&self) -> impl Iterator<Item = Doc<'a>> + 'a {
+        let site: &'a Site = self.site;
+        site.units.iter().flat_map(|u| {
             u.disclosures.iter().map(move |d| Doc {
                 unit: u,
                 disclosure: d,
@@ -332,20 +333,36 @@ impl Context<'_> {
 
 /// Runs every rule over the site; the order of diagnostics is fixed later by sorting.
 pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
-    for doc in cx.docs() {
-        completeness::check(cx, &doc, diags);
-        classification::check(cx, &doc, diags);
-        sums::check(cx, &doc, diags);
-    }
+    use rayon::prelude::*;
+    // Disclosures are independent: each phase runs over them in parallel.
+    let docs: Vec<Doc> = cx.docs().collect();
+    let first: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut d = Vec::new();
+            completeness::check(cx, doc, &mut d);
+            classification::check(cx, doc, &mut d);
+            sums::check(cx, doc, &mut d);
+            d
+        })
+        .collect();
+    diags.extend(first);
     cx.suspect = diags
         .iter()
         .filter(|d| d.rule == "value.scale")
         .filter_map(|d| d.loc)
         .collect();
-    for doc in cx.docs() {
-        cross_table::check(cx, &doc, diags);
-        narrative::check(cx, &doc, diags);
-    }
+    let cx: &Context = cx;
+    let second: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut d = Vec::new();
+            cross_table::check(cx, doc, &mut d);
+            narrative::check(cx, doc, &mut d);
+            d
+        })
+        .collect();
+    diags.extend(second);
 }
 
 /// How a printed total compares with the sum of its printed parts.

@@ -91,12 +91,21 @@ fn valid_slug(name: &str) -> bool {
         && !name.starts_with('-')
 }
 
-pub fn load_unit(
+/// A unit folder as read from disk: its files' texts are in `Files`, nothing parsed yet.
+pub struct UnitFiles {
+    slug: String,
+    unit_file: FileId,
+    /// (year, kind, YAML file, Markdown file).
+    docs: Vec<(u32, Kind, FileId, Option<FileId>)>,
+}
+
+/// Reads one unit folder into `files` (sequentially, so file ids are deterministic).
+pub fn read_unit(
     dir: &Path,
     base: &Path,
     files: &mut Files,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Unit> {
+) -> Option<UnitFiles> {
     let slug = dir.file_name()?.to_string_lossy().to_string();
     if slug.starts_with('.') {
         return None;
@@ -121,7 +130,83 @@ pub fn load_unit(
         return None;
     }
     let text = read_text(&unit_path, diags)?;
-    let file = files.add(unit_path.clone(), display_path(&unit_path, base), text);
+    let unit_file = files.add(unit_path.clone(), display_path(&unit_path, base), text);
+
+    // The disclosures: <year>-<kind>.yaml with an optional <year>-<kind>.md beside it.
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    let mut stems = BTreeSet::new();
+    for name in &names {
+        if name == "unit.yaml" || name.starts_with('.') {
+            continue;
+        }
+        let parsed = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".md"))
+            .and_then(parse_stem);
+        match parsed {
+            Some(stem) => {
+                stems.insert(stem);
+            }
+            None => diags.push(Diagnostic::new(
+                "source.layout",
+                Severity::Warning,
+                format!(
+                    "无法识别的文件 {}：应为 unit.yaml、<年度>-budget.yaml/.md 或 <年度>-final.yaml/.md",
+                    display_path(&dir.join(name), base)
+                ),
+            )),
+        }
+    }
+    let mut docs = Vec::new();
+    for (year, kind) in stems {
+        let stem = format!("{year}-{}", kind.as_str());
+        let yaml_path = dir.join(format!("{stem}.yaml"));
+        let md_path = dir.join(format!("{stem}.md"));
+        if !yaml_path.is_file() {
+            diags.push(Diagnostic::new(
+                "source.layout",
+                Severity::Error,
+                format!(
+                    "{} 没有对应的数据文件 {stem}.yaml",
+                    display_path(&md_path, base)
+                ),
+            ));
+            continue;
+        }
+        let Some(text) = read_text(&yaml_path, diags) else {
+            continue;
+        };
+        let yaml_file = files.add(yaml_path.clone(), display_path(&yaml_path, base), text);
+        let md_file = if md_path.is_file() {
+            read_text(&md_path, diags)
+                .map(|markdown| files.add(md_path.clone(), display_path(&md_path, base), markdown))
+        } else {
+            None
+        };
+        docs.push((year, kind, yaml_file, md_file));
+    }
+    Some(UnitFiles {
+        slug,
+        unit_file,
+        docs,
+    })
+}
+
+/// Parses and converts a unit read by `read_unit` (independent of other units: may run in
+/// parallel).
+pub fn convert_unit(files: &Files, u: UnitFiles, diags: &mut Vec<Diagnostic>) -> Unit {
+    let UnitFiles {
+        slug,
+        unit_file: file,
+        docs,
+    } = u;
     let mut unit = match parse_yaml::<schema::UnitSrc>(&files.get(file).text, file) {
         Ok(src) => {
             let mut ctx = Ctx { file, diags };
@@ -172,58 +257,7 @@ pub fn load_unit(
             }
         }
     };
-
-    // The disclosures: <year>-<kind>.yaml with an optional <year>-<kind>.md beside it.
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    let mut stems = BTreeSet::new();
-    for name in &names {
-        if name == "unit.yaml" || name.starts_with('.') {
-            continue;
-        }
-        let parsed = name
-            .strip_suffix(".yaml")
-            .or_else(|| name.strip_suffix(".md"))
-            .and_then(parse_stem);
-        match parsed {
-            Some(stem) => {
-                stems.insert(stem);
-            }
-            None => diags.push(Diagnostic::new(
-                "source.layout",
-                Severity::Warning,
-                format!(
-                    "无法识别的文件 {}：应为 unit.yaml、<年度>-budget.yaml/.md 或 <年度>-final.yaml/.md",
-                    display_path(&dir.join(name), base)
-                ),
-            )),
-        }
-    }
-    for (year, kind) in stems {
-        let stem = format!("{year}-{}", kind.as_str());
-        let yaml_path = dir.join(format!("{stem}.yaml"));
-        let md_path = dir.join(format!("{stem}.md"));
-        if !yaml_path.is_file() {
-            diags.push(Diagnostic::new(
-                "source.layout",
-                Severity::Error,
-                format!(
-                    "{} 没有对应的数据文件 {stem}.yaml",
-                    display_path(&md_path, base)
-                ),
-            ));
-            continue;
-        }
-        let Some(text) = read_text(&yaml_path, diags) else {
-            continue;
-        };
-        let file = files.add(yaml_path.clone(), display_path(&yaml_path, base), text);
+    for (year, kind, file, md_file) in docs {
         let src: schema::DisclosureSrc = match parse_yaml(&files.get(file).text, file) {
             Ok(d) => d,
             Err(d) => {
@@ -231,23 +265,16 @@ pub fn load_unit(
                 continue;
             }
         };
-        let text = if md_path.is_file() {
-            read_text(&md_path, diags).map(|markdown| {
-                let md_file = files.add(md_path.clone(), display_path(&md_path, base), markdown);
-                Text {
-                    file: md_file,
-                    markdown: files.get(md_file).text.clone(),
-                }
-            })
-        } else {
-            None
-        };
+        let text = md_file.map(|md_file| Text {
+            file: md_file,
+            markdown: files.get(md_file).text.clone(),
+        });
         let mut ctx = Ctx { file, diags };
         if let Some(d) = disclosure(&mut ctx, src, year, kind, text) {
             unit.disclosures.push(d);
         }
     }
-    Some(unit)
+    unit
 }
 
 fn parse_stem(stem: &str) -> Option<(u32, Kind)> {

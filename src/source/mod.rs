@@ -7,7 +7,8 @@ pub mod convert;
 pub mod schema;
 
 use crate::diagnostic::{Diagnostic, Loc, Severity};
-use crate::model::Site;
+use crate::model::{Site, Unit};
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -118,11 +119,23 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
             (dir.clone(), dirs)
         }
     };
-    let mut units = Vec::new();
-    for dir in unit_dirs {
-        if let Some(unit) = convert::load_unit(&dir, &base, &mut files, &mut diags) {
-            units.push(unit);
-        }
+    // Reading is sequential (file ids follow the sorted paths); parsing runs in parallel.
+    let read: Vec<convert::UnitFiles> = unit_dirs
+        .iter()
+        .filter_map(|dir| convert::read_unit(dir, &base, &mut files, &mut diags))
+        .collect();
+    let converted: Vec<(Unit, Vec<Diagnostic>)> = read
+        .into_par_iter()
+        .map(|u| {
+            let mut d = Vec::new();
+            let unit = convert::convert_unit(&files, u, &mut d);
+            (unit, d)
+        })
+        .collect();
+    let mut units = Vec::with_capacity(converted.len());
+    for (unit, d) in converted {
+        units.push(unit);
+        diags.extend(d);
     }
     (Site { files, units }, diags)
 }
