@@ -540,7 +540,11 @@ fn budget_yaml(unit: &str, year: u32, f: &Figures, final_accounts: bool) -> (Str
                 "  - {{id: T{:02}, kind: {kind}, title: {title}, status: {}}}",
                 n + 8,
                 // The economic splits are not generated (declared missing); the rest are empty.
-                if n < 8 { "missing, reason: 合成数据未生成此表" } else { "empty, reason: 本单位无相关收支，此表为空" }
+                if n < 8 {
+                    "missing, reason: 合成数据未生成此表"
+                } else {
+                    "empty, reason: 本单位无相关收支，此表为空"
+                }
             );
         }
         let _ = writeln!(

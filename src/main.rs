@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gongkai::config::Config;
-use gongkai::{check, diagnostic, site, source};
+use gongkai::{check, diagnostic, source};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,9 +44,24 @@ enum Command {
         /// 即使有未确认的错误也生成网站（错误照常列出）
         #[arg(long)]
         allow_errors: bool,
+        /// 全部重新写出（不沿用上一次输出中未变的文件）
+        #[arg(long)]
+        clean: bool,
         /// 彩色输出
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+    },
+    /// 预览：生成网站并在本机提供访问，数据源改动后自动重新生成并刷新页面
+    Serve {
+        /// 站点根目录（默认：当前目录）
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// 端口（0：任选一个空闲端口）
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
     },
     /// 列出全部检查规则
     Rules,
@@ -77,8 +92,22 @@ fn main() -> ExitCode {
             path,
             out,
             allow_errors,
+            clean,
             color,
-        } => run_build(&path, out, allow_errors, color),
+        } => run_build(&path, out, allow_errors, clean, color),
+        Command::Serve { path, port, bind } => {
+            match gongkai::serve::run(gongkai::serve::Options {
+                root: path,
+                bind,
+                port,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("gongkai：{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rules => {
             for r in gongkai::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
@@ -115,7 +144,13 @@ fn print(out: &str) -> Result<(), ExitCode> {
         .map_err(|_| ExitCode::from(2))
 }
 
-fn run_build(path: &Path, out: Option<PathBuf>, allow_errors: bool, color: Color) -> ExitCode {
+fn run_build(
+    path: &Path,
+    out: Option<PathBuf>,
+    allow_errors: bool,
+    clean: bool,
+    color: Color,
+) -> ExitCode {
     let config = match Config::load(path) {
         Ok(c) => c,
         Err(e) => {
@@ -143,15 +178,19 @@ fn run_build(path: &Path, out: Option<PathBuf>, allow_errors: bool, color: Color
     }
     let out = out.unwrap_or_else(|| path.join(&config.output_dir));
     let started = Instant::now();
-    match site::render::build(&report.site, &config, path, &out) {
-        Ok(stats) => {
+    match gongkai::publish::build(&report.site, &config, path, &out, clean) {
+        Ok(outcome) => {
+            let stats = &outcome.stats;
             eprintln!(
-                "gongkai：已生成 {} 个页面（共 {} 个文件，{} KB）到 {}，用时 {} 毫秒",
+                "gongkai：已生成 {} 个页面（共 {} 个文件，{} KB）到 {}，用时 {} 毫秒；改写 {} 个，沿用 {} 个，删除 {} 个",
                 stats.pages,
                 stats.files,
                 stats.bytes.div_ceil(1024),
                 out.display(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                outcome.written.len(),
+                outcome.kept,
+                outcome.removed.len()
             );
             ExitCode::SUCCESS
         }

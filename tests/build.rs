@@ -228,11 +228,14 @@ fn disclosure_pages_show_every_table_and_the_published_figures() {
     let final_text = strip_tags(&final_page);
     assert!(
         final_text.contains(
-            "财政拨款支出年初预算1,868.74万元，决算1,932.33万元，完成年初预算的103.40%。"
+            "财政拨款支出年初预算1,868.74万元表T10，决算1,932.33万元表T10，完成年初预算的103.40%。"
         ),
         "{final_text}"
     );
-    assert!(strip_tags(&page).contains("“三公”经费预算14.00万元，其中：因公出国（境）费0.00万元"));
+    assert!(
+        strip_tags(&page)
+            .contains("“三公”经费预算14.00万元表T15，其中：因公出国（境）费0.00万元表T15")
+    );
     // Key figures name their source cell.
     assert!(page.contains("T01 收支总表 › 本年收入合计 › 预算数"));
     // The chart: inline SVG with title and description, figures also in a table.
@@ -306,7 +309,7 @@ fn markdown_is_sanitized_and_generated_figures_come_from_the_data() {
     // Generated figures: computed from the cells, two decimals, with their source cells.
     let text = strip_tags(&page);
     assert!(
-        text.contains("机关运行经费合计20.00万元，占80.00%。"),
+        text.contains("机关运行经费合计20.00万元表T08，占80.00%表T07。"),
         "{text}"
     );
     assert!(
@@ -482,7 +485,7 @@ fn a_unit_with_several_years_lists_them_and_charts_the_totals() {
     // The generated summary states the change from last year.
     let page = strip_tags(&fixture_page(&out));
     assert!(
-        page.contains("支出预算合计100.00万元，比上年90.00万元增加10.00万元，增长11.11%。"),
+        page.contains("支出预算合计100.00万元表T01，比上年90.00万元增加10.00万元，增长11.11%。"),
         "{page}"
     );
 }
@@ -503,5 +506,198 @@ fn page_snapshots_of_the_fixture_site() {
         ("robots", "robots.txt"),
     ] {
         insta::assert_snapshot!(name, read(&out, rel));
+    }
+}
+
+/// `html`'s text: tags removed, the entities gongkai and ammonia write decoded.
+fn page_text(html: &str) -> String {
+    strip_tags(html)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// Nothing of the author's text is lost when the explanation is cut into sections and
+/// reordered: every piece of prose of each source's Markdown (its text events, figures
+/// replaced by their published values) is on the page, each occurrence counted once.
+#[test]
+fn every_character_of_the_authors_text_is_on_the_page() {
+    use pulldown_cmark::{Event, Options, Parser};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(Path::new("."), &out);
+    let report =
+        gongkai::check::check(&gongkai::source::resolve_root(Path::new(".")).unwrap()).unwrap();
+    let mut checked = 0;
+    for unit in &report.site.units {
+        for d in &unit.disclosures {
+            let Some(text) = &d.text else { continue };
+            let rel = format!("{}/{}-{}/index.html", unit.slug, d.year, d.kind.as_str());
+            let mut page: String = page_text(&read(&out, &rel))
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let md = gongkai::site::markdown::substitute_figures(d, &text.markdown);
+            let opts = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+            let mut pieces: Vec<String> = Parser::new_ext(&md, opts)
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => {
+                        Some(t.chars().filter(|c| !c.is_whitespace()).collect())
+                    }
+                    _ => None,
+                })
+                .filter(|t: &String| !t.is_empty())
+                .collect();
+            // Longest first, each removed once found: a repeated piece must be there as
+            // often as it is written.
+            pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            for p in &pieces {
+                let at = page.find(p.as_str());
+                assert!(
+                    at.is_some(),
+                    "{rel}: the author's text «{p}» is not on the page"
+                );
+                let at = at.unwrap();
+                page.replace_range(at..at + p.len(), "\u{0}");
+                checked += p.chars().count();
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} characters checked");
+}
+
+/// Figures link to their table rows, rows carry stable ids, the explanation follows the
+/// standard order, and final accounts chart budget against actual per 项.
+#[test]
+fn provenance_links_standard_sections_and_the_budget_vs_actual_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(Path::new("."), &out);
+    let page = read(&out, "hengshan-ybj/2023-budget/index.html");
+    // Rows have ids; the generated text and the author's figures link to them.
+    assert!(page.contains("<tr id=\"T07-2101501\""), "row ids");
+    assert!(page.contains("<sup class=\"src\"><a href=\"#T08-total\""));
+    let text = page_text(&page);
+    assert!(
+        text.contains("2023年本部门机关运行经费94.86万元表T08，比上年"),
+        "{text}"
+    );
+    // hunan-budget's optional 一般公共预算基本支出表 follows 一般公共预算支出表, not the extras.
+    let t07 = page.find("id=\"table-t07\"").unwrap();
+    let t08 = page.find("id=\"table-t08\"").unwrap();
+    let t04 = page.find("id=\"table-t04\"").unwrap();
+    assert!(t07 < t08, "general_basic after general_expenditure");
+    assert!(
+        !page[t08..]
+            .split("</section>")
+            .next()
+            .unwrap()
+            .contains("特有表格")
+    );
+    assert!(t04 < t07);
+    // Sections in the standard order, generated text before the author's.
+    let expl = &page[page.find("id=\"part-explanation\"").unwrap()..];
+    let order: Vec<usize> = [
+        "id=\"totals\"",
+        "id=\"income\"",
+        "id=\"expenditure\"",
+        "id=\"general-budget\"",
+        "id=\"basic\"",
+        "id=\"project\"",
+        "id=\"fund\"",
+        "id=\"state-capital\"",
+        "id=\"other-matters\"",
+        "id=\"running-costs\"",
+        "id=\"three-public\"",
+        "id=\"meetings-training\"",
+        "id=\"procurement\"",
+        "id=\"assets\"",
+        "id=\"performance\"",
+        "id=\"glossary\"",
+    ]
+    .iter()
+    .map(|id| expl.find(id).unwrap_or_else(|| panic!("no {id}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let running = &expl[order[9]..order[10]];
+    let generated = running
+        .find("机关运行经费（一般公共预算基本支出中的公用经费）预算")
+        .unwrap();
+    let authors = running.find("（一）机关运行经费").unwrap();
+    assert!(generated < authors);
+    // Final accounts: 三公 after 机关运行经费 (the source has them the other way round),
+    // each 项 with budget, actual and rate.
+    let fin = read(&out, "hengyang-ybj/2022-final/index.html");
+    let fexpl = &fin[fin.find("id=\"part-explanation\"").unwrap()..];
+    assert!(
+        fexpl.find("id=\"running-costs\"").unwrap() < fexpl.find("id=\"three-public\"").unwrap()
+    );
+    assert!(
+        fexpl.find("id=\"state-capital\"").unwrap()
+            < fexpl.find("id=\"budget-vs-actual\"").unwrap()
+    );
+    let ftext = page_text(&fin);
+    assert!(
+        ftext.contains(
+            "行政运行（2101501）：年初预算679.11万元表T10，决算1,193.56万元表T10，完成率175.75%。"
+        ),
+        "{ftext}"
+    );
+    assert!(ftext.contains("年初预算为零，无法计算完成率"));
+    // The chart: two bars per 项 (light and dark fills), titled, figures in a table.
+    let chart = &fin[fin.find("id=\"chart-budget-vs-actual\"").unwrap()..];
+    let chart = &chart[..chart.find("</section>").unwrap()];
+    assert!(chart.contains("<title id=\"chart-budget-vs-actual-title\">"));
+    assert!(chart.contains("<desc id=\"chart-budget-vs-actual-desc\">"));
+    assert!(
+        chart.contains("#D9D9D9") && chart.contains("#1F4E79"),
+        "two fills"
+    );
+    assert!(chart.contains(
+        "<td class=\"code\">2101501</td><th scope=\"row\">行政运行</th><td class=\"num\">679.11</td><td class=\"num\">1,193.56</td><td class=\"num\">175.75%</td>"
+    ), "{chart}");
+    assert!(chart.contains("<td class=\"num\">79</td><td class=\"num\">—</td>"));
+    // No page has a duplicate id.
+    for (rel, bytes) in files(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let mut seen = BTreeSet::new();
+        for id in attrs(&html, "id") {
+            assert!(seen.insert(id.to_string()), "{rel}: duplicate id {id}");
+        }
+    }
+}
+
+/// Snapshots of each page type built from the seeds: home, a unit, each disclosure, 404.
+#[test]
+fn page_snapshots_of_the_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(Path::new("."), &out);
+    let mut pages = vec![
+        ("seed_home".to_string(), "index.html".to_string()),
+        (
+            "seed_unit".to_string(),
+            "hengyang-ybj/index.html".to_string(),
+        ),
+        ("seed_not_found".to_string(), "404.html".to_string()),
+    ];
+    for p in expected_pages() {
+        let parts: Vec<&str> = p.split('/').collect();
+        if parts.len() == 3 {
+            pages.push((format!("seed_{}_{}", parts[0], parts[1]), p.clone()));
+        }
+    }
+    pages.sort();
+    assert_eq!(pages.len(), 8, "{pages:?}");
+    for (name, rel) in pages {
+        insta::assert_snapshot!(name, read(&out, &rel));
     }
 }

@@ -21,6 +21,12 @@ pub struct ChartRow {
     pub name: String,
     pub amount: String,
     pub share: String,
+    /// Further figures, under `ChartView::value_headers` (budget vs actual: 年初预算,
+    /// 决算数, 完成率).
+    pub values: Vec<String>,
+    /// A link to the row of the source table (`表T03`), as HTML; empty when the figure
+    /// is a sum of rows.
+    pub link: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -42,6 +48,11 @@ pub struct ChartView {
     pub label_header: &'static str,
     /// The 类 figures are sums of the table's 款 / 项 lines (it prints no 类 line).
     pub summed: bool,
+    /// Read from the basic-expenditure table (an economic chart).
+    pub basic: bool,
+    /// When not empty, the table under the chart has these figure columns (the rows'
+    /// `values`) instead of 金额 and 占比.
+    pub value_headers: Vec<&'static str>,
     pub rows: Vec<ChartRow>,
     pub svg: String,
 }
@@ -61,6 +72,8 @@ struct Item {
     code: String,
     name: String,
     value: Decimal,
+    /// The row's id in the source table, when the item is one row.
+    anchor: Option<String>,
 }
 
 /// Every chart of a disclosure, in page order.
@@ -71,6 +84,7 @@ pub fn for_disclosure(d: &Disclosure, catalogue: &Catalogue) -> Vec<ChartView> {
         economic(d),
         nature(d),
         three_public(d),
+        budget_vs_actual(d),
     ]
     .into_iter()
     .flatten()
@@ -94,7 +108,8 @@ fn class_items(t: &Table, first: char) -> Vec<Item> {
     let has_total = t.column("total").is_some();
     t.rows
         .iter()
-        .filter_map(|r| {
+        .zip(super::row_anchors(t))
+        .filter_map(|(r, anchor)| {
             let code = r.code.as_deref()?;
             if code.len() != 3 || !code.starts_with(first) {
                 return None;
@@ -110,6 +125,7 @@ fn class_items(t: &Table, first: char) -> Vec<Item> {
                 code: code.to_string(),
                 name: r.name.clone().unwrap_or_default(),
                 value,
+                anchor: Some(anchor),
             })
         })
         .collect()
@@ -146,6 +162,7 @@ fn summed_class_items(t: &Table, first: char, catalogue: &Catalogue) -> Vec<Item
             name: catalogue.name(&code).unwrap_or("").to_string(),
             code,
             value,
+            anchor: None,
         })
         .collect()
 }
@@ -202,7 +219,8 @@ fn largest_class(d: &Disclosure) -> Option<ChartView> {
         let items: Vec<Item> = t
             .rows
             .iter()
-            .filter_map(|r| {
+            .zip(super::row_anchors(t))
+            .filter_map(|(r, anchor)| {
                 let code = r.code.as_deref()?;
                 if code.len() != 5 || !code.starts_with(&largest.code) {
                     return None;
@@ -212,6 +230,7 @@ fn largest_class(d: &Disclosure) -> Option<ChartView> {
                     code: code.to_string(),
                     name: r.name.clone().unwrap_or_default(),
                     value,
+                    anchor: Some(anchor),
                 })
             })
             .collect();
@@ -268,6 +287,7 @@ fn nature(d: &Disclosure) -> Option<ChartView> {
         if t.column("basic").is_none() {
             continue;
         }
+        let anchor = super::row_anchor(t, "total");
         let items: Vec<Item> = parts
             .iter()
             .filter(|(col, _)| t.column(col).is_some())
@@ -277,6 +297,7 @@ fn nature(d: &Disclosure) -> Option<ChartView> {
                     code: String::new(),
                     name: name.to_string(),
                     value,
+                    anchor: anchor.clone(),
                 })
             })
             .collect();
@@ -294,7 +315,13 @@ fn three_public(d: &Disclosure) -> Option<ChartView> {
         Kind::Final => ("final_three_public", "actual", "决算"),
     };
     let t = present(d, kind)?;
-    let row = t.row(row_key).or_else(|| t.row("total"))?;
+    let row_key = if t.row(row_key).is_some() {
+        row_key
+    } else {
+        "total"
+    };
+    let row = t.row(row_key)?;
+    let anchor = super::row_anchor(t, row_key);
     let split = t.column("vehicle_purchase").is_some() && t.column("vehicle_running").is_some();
     let mut parts = vec![("abroad", "因公出国（境）费")];
     if split {
@@ -312,6 +339,7 @@ fn three_public(d: &Disclosure) -> Option<ChartView> {
                 code: String::new(),
                 name: name.to_string(),
                 value,
+                anchor: anchor.clone(),
             })
         })
         .collect();
@@ -325,6 +353,241 @@ fn three_public(d: &Disclosure) -> Option<ChartView> {
         t,
         items,
     )
+}
+
+/// A completion rate (决算 ÷ 年初预算) of a budget-vs-actual row: the printed `rate`
+/// when there is one, else computed in `Decimal` when the budget is not zero.
+pub struct Rate {
+    pub text: String,
+    /// Printed in the source (not computed).
+    pub printed: bool,
+}
+
+pub fn completion_rate(row: &Row) -> Option<Rate> {
+    if let Some(r) = amount(row, "rate") {
+        return Some(Rate {
+            text: format!("{r}%"),
+            printed: true,
+        });
+    }
+    let (b, a) = (amount(row, "budget")?, amount(row, "actual")?);
+    if b.is_zero() {
+        return None;
+    }
+    let mut p = amount::round(a.checked_mul(Decimal::ONE_HUNDRED)? / b, 2);
+    p.rescale(2);
+    Some(Rate {
+        text: format!("{p}%"),
+        printed: false,
+    })
+}
+
+/// Final accounts: the year-start budget and the actual of each 项, two bars per 项.
+fn budget_vs_actual(d: &Disclosure) -> Option<ChartView> {
+    if d.kind != Kind::Final {
+        return None;
+    }
+    let t = present(d, "budget_vs_actual")?;
+    let anchors = super::row_anchors(t);
+    let lines: Vec<(&Row, &String)> = t
+        .rows
+        .iter()
+        .zip(&anchors)
+        .filter(|(r, _)| r.code.as_deref().is_some_and(|c| c.len() == 7))
+        .filter(|(r, _)| amount(r, "budget").is_some() || amount(r, "actual").is_some())
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let unit = t.unit.as_str();
+    let rows: Vec<ChartRow> = lines
+        .iter()
+        .map(|(r, anchor)| {
+            let show = |col| {
+                amount(r, col)
+                    .map(amount::format_grouped)
+                    .unwrap_or_default()
+            };
+            ChartRow {
+                code: r.code.clone().unwrap_or_default(),
+                name: r.name.clone().unwrap_or_default(),
+                amount: show("actual"),
+                share: String::new(),
+                values: vec![
+                    show("budget"),
+                    show("actual"),
+                    completion_rate(r).map_or_else(|| "—".to_string(), |x| x.text),
+                ],
+                link: super::source_link(t, anchor),
+            }
+        })
+        .collect();
+    let subject = "财政拨款支出年初预算与决算（按项）";
+    let title = format!("{}{subject}", d.title);
+    let desc = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}：年初预算{}{unit}，决算{}{unit}，完成率{}",
+                r.code, r.name, r.values[0], r.values[1], r.values[2]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let id = "chart-budget-vs-actual";
+    let pairs: Vec<(String, Decimal, Decimal)> = lines
+        .iter()
+        .map(|(r, _)| {
+            (
+                r.name.clone().unwrap_or_default(),
+                amount(r, "budget").unwrap_or_default(),
+                amount(r, "actual").unwrap_or_default(),
+            )
+        })
+        .collect();
+    let svg = paired_bars(id, &title, &desc, &pairs).ok()?;
+    Some(ChartView {
+        id: id.to_string(),
+        title,
+        subject: subject.to_string(),
+        desc,
+        source: t.label(),
+        source_href: Some(super::anchor_of(&t.id)).map(|a| format!("#{a}")),
+        unit,
+        total: String::new(),
+        has_codes: true,
+        label_header: "项目",
+        summed: false,
+        basic: false,
+        value_headers: vec!["年初预算", "决算数", "完成率"],
+        rows,
+        svg,
+    })
+}
+
+/// Fill of the budget bars: light grey with a dark outline, so the two series differ in
+/// greyscale print as well as in colour.
+const BUDGET_FILL: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
+const PAIR_ROW_H: u32 = 52;
+const PAIR_BAR_H: u32 = 16;
+const LEGEND_H: u32 = 30;
+
+/// Two horizontal bars per item (年初预算 light, 决算 dark), labelled with the item's
+/// name and both amounts, with a legend.
+fn paired_bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    items: &[(String, Decimal, Decimal)],
+) -> Result<String, String> {
+    let n = items.len() as u32;
+    let height = LEGEND_H + n * PAIR_ROW_H + 2 * MARGIN;
+    // Names longer than a line are wrapped onto a second one (and only beyond two lines
+    // shortened with "…"; the table under the chart has them whole).
+    const LINE: usize = 10;
+    let max_chars = items
+        .iter()
+        .map(|(name, _, _)| name.chars().count().min(LINE) as u32)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let label_w = max_chars * LABEL_PX + 16;
+    let value_w = 90;
+    let bar_x0 = label_w as i32;
+    let bar_span = (WIDTH - label_w - value_w - MARGIN) as f64;
+    let max = items
+        .iter()
+        .flat_map(|(_, b, a)| [b.to_f64().unwrap_or(0.0), a.to_f64().unwrap_or(0.0)])
+        .fold(0.0_f64, f64::max);
+    let width_of = |v: &Decimal| -> i32 {
+        if max > 0.0 {
+            ((bar_span * v.to_f64().unwrap_or(0.0) / max).round() as i32).max(1)
+        } else {
+            1
+        }
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        root.fill(&WHITE).map_err(err)?;
+        let font = |size: f64| TextStyle::from(("sans-serif", size).into_font()).color(&BLACK);
+        let label_style = font(FONT).pos(Pos::new(HPos::Right, VPos::Center));
+        let value_style = font(FONT * 0.8).pos(Pos::new(HPos::Left, VPos::Center));
+        // Legend.
+        let ly = (MARGIN + 6) as i32;
+        let lx = bar_x0;
+        root.draw(&Rectangle::new(
+            [(lx, ly), (lx + 16, ly + 12)],
+            BUDGET_FILL.filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Rectangle::new([(lx, ly), (lx + 16, ly + 12)], BLACK))
+            .map_err(err)?;
+        root.draw(&Text::new(
+            "年初预算",
+            (lx + 22, ly + 6),
+            value_style.clone(),
+        ))
+        .map_err(err)?;
+        let lx2 = lx + 110;
+        root.draw(&Rectangle::new(
+            [(lx2, ly), (lx2 + 16, ly + 12)],
+            BAR.filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            "决算数",
+            (lx2 + 22, ly + 6),
+            value_style.clone(),
+        ))
+        .map_err(err)?;
+        for (i, (name, budget, actual)) in items.iter().enumerate() {
+            let top = (MARGIN + LEGEND_H + i as u32 * PAIR_ROW_H) as i32;
+            let y_b = top + 6;
+            let y_a = y_b + PAIR_BAR_H as i32 + 2;
+            let chars: Vec<char> = name.chars().collect();
+            let lines: Vec<String> = if chars.len() <= LINE {
+                vec![name.clone()]
+            } else if chars.len() <= 2 * LINE {
+                let split = chars.len().div_ceil(2);
+                vec![
+                    chars[..split].iter().collect(),
+                    chars[split..].iter().collect(),
+                ]
+            } else {
+                vec![
+                    chars[..LINE].iter().collect(),
+                    chars[LINE..2 * LINE - 1]
+                        .iter()
+                        .chain(['…'].iter())
+                        .collect(),
+                ]
+            };
+            let y_mid = y_a - 1;
+            let n_lines = lines.len() as i32;
+            for (j, line) in lines.into_iter().enumerate() {
+                let y = y_mid + (2 * j as i32 - (n_lines - 1)) * 9;
+                root.draw(&Text::new(line, (bar_x0 - 8, y), label_style.clone()))
+                    .map_err(err)?;
+            }
+            for (y, v, fill) in [(y_b, budget, BUDGET_FILL), (y_a, actual, BAR)] {
+                let w = width_of(v);
+                let rect = [(bar_x0, y), (bar_x0 + w, y + PAIR_BAR_H as i32)];
+                root.draw(&Rectangle::new(rect, fill.filled()))
+                    .map_err(err)?;
+                root.draw(&Rectangle::new(rect, BLACK)).map_err(err)?;
+                root.draw(&Text::new(
+                    amount::format_grouped(*v),
+                    (bar_x0 + w + 6, y + PAIR_BAR_H as i32 / 2),
+                    value_style.clone(),
+                ))
+                .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(with_title(&svg, id, title, desc))
 }
 
 /// A unit's 本年支出合计 over the years, one chart per kind with at least two years
@@ -352,6 +615,7 @@ pub fn over_years(u: &Unit) -> Vec<ChartView> {
                 code: String::new(),
                 name: format!("{year}年"),
                 value: *v,
+                anchor: None,
             })
             .collect();
         let id = format!("chart-years-{}", kind.as_str());
@@ -363,6 +627,8 @@ pub fn over_years(u: &Unit) -> Vec<ChartView> {
                 name: i.name.clone(),
                 amount: amount::format_grouped(i.value),
                 share: String::new(),
+                values: Vec::new(),
+                link: String::new(),
             })
             .collect();
         let desc = rows
@@ -387,6 +653,8 @@ pub fn over_years(u: &Unit) -> Vec<ChartView> {
             has_codes: false,
             label_header: "年度",
             summed: false,
+            basic: false,
+            value_headers: Vec::new(),
             rows,
             svg,
         });
@@ -418,6 +686,12 @@ fn chart(
                 name: i.name.clone(),
                 amount: amount::format_grouped(i.value),
                 share: format!("{share}%"),
+                values: Vec::new(),
+                link: i
+                    .anchor
+                    .as_deref()
+                    .map(|a| super::source_link(t, a))
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -447,6 +721,8 @@ fn chart(
         has_codes: items.iter().any(|i| !i.code.is_empty()),
         label_header: "项目",
         summed: false,
+        basic: matches!(t.kind.as_str(), "general_basic" | "final_general_basic"),
+        value_headers: Vec::new(),
         rows,
         svg,
     })

@@ -95,8 +95,30 @@ pub fn figure_source(d: &Disclosure, f: &Figure) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("；"))
 }
 
+/// Visible links (`表T07`) to the table rows a figure reads: one per table, to the first
+/// row it reads there.
+pub fn figure_links(d: &Disclosure, f: &Figure) -> String {
+    let Some(Ok(e)) = &f.expr else {
+        return String::new();
+    };
+    let mut seen = Vec::new();
+    let mut out = String::new();
+    for r in expr::refs(e) {
+        let Some(t) = d.table(&r.table) else { continue };
+        let Some(anchor) = super::row_anchor(t, &r.row) else {
+            continue;
+        };
+        if !seen.contains(&t.id) {
+            out.push_str(&super::source_link(t, &anchor));
+            seen.push(t.id.clone());
+        }
+    }
+    out
+}
+
 /// Replaces every `{{ … }}` in `md` by its published text; a figure read from the
-/// tables is wrapped in a `<span>` whose title names the table, row and column.
+/// tables is wrapped in a `<span>` whose title names the table, row and column, and
+/// followed by a link to each row it reads (`表T07`, a superscript that prints).
 pub fn substitute_figures(d: &Disclosure, md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut pos = 0;
@@ -110,6 +132,16 @@ pub fn substitute_figures(d: &Disclosure, md: &str) -> String {
                 out.push_str("\">");
                 out.push_str(&text);
                 out.push_str("</span>");
+                // The link follows the figure's unit (`629.76万元表T07`).
+                let after = &md[f.range.end..];
+                let unit = ["万元", "元"]
+                    .into_iter()
+                    .find(|u| after.starts_with(u))
+                    .unwrap_or("");
+                out.push_str(unit);
+                out.push_str(&figure_links(d, &f));
+                pos = f.range.end + unit.len();
+                continue;
             }
             None => out.push_str(&text),
         }
@@ -170,10 +202,16 @@ fn line_start(text: &str, line: u32) -> usize {
 /// `h2` parts): the text's highest heading becomes `h3`, and no level is skipped. A
 /// heading with several ids (`{#a #b}`) keeps the first.
 pub fn render(md: &str) -> Rendered {
+    render_at(md, 3)
+}
+
+/// Renders Markdown as `render` does, with the text's highest heading at HTML level
+/// `top` (3 to 6).
+pub fn render_at(md: &str, top: u8) -> Rendered {
     let md = first_ids_only(md);
     let opts = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
     let parsed: Vec<Event> = Parser::new_ext(&md, opts).collect();
-    let levels = outline_levels(&parsed);
+    let levels = outline_levels(&parsed, usize::from(top.clamp(3, 6)));
     let mut next = levels.into_iter();
     let mut headings = Vec::new();
     // The open heading: its output level, and its id and title when it has an id.
@@ -224,9 +262,10 @@ pub fn render(md: &str) -> Rendered {
     Rendered { html, headings }
 }
 
-/// The output level of each heading, in order: the highest Markdown level present → `h3`,
-/// the others below it, never more than one level deeper than the heading before.
-fn outline_levels(events: &[Event]) -> Vec<HeadingLevel> {
+/// The output level of each heading, in order: the highest Markdown level present →
+/// `h{base}`, the others below it, never more than one level deeper than the heading
+/// before.
+fn outline_levels(events: &[Event], base: usize) -> Vec<HeadingLevel> {
     let md_levels: Vec<usize> = events
         .iter()
         .filter_map(|e| match e {
@@ -235,11 +274,11 @@ fn outline_levels(events: &[Event]) -> Vec<HeadingLevel> {
         })
         .collect();
     let top = md_levels.iter().copied().min().unwrap_or(1);
-    let mut prev = 2;
+    let mut prev = base - 1;
     md_levels
         .into_iter()
         .map(|l| {
-            let out = (l - top + 3).min(prev + 1).min(6);
+            let out = (l - top + base).min(prev + 1).min(6);
             prev = out;
             match out {
                 3 => HeadingLevel::H3,
@@ -293,6 +332,7 @@ pub fn sanitize(html: &str) -> String {
     b.add_tag_attributes("td", &["style"]);
     b.filter_style_properties(HashSet::from(["text-align"]));
     b.add_allowed_classes("span", &["fig"]);
+    b.add_allowed_classes("sup", &["src"]);
     // No external requests: an image may only come from the site itself.
     b.attribute_filter(|element, attribute, value| {
         let external = value.contains(':') || value.trim_start().starts_with("//");

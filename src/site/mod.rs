@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod markdown;
 pub mod render;
+pub mod sections;
 pub mod summary;
 
 use crate::amount;
@@ -95,6 +96,8 @@ pub struct CellView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RowView {
+    /// The row's `id` on the page (`T07-2101501`): figures in the text link to it.
+    pub anchor: String,
     pub code: String,
     pub name: String,
     /// 0 for 类 (or a labelled line), 1 for 款, 2 for 项.
@@ -169,11 +172,11 @@ pub struct DisclosureView {
     pub approved: Option<String>,
     pub source: Option<String>,
     pub overview: Rendered,
-    pub explanation: Rendered,
+    /// 情况说明: the preamble and the standard sections, each generated text followed by
+    /// the author's text.
+    pub explanation: sections::Explanation,
     pub tables: Vec<TableView>,
     pub key_figures: Vec<KeyFigure>,
-    /// The standard paragraphs generated from the tables (HTML).
-    pub summary: Vec<String>,
     pub toc: Vec<TocEntry>,
     pub charts: Vec<charts::ChartView>,
 }
@@ -318,7 +321,7 @@ pub fn groups(base: &str, site: &Site) -> Vec<RegionGroup> {
         .collect()
 }
 
-fn anchor_of(id: &str) -> String {
+pub(crate) fn anchor_of(id: &str) -> String {
     let clean: String = id
         .chars()
         .map(|c| {
@@ -332,17 +335,69 @@ fn anchor_of(id: &str) -> String {
     format!("table-{clean}")
 }
 
+/// The `id` of each row of `t`, in order: `T07-2101501` (table id and the row's code,
+/// key or unit code), unique within the table (a repeated one gets `-2`, `-3` …).
+pub fn row_anchors(t: &Table) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, usize> = BTreeMap::new();
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let reference = r.code.as_deref().or(r.key.as_deref()).or(r.unit.as_deref());
+            let base = match reference {
+                Some(x) if !x.is_empty() => format!("{}-{}", clean(&t.id), clean(x)),
+                _ => format!("{}-r{}", clean(&t.id), i + 1),
+            };
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}-{n}") }
+        })
+        .collect()
+}
+
+/// The `id` of the row `reference` (key, code or unit code, as `Table::row` finds it).
+pub fn row_anchor(t: &Table, reference: &str) -> Option<String> {
+    let row = t.row(reference)?;
+    let i = t.rows.iter().position(|r| std::ptr::eq(r, row))?;
+    row_anchors(t).into_iter().nth(i)
+}
+
+/// A visible, printable link to a table row: `<sup class="src"><a href="#T07-total">表T07</a></sup>`.
+pub fn source_link(t: &Table, anchor: &str) -> String {
+    let id = escape_html(&t.id);
+    format!(
+        "<sup class=\"src\"><a href=\"#{}\" title=\"数据来源：{}\">表{id}</a></sup>",
+        escape_html(anchor),
+        escape_html(&t.label())
+    )
+}
+
+pub(crate) fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// The tables in the standard order: the template's standard set first (a required kind
 /// the source lacks is shown as absent), then the template-specific extras as published.
 pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
-    let required: Vec<&str> = templates
-        .templates
-        .get(&d.template)
-        .map(|t| t.required.iter().map(String::as_str).collect())
-        .unwrap_or_default();
+    let template = templates.templates.get(&d.template);
+    let order: Vec<&str> = template.map(|t| t.page_order()).unwrap_or_default();
     let mut out = Vec::new();
     let mut used = vec![false; d.tables.len()];
-    for kind in &required {
+    for kind in &order {
         let mut found = false;
         for (i, t) in d.tables.iter().enumerate() {
             if t.kind == *kind && !used[i] {
@@ -351,7 +406,8 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 out.push(table_view(t, templates, false));
             }
         }
-        if !found {
+        let required = template.is_some_and(|t| t.required.iter().any(|k| k == kind));
+        if !found && required {
             let name = templates.kind_name(kind).unwrap_or(kind).to_string();
             out.push(TableView {
                 anchor: anchor_of(&format!("absent-{kind}")),
@@ -377,7 +433,7 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
     }
     for (i, t) in d.tables.iter().enumerate() {
         if !used[i] {
-            out.push(table_view(t, templates, !required.is_empty()));
+            out.push(table_view(t, templates, !order.is_empty()));
         }
     }
     out
@@ -468,10 +524,13 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
     let name = standard.unwrap_or(&t.title).to_string();
     let (header_rows, header_depth) = header_rows(t);
     let has_code = t.rows.iter().any(|r| r.code.is_some() || r.unit.is_some());
+    let anchors = row_anchors(t);
     let rows = t
         .rows
         .iter()
-        .map(|r| RowView {
+        .zip(anchors)
+        .map(|(r, anchor)| RowView {
+            anchor,
             code: r
                 .code
                 .clone()
@@ -604,7 +663,7 @@ pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
                     amount: amount::format_grouped(*v),
                     unit: t.unit.as_str(),
                     source: format!("{} › {} › {}", t.label(), r.label(), column.name),
-                    source_anchor: anchor_of(&t.id),
+                    source_anchor: row_anchor(t, row).unwrap_or_else(|| anchor_of(&t.id)),
                 }),
                 _ => None,
             }
@@ -635,17 +694,17 @@ pub fn disclosure_view(
     templates: &Templates,
     catalogue: &Catalogue,
 ) -> DisclosureView {
+    let tables = ordered_tables(d, templates);
+    let charts = charts::for_disclosure(d, catalogue);
+    let generated = summary::by_section(u, d, &charts);
     let (overview, explanation) = match &d.text {
         Some(text) => {
             let md = markdown::substitute_figures(d, &text.markdown);
             let (a, b) = markdown::split_overview(&md);
-            (markdown::render(a), markdown::render(b))
+            (markdown::render(a), sections::explanation(b, &generated))
         }
-        None => Default::default(),
+        None => (Rendered::default(), sections::explanation("", &generated)),
     };
-    let tables = ordered_tables(d, templates);
-    let charts = charts::for_disclosure(d, catalogue);
-    let summary = summary::paragraphs(u, d, &charts);
     let mut toc = Vec::new();
     toc.push(TocEntry {
         href: "#part-overview".into(),
@@ -688,14 +747,13 @@ pub fn disclosure_view(
         },
         depth: 1,
     });
-    if !summary.is_empty() {
+    for sec in &explanation.sections {
         toc.push(TocEntry {
-            href: "#generated-summary".into(),
-            title: "数据摘要".into(),
-            depth: 2,
+            href: format!("#{}", sec.id),
+            title: sec.toc_title.clone(),
+            depth: usize::from(sec.depth) + 1,
         });
     }
-    toc_from(&explanation.headings, &mut toc);
     DisclosureView {
         unit: unit_summary(&info.base, u),
         link: disclosure_link(&info.base, u, d),
@@ -712,7 +770,6 @@ pub fn disclosure_view(
         explanation,
         tables,
         key_figures: key_figures(d),
-        summary,
         toc,
         charts,
     }

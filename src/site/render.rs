@@ -194,7 +194,7 @@ pub fn render_site(
 
 /// Refuses an output directory that would destroy something else: the site root or one
 /// of its ancestors, or an existing non-empty directory gongkai did not write.
-fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
+pub fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
     let canon_root = site_root
         .canonicalize()
         .map_err(|e| format!("无法访问 {}：{e}", site_root.display()))?;

@@ -1,0 +1,165 @@
+//! Save-to-reload latency of `gongkai serve` (the real binary, release profile).
+//!
+//! `cargo bench --bench reload [-- --copies N --rounds R]`: serves a copy of the seed
+//! site (with `--copies N`, the seed units repeated N times under new folder names — a
+//! large generated site), then R times: opens the live-reload event stream, rewrites one
+//! figure of one unit (an editor's atomic save), and measures from the write to the
+//! `event: reload` observed on the stream, and to the page served with the new figure.
+//! Prints min / median / p90 / max in milliseconds. Bounded: every wait times out.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const LINE: &str = "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}";
+
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn stats(label: &str, mut v: Vec<f64>) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let pick = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{label}: n={} min={:.1} median={:.1} p90={:.1} max={:.1} ms",
+        v.len(),
+        v[0],
+        pick(0.5),
+        pick(0.9),
+        v[v.len() - 1]
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return; // `cargo test --benches` / libtest-style probes: nothing to list.
+    }
+    let copies = arg("--copies", 0);
+    let rounds = arg("--rounds", 20);
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
+    std::fs::copy(
+        Path::new(ROOT).join("gongkai.toml"),
+        site.join("gongkai.toml"),
+    )
+    .unwrap();
+    for i in 0..copies {
+        for e in std::fs::read_dir(Path::new(ROOT).join("content")).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            copy_dir(&e.path(), &site.join(format!("content/{name}-{i}")));
+        }
+    }
+    let units = std::fs::read_dir(site.join("content")).unwrap().count();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", site.to_str().unwrap(), "--port", "0"])
+        .env("TMPDIR", dir.path().join("tmp"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _guard = Guard(child);
+    let addr = loop {
+        let line = lines.next().expect("serve exited").unwrap();
+        eprintln!("{line}");
+        if let Some(at) = line.find("http://") {
+            let rest = &line[at + 7..];
+            break rest[..rest.find('/').unwrap()].to_string();
+        }
+    };
+    // Keep draining serve's output (one line per rebuild).
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+
+    let yaml = site.join("content/hetang-ybj/2023-budget.yaml");
+    let original = std::fs::read_to_string(&yaml).unwrap();
+    assert!(original.contains(LINE));
+    let mut to_event = Vec::new();
+    let mut to_page = Vec::new();
+    for round in 0..rounds {
+        let figure = format!("1,{}.{:02}", 900 + round / 100, round % 100);
+        // The event stream: connect and wait for `init`.
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        let mut stream = BufReader::new(s);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(stream.read_line(&mut line).unwrap() > 0, "stream closed");
+            if line.trim() == "event: init" {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        let text = original.replacen(LINE, &LINE.replace("1,880.19", &figure), 1);
+        let tmp = yaml.with_extension("yaml.swp");
+        std::fs::write(&tmp, text).unwrap();
+        let t0 = Instant::now();
+        std::fs::rename(&tmp, &yaml).unwrap();
+        loop {
+            line.clear();
+            assert!(stream.read_line(&mut line).unwrap() > 0, "stream closed");
+            if line.trim() == "event: reload" {
+                break;
+            }
+        }
+        to_event.push(t0.elapsed().as_secs_f64() * 1000.0);
+        let page = get(&addr, "/hetang-ybj/2023-budget/");
+        assert!(
+            page.contains(&figure),
+            "round {round}: new figure not served"
+        );
+        to_page.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("site: {units} units; rounds: {rounds}");
+    stats("save → reload event", to_event);
+    stats("save → reloaded page fetched", to_page);
+}

@@ -1,0 +1,191 @@
+//! `gongkai serve`: builds the site into a preview directory (under the system's
+//! temporary directory, never the site's `public/`), serves it over HTTP
+//! ([`http`]), watches `content/`, `templates/`, `static/` and `gongkai.toml` with
+//! notify-debouncer-full, rebuilds on change ([`build`]) and reloads open pages through
+//! tower-livereload. Errors never stop the server: they are shown over the pages.
+
+pub mod build;
+pub mod http;
+
+use build::BuildReport;
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+/// How long the watcher waits for a burst of changes to settle.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// The directories watched (recursively) under the site root.
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
+
+/// The state shared between the rebuild thread and the server.
+#[derive(Clone, Debug, Default)]
+pub struct ServeState {
+    /// Builds done so far (the first one included).
+    pub builds: u64,
+    pub report: BuildReport,
+}
+
+pub type Shared = Arc<RwLock<ServeState>>;
+
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+fn clock() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        % 86_400;
+    format!("{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+fn report_line(what: &str, r: &BuildReport) {
+    let state = if r.published {
+        format!("写出 {} 个文件", r.written)
+    } else {
+        "未能生成，仍显示上一次的结果".to_string()
+    };
+    let [check, render, write] = r.phases.map(|d| d.as_millis());
+    println!(
+        "[{}] {what}：{} 毫秒（检查 {check}，渲染 {render}，写出 {write}），{} 个错误，{state}",
+        clock(),
+        r.elapsed.as_millis(),
+        r.errors
+    );
+}
+
+/// Whether a debounced event concerns the sources (reads, including gongkai's own, do
+/// not).
+fn relevant(root: &Path, result: &DebounceEventResult) -> bool {
+    let events = match result {
+        Ok(events) => events,
+        Err(_) => return true,
+    };
+    events.iter().any(|e| {
+        let read = matches!(e.kind, EventKind::Access(_))
+            && !matches!(
+                e.kind,
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+            );
+        !read
+            && e.paths.iter().any(|p| {
+                p == &root.join("gongkai.toml")
+                    || WATCHED_DIRS.iter().any(|d| p.starts_with(root.join(d)))
+            })
+    })
+}
+
+/// Serves until interrupted (Ctrl+C). Errors only when it cannot start.
+pub fn run(opts: Options) -> Result<(), String> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| format!("无法访问 {}：{e}", opts.root.display()))?;
+    let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+
+    let first = build::rebuild(&root, &out);
+    report_line("生成", &first);
+    if !first.published {
+        // Serve something: an empty site that shows the overlay.
+        std::fs::create_dir_all(&out).map_err(|e| format!("无法创建 {}：{e}", out.display()))?;
+        let _ = std::fs::write(
+            out.join("index.html"),
+            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>",
+        );
+    }
+    let shared: Shared = Arc::new(RwLock::new(ServeState {
+        builds: 1,
+        report: first,
+    }));
+
+    let livereload = tower_livereload::LiveReloadLayer::new();
+    let reloader = livereload.reloader();
+    let app = http::app(out.clone(), shared.clone(), livereload);
+
+    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let mut debouncer =
+        new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("无法监视文件：{e}"))?;
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("无法监视 {}：{e}", root.display()))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动服务：{e}"))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(SocketAddr::new(
+            opts.bind, opts.port,
+        )))
+        .map_err(|e| format!("无法监听 {}:{}：{e}", opts.bind, opts.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let host = match addr {
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        SocketAddr::V4(a) => a.to_string(),
+    };
+    println!(
+        "gongkai serve：http://{host}/ （预览目录 {}；Ctrl+C 停止）",
+        out.display()
+    );
+    if !addr.ip().is_loopback() {
+        println!("注意：监听 {}，本机以外也能访问", addr.ip());
+    }
+
+    let watch_root = root.clone();
+    let watch_out = out.clone();
+    let watch_shared = shared.clone();
+    std::thread::spawn(move || {
+        let mut watched: BTreeSet<&str> = BTreeSet::new();
+        let mut update_watches = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
+            for d in WATCHED_DIRS {
+                let p = watch_root.join(d);
+                if p.is_dir() && !watched.contains(d) {
+                    if debouncer.watch(&p, RecursiveMode::Recursive).is_ok() {
+                        watched.insert(d);
+                    }
+                } else if !p.is_dir() && watched.remove(d) {
+                    let _ = debouncer.unwatch(&p);
+                }
+            }
+        };
+        update_watches(&mut debouncer);
+        while let Ok(result) = rx.recv() {
+            let mut changed = relevant(&watch_root, &result);
+            while let Ok(more) = rx.try_recv() {
+                changed |= relevant(&watch_root, &more);
+            }
+            if !changed {
+                continue;
+            }
+            update_watches(&mut debouncer);
+            let report = build::rebuild(&watch_root, &watch_out);
+            report_line("重新生成", &report);
+            if let Ok(mut s) = watch_shared.write() {
+                s.builds += 1;
+                s.report = report;
+            }
+            reloader.reload();
+        }
+    });
+
+    let result = runtime.block_on(async move {
+        tokio::select! {
+            r = axum::serve(listener, app) => r.map_err(|e| format!("服务出错：{e}")),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    });
+    let _ = std::fs::remove_dir_all(&out);
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}

@@ -1,0 +1,263 @@
+//! Incremental and atomic `gongkai build`: unchanged outputs keep their inode and mtime,
+//! outputs of removed sources go, `--clean` rewrites everything, and a build killed at
+//! any point leaves the previous output intact and complete.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the seed site in a temporary directory.
+fn seed_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
+    std::fs::copy(
+        Path::new(ROOT).join("gongkai.toml"),
+        site.join("gongkai.toml"),
+    )
+    .unwrap();
+    (dir, site)
+}
+
+fn gongkai(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn build(site: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let (ok, err) = gongkai(&args);
+    assert!(ok, "build failed: {err}");
+}
+
+/// Every file under `dir` (hidden ones included): relative path → bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Relative path → (inode, mtime in ns).
+fn identities(dir: &Path) -> BTreeMap<String, (u64, i128)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                (
+                    m.ino(),
+                    i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn changed(
+    before: &BTreeMap<String, (u64, i128)>,
+    after: &BTreeMap<String, (u64, i128)>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .filter(|k| !k.starts_with(".gongkai-manifest"))
+        .collect()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn an_edit_to_one_unit_rewrites_only_its_pages_and_the_listings() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    let first = identities(&out);
+    assert!(first.contains_key(".gongkai-manifest.json"));
+
+    // Nothing changed: nothing rewritten.
+    std::thread::sleep(Duration::from_millis(20));
+    build(&site, &out, &[]);
+    assert_eq!(changed(&first, &identities(&out)), Vec::<String>::new());
+
+    // One unit's name changes: its pages and the listings, nothing else.
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    build(&site, &out, &[]);
+    let after = identities(&out);
+    let rewritten = changed(&first, &after);
+    assert!(
+        rewritten.contains(&"hetang-ybj/2023-budget/index.html".to_string()),
+        "{rewritten:?}"
+    );
+    assert!(rewritten.contains(&"hetang-ybj/index.html".to_string()));
+    assert!(rewritten.contains(&"index.html".to_string()));
+    for f in &rewritten {
+        assert!(
+            f.starts_with("hetang-ybj/") || f == "index.html" || f == "sitemap.xml",
+            "{f} was rewritten: {rewritten:?}"
+        );
+    }
+    assert!(rewritten.len() < after.len() / 2, "{rewritten:?}");
+
+    // Byte-identical to a clean build.
+    let clean = dir.path().join("clean");
+    build(&site, &clean, &[]);
+    assert_eq!(files(&out), files(&clean));
+
+    // A removed unit's outputs go; the rest stays as it was.
+    std::fs::remove_dir_all(site.join("content/kaifu-ybj")).unwrap();
+    build(&site, &out, &[]);
+    let removed = identities(&out);
+    assert!(!removed.keys().any(|k| k.starts_with("kaifu-ybj")));
+    assert!(!out.join("kaifu-ybj").exists());
+    assert_eq!(
+        removed.get("hengyang-ybj/2022-final/index.html"),
+        after.get("hengyang-ybj/2022-final/index.html")
+    );
+    let clean2 = dir.path().join("clean2");
+    build(&site, &clean2, &[]);
+    assert_eq!(files(&out), files(&clean2));
+
+    // --clean writes everything anew.
+    build(&site, &out, &["--clean"]);
+    let fresh = identities(&out);
+    for (k, v) in &removed {
+        assert_ne!(fresh.get(k).map(|x| x.0), Some(v.0), "{k} kept its inode");
+    }
+    assert_eq!(files(&out), files(&clean2));
+}
+
+#[test]
+fn a_build_aborted_mid_way_leaves_the_old_output_intact() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    let before = files(&out);
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    for n in [0, 1, 5, 10, 16] {
+        let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args([
+                "build",
+                site.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .env("GONGKAI_TEST_ABORT_AFTER", n.to_string())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success(), "abort hook {n} did not abort");
+        assert_eq!(files(&out), before, "output changed after abort at {n}");
+    }
+    // The next build completes and cleans up what the aborted ones left.
+    build(&site, &out, &[]);
+    assert_ne!(files(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_output() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    let old = files(&out);
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    let reference = dir.path().join("reference");
+    let timed = Instant::now();
+    build(&site, &reference, &[]);
+    let took = timed.elapsed();
+    let new = files(&reference);
+    // Kill points spread over the whole build, the write and swap at its end included.
+    for tenth in 2..=12u32 {
+        let delay = took * tenth / 10;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args([
+                "build",
+                site.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = files(&out);
+        assert!(
+            now == old || now == new,
+            "output is neither the old nor the new site after a kill at {delay:?}"
+        );
+    }
+}

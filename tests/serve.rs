@@ -1,0 +1,302 @@
+//! End to end: `gongkai serve` (the real binary) on a free port over a copy of the seed
+//! site; pages over real HTTP, live reload after an edit, the error overlay, path
+//! traversal refused. Every wait is bounded; the child is killed by a guard.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Kills the server when the test ends, whether it passed or not.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn seed_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
+    std::fs::copy(
+        Path::new(ROOT).join("gongkai.toml"),
+        site.join("gongkai.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    (dir, site)
+}
+
+/// Starts `gongkai serve --port 0` and reads the address it prints.
+fn start(dir: &Path, site: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", site.to_str().unwrap(), "--port", "0"])
+        .env("TMPDIR", dir.join("tmp"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            println!("serve: {line}");
+            let _ = tx.send(line);
+        }
+    });
+    let mut server = Server {
+        child,
+        addr: String::new(),
+    };
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                if let Some(at) = line.find("http://") {
+                    let rest = &line[at + "http://".len()..];
+                    server.addr = rest[..rest.find('/').unwrap()].to_string();
+                    return server;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    panic!("serve printed no URL");
+}
+
+/// A GET over a fresh connection: (status, headers, body). `path` is sent verbatim.
+fn get(addr: &str, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (status, head.to_string(), body)
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Opens the live-reload event stream; lines arrive on the channel.
+fn event_stream(addr: &str) -> mpsc::Receiver<String> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for `event: <name>` on the stream.
+fn wait_event(rx: &mpsc::Receiver<String>, name: &str) {
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) if line.trim() == format!("event: {name}") => return,
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    panic!("no `event: {name}` on the live-reload stream");
+}
+
+fn builds(addr: &str) -> u64 {
+    let (status, _, body) = get(addr, "/_gongkai/status");
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["builds"].as_u64().unwrap()
+}
+
+/// Polls `path` until `pred` holds on its body.
+fn poll(addr: &str, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        let (status, _, body) = get(addr, path);
+        if status == 200 && pred(&body) {
+            return body;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what} at {path}");
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    // An editor's atomic save: write a temporary file, rename it over the source.
+    let tmp = path.with_extension("yaml.swp");
+    std::fs::write(&tmp, text.replacen(from, to, 1)).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+const PAGE: &str = "/hetang-ybj/2023-budget/";
+
+#[test]
+fn serve_reloads_on_edit_shows_errors_and_refuses_traversal() {
+    let (dir, site) = seed_copy();
+    let server = start(dir.path(), &site);
+    let addr = server.addr.clone();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+
+    let (status, head, body) = get(&addr, PAGE);
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{head}"
+    );
+    assert!(body.contains("1,880.19"));
+    assert!(!body.contains("1,881.19"));
+    assert!(
+        body.contains("_tower-livereload/event-stream"),
+        "live-reload script injected"
+    );
+    assert!(!body.contains("gongkai-overlay"));
+    let (status, head, _) = get(&addr, "/static/style.css");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+
+    // Path traversal: refused, never a file's contents.
+    for bad in [
+        "/..%2f..%2fetc/passwd",
+        "/%2e%2e/",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/../../etc/passwd",
+        "//etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/.gongkai-manifest.json",
+        "/%2fetc%2fpasswd",
+    ] {
+        let (status, _, body) = get(&addr, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(!body.contains("root:"), "{bad} leaked a file");
+    }
+    let (status, _, body) = get(&addr, "/etc/passwd");
+    assert_eq!(status, 404);
+    assert!(!body.contains("root:"));
+
+    // Edit a figure: the new figure is served and a reload event is sent.
+    let events = event_stream(&addr);
+    wait_event(&events, "init");
+    let before = builds(&addr);
+    edit(
+        &site.join("content/hetang-ybj/2023-budget.yaml"),
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
+    );
+    wait_event(&events, "reload");
+    assert!(builds(&addr) > before);
+    poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
+
+    // A YAML error: the overlay shows check's text on every page; the server lives on.
+    // (The edited figure already breaks sums, so wait for the new build first.)
+    let before = builds(&addr);
+    let yaml = site.join("content/hetang-ybj/2023-budget.yaml");
+    let original =
+        std::fs::read_to_string(Path::new(ROOT).join("content/hetang-ybj/2023-budget.yaml"))
+            .unwrap();
+    let edited = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{edited}\nbroken_key: [unclosed\n")).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while builds(&addr) <= before {
+        assert!(Instant::now() < deadline, "no rebuild after the YAML error");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let page = poll(&addr, "/", "the error overlay", |b| {
+        b.contains("broken_key")
+    });
+    assert!(page.contains("gongkai-overlay"));
+    assert!(
+        page.contains("hetang-ybj/2023-budget.yaml"),
+        "overlay names the file"
+    );
+    assert!(page.contains("错误"));
+    let (status, _, _) = get(&addr, "/hengyang-ybj/");
+    assert_eq!(status, 200);
+
+    // Fixed: the overlay clears.
+    std::fs::write(&yaml, &original).unwrap();
+    let page = poll(&addr, PAGE, "the overlay to clear", |b| {
+        !b.contains("gongkai-overlay")
+    });
+    assert!(page.contains("1,880.19"));
+
+    // Deleting a source removes its pages.
+    std::fs::remove_dir_all(site.join("content/kaifu-ybj")).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while get(&addr, "/kaifu-ybj/").0 != 404 {
+        assert!(Instant::now() < deadline, "removed unit still served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(server);
+}
