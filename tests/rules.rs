@@ -673,3 +673,20 @@ fn text_figure_from_a_missing_table_is_unchecked() {
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert_eq!(d[0].severity, Severity::Notice);
 }
+
+#[test]
+fn unreadable_cell_leaves_its_identities_unchecked_and_says_so() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "30201", name: 办公费, values: {total: "15.00", public: "15.00"}}"#,
+        r#"{code: "30201", name: 办公费, values: {total: "?", public: "15.00"}}"#,
+    );
+    let line = s.line_of(YAML, r#"total: "?""#);
+    let diags = s.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let d = with_rule(&diags, "sum.unchecked");
+    assert_eq!(d.len(), 1, "once per unreadable cell: {diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].severity, Severity::Notice);
+}

@@ -199,6 +199,13 @@ pub const RULES: &[Rule] = &[
         "Columns declare `sum_of` following the printed header (合计 = 基本支出 + 项目支出; 基本支出 = 人员经费 + 公用经费; 三公 = 出国 + 公务用车 + 接待; 公务用车 = 购置 + 运行; …)."
     ),
     rule!(
+        "sum.unchecked",
+        Notice,
+        "sums",
+        "An identity left unchecked because a cell is unreadable (`?`).",
+        "Reported once per unreadable cell, so that an unreadable figure is never silently taken as checked."
+    ),
+    rule!(
         "rounding",
         Notice,
         "sums",

@@ -69,14 +69,31 @@ fn sum_parts(parts: &[(bool, Decimal)]) -> Option<Iv> {
 }
 
 fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
+    // An unreadable cell (`?`) leaves the identity unchecked, and says so at the cell.
+    let unchecked = |loc: Loc, diags: &mut Vec<Diagnostic>| {
+        diags.push(
+            Diagnostic::new(
+                "sum.unchecked",
+                Severity::Notice,
+                "此处数字原文无法辨认（?），涉及它的合计关系未核对",
+            )
+            .at(loc)
+            .table(id.table.label())
+            .target(format!("{}/?", id.table.id)),
+        );
+    };
     let Some(found) = printed(id.total) else {
-        return; // unknown total: nothing to check
+        unchecked(id.total_loc, diags);
+        return;
     };
     let mut values = Vec::with_capacity(id.parts.len());
     for p in &id.parts {
         match printed(p.cell) {
             Some(v) => values.push((p.negative, v)),
-            None => return, // an unknown part: the identity cannot be checked
+            None => {
+                unchecked(p.loc, diags);
+                return;
+            }
         }
     }
     if id.total.is_none() && values.iter().all(|(_, v)| v.is_zero()) {
