@@ -386,8 +386,24 @@ pub fn applicable(cx: &Context, d: &Disclosure) -> Vec<&'static str> {
 }
 
 /// Evaluates `src` in 元; `None` when any part is absent or unreadable.
+/// The pair expressions, parsed once (they are constants).
+fn parsed(src: &str) -> Option<&'static expr::Expr> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static CACHE: OnceLock<HashMap<&'static str, expr::Expr>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        let sides = PAIRS.iter().flat_map(|p| [p.left, p.right]);
+        let guards = CODE_PAIRS.iter().flat_map(|p| [p.guard.0, p.guard.1]);
+        sides
+            .chain(guards)
+            .filter_map(|s| expr::parse(s).ok().map(|e| (s, e)))
+            .collect()
+    });
+    cache.get(src)
+}
+
 fn eval_yuan(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>)> {
-    let e = expr::parse(src).ok()?;
+    let e = parsed(src)?;
     let first = std::cell::Cell::new(None);
     let resolve = |r: &CellRef| match lookup::cell(d, r, AmountUnit::Yuan, &cx.suspect) {
         Lookup::Value(v, loc) => {
@@ -398,7 +414,7 @@ fn eval_yuan(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>
         }
         _ => Err(EvalError::Unknown(r.to_string())),
     };
-    let v = expr::eval(&e, &resolve).ok()?;
+    let v = expr::eval(e, &resolve).ok()?;
     Some((v, first.get()))
 }
 
@@ -617,6 +633,20 @@ fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
                 ),
                 _ => {}
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_pair_expression_parses() {
+        for p in super::PAIRS {
+            assert!(super::parsed(p.left).is_some(), "{}", p.left);
+            assert!(super::parsed(p.right).is_some(), "{}", p.right);
+        }
+        for p in super::CODE_PAIRS {
+            assert!(super::parsed(p.guard.0).is_some() && super::parsed(p.guard.1).is_some());
         }
     }
 }
