@@ -78,7 +78,11 @@ fn payloads_in_every_field_run_no_script() {
         "title: 示例县医疗保障局2023年部门预算",
         &format!("title: {}", p(4)),
     );
-    replace(&yaml, "title: 收支总表", &format!("title: {}", p(5)));
+    replace(
+        &yaml,
+        "title: 收支总表",
+        &format!("title: {}\n    number: {}\n    note: {}", p(5), p(8), p(9)),
+    );
     replace(
         &yaml,
         "{key: general, name: 一般公共预算}",
