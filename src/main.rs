@@ -178,6 +178,14 @@ fn run_build(
     }
     let out = out.unwrap_or_else(|| path.join(&config.output_dir));
     let started = Instant::now();
+    let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if on_terminal {
+        gongkai::publish::PROGRESS.store(true, std::sync::atomic::Ordering::Relaxed);
+        eprintln!(
+            "gongkai：已检查 {} 个单位，正在生成……",
+            report.site.units.len()
+        );
+    }
     match gongkai::publish::build(&report.site, &config, path, &out, clean) {
         Ok(outcome) => {
             let stats = &outcome.stats;

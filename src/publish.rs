@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 /// The manifest written into every output directory.
 pub const MANIFEST: &str = ".gongkai-manifest.json";
 
+/// When set (by the command line, on a terminal outside CI), writing shows its progress
+/// (files done / total, elapsed) on stderr.
+pub static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Test hook: when set to N, the process aborts after placing N files in the temporary
 /// directory (as if killed mid-build).
 pub const ABORT_HOOK: &str = "GONGKAI_TEST_ABORT_AFTER";
@@ -274,6 +278,10 @@ pub fn publish(
         s.into_bytes()
     };
     let abort = abort_after();
+    let progress = PROGRESS.load(std::sync::atomic::Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    let mut shown = started;
+    let total = files.len() + 1;
 
     let result = (|| {
         let mut outcome = Outcome::default();
@@ -282,6 +290,13 @@ pub fn publish(
             .map(|(r, b)| (r.as_str(), b.as_slice()))
             .chain(std::iter::once((MANIFEST, manifest_bytes.as_slice())));
         for (placed, (rel, bytes)) in all.enumerate() {
+            if progress && shown.elapsed() >= std::time::Duration::from_millis(200) {
+                shown = std::time::Instant::now();
+                eprint!(
+                    "\r写出 {placed}/{total} 个文件，{:.1} 秒",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             if abort == Some(placed) {
                 eprintln!("gongkai：{ABORT_HOOK}={placed}，中止");
                 std::process::abort();
@@ -297,7 +312,9 @@ pub fn publish(
                     || previous.files.get(rel).map(|e| &e.hash) == Some(&hash(bytes)))
                 && same_file(&before, bytes);
             if unchanged && carry_over(&before, &path).is_ok() {
-                outcome.kept += 1;
+                if rel != MANIFEST {
+                    outcome.kept += 1;
+                }
             } else {
                 std::fs::write(&path, bytes)
                     .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
@@ -319,6 +336,12 @@ pub fn publish(
             .filter(|k| !files.contains_key(*k))
             .cloned()
             .collect();
+        if progress && shown != started {
+            eprintln!(
+                "\r写出 {total}/{total} 个文件，{:.1} 秒",
+                started.elapsed().as_secs_f64()
+            );
+        }
         Ok::<_, String>(outcome)
     })();
     let outcome = match result {

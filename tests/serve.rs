@@ -300,3 +300,20 @@ fn serve_reloads_on_edit_shows_errors_and_refuses_traversal() {
     }
     drop(server);
 }
+
+#[test]
+fn serve_starts_on_a_broken_configuration_and_recovers_when_it_is_fixed() {
+    let (dir, site) = seed_copy();
+    let toml = site.join("gongkai.toml");
+    let good = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, "title = [\n").unwrap();
+    let server = start(dir.path(), &site);
+    let addr = server.addr.clone();
+    let page = poll(&addr, "/", "the overlay", |b| b.contains("gongkai-overlay"));
+    assert!(page.contains("gongkai.toml"), "overlay names the file");
+    std::fs::write(&toml, good).unwrap();
+    poll(&addr, PAGE, "the site after the fix", |b| {
+        !b.contains("gongkai-overlay") && b.contains("1,880.19")
+    });
+    drop(server);
+}

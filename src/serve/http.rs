@@ -246,6 +246,20 @@ mod tests {
     }
 
     #[test]
+    fn symlinks_in_the_output_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/index.html"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc", out.join("etc")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", out.join("a/p")).unwrap();
+        assert_eq!(check_path(out, "/a/index.html").unwrap(), "a/index.html");
+        assert_eq!(check_path(out, "/etc/passwd"), Err(StatusCode::NOT_FOUND));
+        assert_eq!(check_path(out, "/etc/"), Err(StatusCode::NOT_FOUND));
+        assert_eq!(check_path(out, "/a/p"), Err(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
     fn overlay_escapes_and_injects() {
         let o = overlay_html(2, "<script>alert(1)</script> & 'x'");
         assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;"));

@@ -84,7 +84,17 @@ fn relevant(root: &Path, result: &DebounceEventResult) -> bool {
     })
 }
 
-/// Serves until interrupted (Ctrl+C). Errors only when it cannot start.
+/// Resolves on SIGTERM (never where there is no such signal).
+async fn terminated() {
+    #[cfg(unix)]
+    if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        s.recv().await;
+        return;
+    }
+    std::future::pending::<()>().await
+}
+
+/// Serves until interrupted (Ctrl+C or SIGTERM). Errors only when it cannot start.
 pub fn run(opts: Options) -> Result<(), String> {
     let root = opts
         .root
@@ -98,6 +108,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     if !first.published {
         // Serve something: an empty site that shows the overlay.
         std::fs::create_dir_all(&out).map_err(|e| format!("无法创建 {}：{e}", out.display()))?;
+        let _ = std::fs::write(out.join(crate::site::render::MARKER), "gongkai\n");
         let _ = std::fs::write(
             out.join("index.html"),
             "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>",
@@ -183,6 +194,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         tokio::select! {
             r = axum::serve(listener, app) => r.map_err(|e| format!("服务出错：{e}")),
             _ = tokio::signal::ctrl_c() => Ok(()),
+            _ = terminated() => Ok(()),
         }
     });
     let _ = std::fs::remove_dir_all(&out);
