@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::model::Site;
 use crate::templates::Templates;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The templates compiled into gongkai; a file of the same name in the site's
 /// `templates/` replaces one.
@@ -223,76 +223,4 @@ pub fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Writes `files` into `out`: first into a temporary directory beside it, which then
-/// replaces `out`. A failure leaves the old output as it was.
-pub fn write_atomically(
-    files: &BTreeMap<String, Vec<u8>>,
-    out: &Path,
-    site_root: &Path,
-) -> Result<Stats, String> {
-    check_output(out, site_root)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        let mut stats = Stats::default();
-        for (rel, bytes) in files {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
-            }
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-            stats.files += 1;
-            stats.bytes += bytes.len() as u64;
-            if rel.ends_with(".html") {
-                stats.pages += 1;
-            }
-        }
-        Ok::<_, String>(stats)
-    })();
-    let stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&tmp);
-            format!("无法替换 {}：{e}", out.display())
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the old output back.
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(format!("无法写入 {}：{e}", out.display()));
-    }
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(stats)
-}
-
-/// Renders the site and writes it to `out`.
-pub fn build(site: &Site, config: &Config, site_root: &Path, out: &Path) -> Result<Stats, String> {
-    let files = render_site(site, config, site_root)?;
-    write_atomically(&files, out, site_root)
 }
