@@ -12,6 +12,9 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::copy_dir;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const LINE: &str = "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}";
@@ -21,18 +24,6 @@ impl Drop for Guard {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
     }
 }
 

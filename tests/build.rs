@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+mod common;
+use common::copy_dir;
 
 fn gongkai(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
@@ -251,19 +253,6 @@ fn disclosure_pages_show_every_table_and_the_published_figures() {
     let home = read(&out, "index.html");
     assert!(home.contains("<h2>湖南省</h2>") && home.contains("<h2>陕西省</h2>"));
     assert!(home.contains("1,938.09"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// A copy of the rules' valid fixture as a site root, with `md_extra` appended to its text.

@@ -6,6 +6,8 @@ use gongkai::source::Root;
 use serde::Deserialize;
 use std::path::Path;
 use std::time::{Duration, Instant};
+mod common;
+use common::copy_dir;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,18 +47,6 @@ struct Expect {
     file: Option<String>,
     line_of: Option<String>,
     contains: Option<String>,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn hex(s: &str) -> Vec<u8> {

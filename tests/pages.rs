@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+mod common;
+use common::copy_dir;
 
 const VNU: &str = "tests/browser/node_modules/vnu-jar/build/dist/vnu.jar";
 const PAGES: &str = "tests/browser/pages.mjs";
@@ -80,18 +82,6 @@ fn build(base_url: &str) -> (tempfile::TempDir, PathBuf) {
         String::from_utf8_lossy(&status.stdout)
     );
     (dir, out)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn browser(out: &Path, base: &str, shots: Option<&str>) {

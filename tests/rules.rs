@@ -5,23 +5,12 @@ use gongkai::check::check;
 use gongkai::diagnostic::{Diagnostic, Severity};
 use gongkai::source::Root;
 use std::path::{Path, PathBuf};
+mod common;
+use common::copy_dir;
 
 const FIXTURE: &str = "tests/fixtures/valid/content";
 const YAML: &str = "demo/2023-budget.yaml";
 const MD: &str = "demo/2023-budget.md";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// A copy of the valid fixture in a temporary directory.
 struct Site {

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 use std::process::Command;
+mod common;
+use common::copy_dir;
 
 /// Payloads: each one sets `window.__xss` or opens a dialog if it ever runs.
 const PAYLOADS: &[&str] = &[
@@ -23,18 +25,6 @@ const PAYLOADS: &[&str] = &[
 
 fn yaml_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn replace(path: &Path, from: &str, to: &str) {
