@@ -239,7 +239,6 @@ fn amount_cols(table: &Table) -> Vec<&Column> {
 
 /// 类 = Σ款, 款 = Σ项 (per unit where rows carry units); department line = Σ unit lines.
 fn hierarchy(table: &Table, diags: &mut Vec<Diagnostic>) {
-    let cols = amount_cols(table);
     for parent in &table.rows {
         let children: Vec<&Row> = if let Some(code) = parent.code.as_deref() {
             table
@@ -286,29 +285,49 @@ fn hierarchy(table: &Table, diags: &mut Vec<Diagnostic>) {
             "款" => "项",
             _ => "单位",
         };
-        for col in &cols {
-            evaluate(
-                Identity {
-                    rule: "sum.hierarchy",
-                    table,
-                    row: parent.label(),
-                    column: col.name.clone(),
-                    target: format!("{}/{}/{}", table.id, parent.reference(), col.key),
-                    total: parent.cells.get(&col.key),
-                    total_loc: cell_loc(parent, &col.key),
-                    parts: children
-                        .iter()
-                        .map(|r| Part {
-                            negative: false,
-                            cell: r.cells.get(&col.key),
-                            loc: cell_loc(r, &col.key),
-                        })
-                        .collect(),
-                    parts_desc: format!("其下各{child_level}之和"),
-                },
-                diags,
-            );
-        }
+        let members: Vec<(bool, &Row)> = children.iter().map(|r| (false, *r)).collect();
+        row_identity(
+            "sum.hierarchy",
+            table,
+            parent,
+            &members,
+            &format!("其下各{child_level}之和"),
+            diags,
+        );
+    }
+}
+
+/// `total` = Σ `members` (a leading `true` subtracts), in every amount column.
+fn row_identity(
+    rule: &'static str,
+    table: &Table,
+    total: &Row,
+    members: &[(bool, &Row)],
+    parts_desc: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for col in amount_cols(table) {
+        evaluate(
+            Identity {
+                rule,
+                table,
+                row: total.label(),
+                column: col.name.clone(),
+                target: format!("{}/{}/{}", table.id, total.reference(), col.key),
+                total: total.cells.get(&col.key),
+                total_loc: cell_loc(total, &col.key),
+                parts: members
+                    .iter()
+                    .map(|(neg, r)| Part {
+                        negative: *neg,
+                        cell: r.cells.get(&col.key),
+                        loc: cell_loc(r, &col.key),
+                    })
+                    .collect(),
+                parts_desc: parts_desc.to_string(),
+            },
+            diags,
+        );
     }
 }
 
@@ -378,7 +397,6 @@ fn term_rows<'t>(table: &'t Table, term: &Term) -> Vec<&'t Row> {
 
 /// Declared row identities (`sum_of` on a row).
 fn rows(table: &Table, diags: &mut Vec<Diagnostic>) {
-    let cols = amount_cols(table);
     for row in table.rows.iter().filter(|r| !r.sum_of.is_empty()) {
         let mut members: Vec<(bool, &Row)> = Vec::new();
         for term in &row.sum_of {
@@ -394,29 +412,14 @@ fn rows(table: &Table, diags: &mut Vec<Diagnostic>) {
             .map(|t| format!("{}{}", if t.negative { "−" } else { "" }, t.name))
             .collect::<Vec<_>>()
             .join(" + ");
-        for col in &cols {
-            evaluate(
-                Identity {
-                    rule: "sum.row",
-                    table,
-                    row: row.label(),
-                    column: col.name.clone(),
-                    target: format!("{}/{}/{}", table.id, row.reference(), col.key),
-                    total: row.cells.get(&col.key),
-                    total_loc: cell_loc(row, &col.key),
-                    parts: members
-                        .iter()
-                        .map(|(neg, r)| Part {
-                            negative: *neg,
-                            cell: r.cells.get(&col.key),
-                            loc: cell_loc(r, &col.key),
-                        })
-                        .collect(),
-                    parts_desc: format!("各行之和（{desc}）"),
-                },
-                diags,
-            );
-        }
+        row_identity(
+            "sum.row",
+            table,
+            row,
+            &members,
+            &format!("各行之和（{desc}）"),
+            diags,
+        );
     }
 }
 

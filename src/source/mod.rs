@@ -96,14 +96,7 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
                         // Symlinks are not followed: content must live inside the site.
                         let ft = e.file_type().ok();
                         if ft.is_some_and(|t| t.is_symlink()) {
-                            diags.push(Diagnostic::new(
-                                "source.read",
-                                Severity::Error,
-                                format!(
-                                    "不跟随符号链接：{}（数据源必须放在站点目录之内）",
-                                    p.display()
-                                ),
-                            ));
+                            diags.push(symlink_refused(&p));
                         } else if ft.is_some_and(|t| t.is_dir()) {
                             dirs.push(p);
                         }
@@ -144,14 +137,7 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     // Symlinks are not followed: a source must not read a file outside the site.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        diags.push(Diagnostic::new(
-            "source.read",
-            Severity::Error,
-            format!(
-                "不跟随符号链接：{}（数据源必须放在站点目录之内）",
-                path.display()
-            ),
-        ));
+        diags.push(symlink_refused(path));
         return None;
     }
     let meta = match std::fs::metadata(path) {
@@ -289,4 +275,16 @@ fn yaml_message(raw: &str) -> (&'static str, String) {
     } else {
         ("yaml.syntax", format!("YAML 语法错误：{first}"))
     }
+}
+
+/// A symlink is never followed: sources must live inside the site.
+fn symlink_refused(path: &Path) -> Diagnostic {
+    Diagnostic::new(
+        "source.read",
+        Severity::Error,
+        format!(
+            "不跟随符号链接：{}（数据源必须放在站点目录之内）",
+            path.display()
+        ),
+    )
 }
