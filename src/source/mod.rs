@@ -140,41 +140,34 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
         diags.push(symlink_refused(path));
         return None;
     }
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                "source.read",
-                Severity::Error,
-                format!("无法读取文件 {}：{e}", path.display()),
-            ));
-            return None;
-        }
+    let cannot = |e: std::io::Error| {
+        Diagnostic::new(
+            "source.read",
+            Severity::Error,
+            format!("无法读取文件 {}：{e}", path.display()),
+        )
     };
-    if meta.len() > MAX_FILE_BYTES {
+    // Read at most one byte past the limit, so a file growing meanwhile is still refused.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+    });
+    if let Err(e) = read {
+        diags.push(cannot(e));
+        return None;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         diags.push(Diagnostic::new(
             "source.read",
             Severity::Error,
             format!(
-                "文件过大：{}（{} 字节，上限 {} 字节）",
+                "文件过大：{}（超过上限 {} 字节）",
                 path.display(),
-                meta.len(),
                 MAX_FILE_BYTES
             ),
         ));
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                "source.read",
-                Severity::Error,
-                format!("无法读取文件 {}：{e}", path.display()),
-            ));
-            return None;
-        }
-    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Some(s.to_string()),
