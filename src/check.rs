@@ -21,9 +21,14 @@ impl Report {
 /// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
 /// files are broken); every problem with the sources is a diagnostic.
 pub fn check(root: &Root) -> Result<Report, String> {
+    check_cached(root, &mut source::Cache::default())
+}
+
+/// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
+pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, String> {
     let catalogue = Catalogue::builtin()?;
     let templates = Templates::builtin()?;
-    let (site, mut diagnostics) = source::load(root);
+    let (site, mut diagnostics) = source::load_cached(root, cache);
     let mut cx = rules::Context {
         site: &site,
         catalogue: &catalogue,

@@ -14,6 +14,7 @@ pub struct Site {
     pub units: Vec<Unit>,
 }
 
+#[derive(Clone)]
 pub struct Unit {
     /// Folder name under `content/`.
     pub slug: String,
@@ -56,6 +57,7 @@ impl Kind {
     }
 }
 
+#[derive(Clone)]
 pub struct Disclosure {
     pub kind: Kind,
     pub year: u32,
@@ -92,6 +94,7 @@ impl Disclosure {
 }
 
 /// The Markdown explanation of a disclosure.
+#[derive(Clone)]
 pub struct Text {
     pub file: crate::source::FileId,
     pub markdown: String,
@@ -104,6 +107,7 @@ pub enum Status {
     Missing,
 }
 
+#[derive(Clone)]
 pub struct Table {
     pub id: String,
     pub loc: Loc,
@@ -149,6 +153,7 @@ impl Table {
     }
 }
 
+#[derive(Clone)]
 pub struct Field {
     pub key: Option<String>,
     pub name: String,
@@ -163,6 +168,7 @@ pub enum ColType {
     Integer,
 }
 
+#[derive(Clone)]
 pub struct Column {
     pub key: String,
     pub name: String,
@@ -179,6 +185,7 @@ pub struct Term {
     pub loc: Loc,
 }
 
+#[derive(Clone)]
 pub struct Row {
     pub key: Option<String>,
     pub code: Option<String>,
@@ -251,6 +258,7 @@ impl Cell {
 }
 
 /// A source's acknowledgement of a published error.
+#[derive(Clone)]
 pub struct Ack {
     pub rule: String,
     pub target: Option<String>,

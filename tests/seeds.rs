@@ -1,6 +1,7 @@
 //! The five seeds: every disclosure loads, and the cross-table pairs that the template
 //! implies are really evaluated (a key mismatch would skip them silently).
 
+mod common;
 use gongkai::catalogue::Catalogue;
 use gongkai::rules::{Context, cross_table};
 use gongkai::source::{self, Root};
@@ -104,4 +105,26 @@ fn shaanxi_budget_pairs_are_evaluated() {
     ] {
         assert!(p.contains(&id), "{id} not evaluated; evaluated: {p:?}");
     }
+}
+
+/// `serve` reuses units whose files did not change: the result must be the same as a
+/// fresh check, before and after an edit.
+#[test]
+fn cached_check_equals_a_fresh_one() {
+    use gongkai::check::{check, check_cached};
+    use gongkai::diagnostic::render_json;
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(std::path::Path::new("content"), &dir.path().join("content"));
+    let root = Root::Content(dir.path().join("content"));
+    let mut cache = gongkai::source::Cache::default();
+    let json = |r: &gongkai::check::Report| render_json(&r.diagnostics, &r.site.files);
+    let first = check_cached(&root, &mut cache).unwrap();
+    assert_eq!(json(&first), json(&check(&root).unwrap()));
+    let yaml = dir.path().join("content/hengshan-ybj/2023-budget.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replacen("\"94.86\"", "\"94.87\"", 1)).unwrap();
+    let second = check_cached(&root, &mut cache).unwrap();
+    let fresh = check(&root).unwrap();
+    assert_eq!(json(&second), json(&fresh));
+    assert_ne!(json(&second), json(&first), "the edit shows");
 }

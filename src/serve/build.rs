@@ -38,7 +38,7 @@ fn failure(started: Instant, text: String) -> BuildReport {
 /// still published (the officer sees the edited figure and the verdict at once); the
 /// previous output stays only when the site cannot be rendered at all. Links are
 /// rooted at `/` whatever `base_url` says, so the preview works on its own host.
-pub fn rebuild(root: &Path, out: &Path) -> BuildReport {
+pub fn rebuild(root: &Path, out: &Path, cache: &mut source::Cache) -> BuildReport {
     let started = Instant::now();
     let mut config = match Config::load(root) {
         Ok(c) => c,
@@ -49,7 +49,7 @@ pub fn rebuild(root: &Path, out: &Path) -> BuildReport {
         Ok(r) => r,
         Err(e) => return failure(started, e),
     };
-    let report = match check::check(&resolved) {
+    let report = match check::check_cached(&resolved, cache) {
         Ok(r) => r,
         Err(e) => return failure(started, format!("无法运行检查：{e}")),
     };

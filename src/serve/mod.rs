@@ -103,7 +103,9 @@ pub fn run(opts: Options) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
 
-    let first = build::rebuild(&root, &out);
+    // Units whose files did not change are not parsed again on a rebuild.
+    let mut cache = crate::source::Cache::default();
+    let first = build::rebuild(&root, &out, &mut cache);
     report_line("生成", &first);
     if !first.published {
         // Serve something: an empty site that shows the overlay.
@@ -180,7 +182,7 @@ pub fn run(opts: Options) -> Result<(), String> {
                 continue;
             }
             update_watches(&mut debouncer);
-            let report = build::rebuild(&watch_root, &watch_out);
+            let report = build::rebuild(&watch_root, &watch_out, &mut cache);
             report_line("重新生成", &report);
             if let Ok(mut s) = watch_shared.write() {
                 s.builds += 1;

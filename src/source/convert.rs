@@ -199,6 +199,17 @@ pub fn read_unit(
     })
 }
 
+impl UnitFiles {
+    /// Every file of the unit, in order: what its conversion depends on.
+    pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        std::iter::once(self.unit_file).chain(
+            self.docs
+                .iter()
+                .flat_map(|(_, _, y, m)| std::iter::once(*y).chain(*m)),
+        )
+    }
+}
+
 /// Parses and converts a unit read by `read_unit` (independent of other units: may run in
 /// parallel).
 pub fn convert_unit(files: &Files, u: UnitFiles, diags: &mut Vec<Diagnostic>) -> Unit {

@@ -78,8 +78,30 @@ pub fn resolve_root(path: &Path) -> Result<Root, String> {
     Ok(Root::Content(path.to_path_buf()))
 }
 
+/// Converted units kept between loads (for `serve`): a unit whose files are unchanged,
+/// byte for byte and at the same file ids, is reused instead of parsed again.
+#[derive(Default)]
+pub struct Cache {
+    units: std::collections::HashMap<u64, (Unit, Vec<Diagnostic>)>,
+}
+
+fn unit_key(files: &Files, u: &convert::UnitFiles) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for id in u.file_ids() {
+        let f = files.get(id);
+        (id.0, &f.display, &f.text).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Loads every unit under `root`, with all diagnostics found while loading.
 pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
+    load_cached(root, &mut Cache::default())
+}
+
+/// `load`, reusing from `cache` the units whose files have not changed.
+pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
     let mut files = Files::default();
     let mut diags = Vec::new();
     let (base, unit_dirs) = match root {
@@ -117,19 +139,29 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
         .iter()
         .filter_map(|dir| convert::read_unit(dir, &base, &mut files, &mut diags))
         .collect();
-    let converted: Vec<(Unit, Vec<Diagnostic>)> = read
+    let keyed: Vec<(u64, convert::UnitFiles)> = read
+        .into_iter()
+        .map(|u| (unit_key(&files, &u), u))
+        .collect();
+    let converted: Vec<(u64, Unit, Vec<Diagnostic>)> = keyed
         .into_par_iter()
-        .map(|u| {
-            let mut d = Vec::new();
-            let unit = convert::convert_unit(&files, u, &mut d);
-            (unit, d)
+        .map(|(key, u)| match cache.units.get(&key) {
+            Some((unit, d)) => (key, unit.clone(), d.clone()),
+            None => {
+                let mut d = Vec::new();
+                let unit = convert::convert_unit(&files, u, &mut d);
+                (key, unit, d)
+            }
         })
         .collect();
     let mut units = Vec::with_capacity(converted.len());
-    for (unit, d) in converted {
+    let mut kept = std::collections::HashMap::with_capacity(converted.len());
+    for (key, unit, d) in converted {
+        diags.extend(d.iter().cloned());
+        kept.insert(key, (unit.clone(), d));
         units.push(unit);
-        diags.extend(d);
     }
+    cache.units = kept;
     (Site { files, units }, diags)
 }
 
