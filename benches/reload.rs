@@ -110,6 +110,7 @@ fn main() {
     assert!(original.contains(LINE));
     let mut to_event = Vec::new();
     let mut to_page = Vec::new();
+    let mut early_reloads = 0;
     for round in 0..rounds {
         let figure = format!("1,{}.{:02}", 900 + round / 100, round % 100);
         // The event stream: connect and wait for `init`.
@@ -143,14 +144,25 @@ fn main() {
             }
         }
         to_event.push(t0.elapsed().as_secs_f64() * 1000.0);
-        let page = get(&addr, "/hetang-ybj/2023-budget/");
-        assert!(
-            page.contains(&figure),
-            "round {round}: new figure not served"
-        );
+        // Occasionally a first reload comes from a rebuild that started before the rename
+        // was seen; the page then catches up with the next one. Poll (bounded) for it.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut early = false;
+        while !get(&addr, "/hetang-ybj/2023-budget/").contains(&figure) {
+            early = true;
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: new figure not served"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if early {
+            early_reloads += 1;
+        }
         to_page.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     println!("site: {units} units; rounds: {rounds}");
     stats("save → reload event", to_event);
-    stats("save → reloaded page fetched", to_page);
+    stats("save → new page served", to_page);
+    println!("reload events before the new figure was served: {early_reloads} of {rounds}");
 }
