@@ -95,6 +95,26 @@ fn present<'a>(d: &'a Disclosure, kind: &str) -> Option<&'a Table> {
     d.table(kind).filter(|t| t.status == Status::Present)
 }
 
+/// Expenditure tables, in order of preference.
+const EXPENDITURE_KINDS: [&str; 4] = [
+    "expenditure",
+    "final_expenditure",
+    "general_expenditure",
+    "final_general_expenditure",
+];
+
+/// The present tables of `kinds` that have column `col`.
+fn with_column<'a>(
+    d: &'a Disclosure,
+    kinds: &'a [&'a str],
+    col: &'a str,
+) -> impl Iterator<Item = &'a Table> + 'a {
+    kinds
+        .iter()
+        .filter_map(move |k| present(d, k))
+        .filter(move |t| t.column(col).is_some())
+}
+
 fn amount(row: &Row, col: &str) -> Option<Decimal> {
     match row.cells.get(col).map(|c| &c.value) {
         Some(Value::Amount(v)) => Some(*v),
@@ -170,26 +190,13 @@ fn summed_class_items(t: &Table, first: char, catalogue: &Catalogue) -> Vec<Item
 /// Expenditure by function (类): the 类 lines of the expenditure table, or the sums by
 /// 类 of its lines when it prints no 类 line.
 fn functional(d: &Disclosure, catalogue: &Catalogue) -> Option<ChartView> {
-    for kind in [
-        "expenditure",
-        "final_expenditure",
-        "general_expenditure",
-        "final_general_expenditure",
-    ] {
-        let Some(t) = present(d, kind) else { continue };
-        if t.column("total").is_none() {
-            continue;
-        }
+    for t in with_column(d, &EXPENDITURE_KINDS, "total") {
         let items = class_items(t, '2');
         if !items.is_empty() {
             return chart("chart-functional", d, "支出按功能分类（类）", t, items);
         }
     }
-    for kind in ["expenditure", "final_expenditure"] {
-        let Some(t) = present(d, kind) else { continue };
-        if t.column("total").is_none() {
-            continue;
-        }
+    for t in with_column(d, &EXPENDITURE_KINDS[..2], "total") {
         let items = summed_class_items(t, '2', catalogue);
         if !items.is_empty() {
             let mut c = chart("chart-functional", d, "支出按功能分类（类）", t, items)?;
@@ -202,16 +209,7 @@ fn functional(d: &Disclosure, catalogue: &Catalogue) -> Option<ChartView> {
 
 /// The 款 within the largest functional 类, when it has two or more.
 fn largest_class(d: &Disclosure) -> Option<ChartView> {
-    for kind in [
-        "expenditure",
-        "final_expenditure",
-        "general_expenditure",
-        "final_general_expenditure",
-    ] {
-        let Some(t) = present(d, kind) else { continue };
-        if t.column("total").is_none() {
-            continue;
-        }
+    for t in with_column(d, &EXPENDITURE_KINDS, "total") {
         let classes = class_items(t, '2');
         let Some(largest) = classes.iter().max_by_key(|i| i.value) else {
             continue;
@@ -276,17 +274,8 @@ fn nature(d: &Disclosure) -> Option<ChartView> {
         ("business", "事业单位经营支出"),
         ("subsidiary", "对附属单位补助支出"),
     ];
-    for kind in [
-        "expenditure",
-        "final_expenditure",
-        "general_expenditure",
-        "final_general_expenditure",
-    ] {
-        let Some(t) = present(d, kind) else { continue };
+    for t in with_column(d, &EXPENDITURE_KINDS, "basic") {
         let Some(row) = t.row("total") else { continue };
-        if t.column("basic").is_none() {
-            continue;
-        }
         let anchor = super::row_anchor(t, "total");
         let items: Vec<Item> = parts
             .iter()

@@ -1,7 +1,7 @@
 //! The site: view structs built from the model, read-only, for the templates.
 //!
 //! Views read the model and never change it. Every figure is the model's `Decimal`
-//! formatted for display (`amount::format_grouped`); nothing goes through `f64` except
+//! formatted for display (`amount::format_grouped`); nothing goes through floating point except
 //! chart geometry in `charts`.
 
 pub mod charts;
