@@ -180,13 +180,12 @@ fn run_build(
     let started = Instant::now();
     let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     if on_terminal {
-        gongkai::publish::PROGRESS.store(true, std::sync::atomic::Ordering::Relaxed);
         eprintln!(
             "gongkai：已检查 {} 个单位，正在生成……",
             report.site.units.len()
         );
     }
-    match gongkai::publish::build(&report.site, &config, path, &out, clean) {
+    match gongkai::publish::build(&report.site, &config, path, &out, clean, on_terminal) {
         Ok(outcome) => {
             let stats = &outcome.stats;
             eprintln!(

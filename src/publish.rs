@@ -1,10 +1,14 @@
 //! Atomic, incremental publishing of a rendered site.
 //!
-//! The rendered files (output path → bytes, from `site::render::render_site`) are
-//! written into a temporary directory beside the output, which is then swapped with the
-//! output in one step (`renameat2(RENAME_EXCHANGE)` on Linux). The previous output is
-//! never written to: a build that fails or is killed at any point leaves it intact and
-//! complete.
+//! Rendered files stream in from the threads rendering units ([`Writer::put`]); each is
+//! written at once into a temporary directory beside the output (so memory holds only
+//! the files in flight), which is then swapped with the output in one step
+//! (`renameat2(RENAME_EXCHANGE)` on Linux). The previous output is never written to: a
+//! build that fails or is killed at any point leaves it intact and complete.
+//!
+//! `serve` updates its private preview directory in place instead ([`Mode::InPlace`]):
+//! only the files of the units that changed are rendered, each written by a rename, and
+//! the rest of the previous output is kept.
 //!
 //! Incremental: the output carries a manifest ([`MANIFEST`]) naming, for each file, a
 //! hash of its content and the sources it was built from. A file whose bytes equal the
@@ -13,19 +17,18 @@
 //! or an object-store sync uploads only what changed. Outputs of removed sources simply
 //! are not in the new directory. `clean` writes every file anew.
 
-use crate::model::Site;
-use crate::site::render::{self, ASSET_DIR, MARKER, Stats};
-use crate::site::{disclosure_path, unit_path};
+use crate::config::Config;
+use crate::model::{Site, Unit};
+use crate::site::render::{self, ASSET_DIR, MARKER, Renderer, Stats};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The manifest written into every output directory.
 pub const MANIFEST: &str = ".gongkai-manifest.json";
-
-/// When set (by the command line, on a terminal outside CI), writing shows its progress
-/// (files done / total, elapsed) on stderr.
-pub static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Test hook: when set to N, the process aborts after placing N files in the temporary
 /// directory (as if killed mid-build).
@@ -70,66 +73,63 @@ pub fn hash(bytes: &[u8]) -> String {
 
 const PAGE_TEMPLATES: &[&str] = &["templates/base.html", "gongkai.toml"];
 
-/// The sources each output file is built from.
-pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<String>> {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let with = |extra: &[&str], own: Vec<String>| {
-        let mut v: Vec<String> = own;
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v.extend(PAGE_TEMPLATES.iter().map(|s| s.to_string()));
-        v.sort();
-        v.dedup();
+fn with_templates(extra: &[&str], own: Vec<String>) -> Vec<String> {
+    let mut v: Vec<String> = own;
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v.extend(PAGE_TEMPLATES.iter().map(|s| s.to_string()));
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The sources an output of unit `u` is built from: a file inside a disclosure's folder
+/// (its page, its downloads) depends on that disclosure's files; the unit's other outputs
+/// (its page) on all of the unit's files.
+pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
+    let unit_yaml = format!("content/{}/unit.yaml", u.slug);
+    let own = |d: &crate::model::Disclosure| {
+        let stem = format!("content/{}/{}-{}", u.slug, d.year, d.kind.as_str());
+        let mut v = vec![format!("{stem}.yaml")];
+        if d.text.is_some() {
+            v.push(format!("{stem}.md"));
+        }
         v
     };
-    for u in &site.units {
-        let unit_yaml = format!("content/{}/unit.yaml", u.slug);
-        let mut unit_sources = vec![unit_yaml.clone()];
-        for d in &u.disclosures {
-            let stem = format!("content/{}/{}-{}", u.slug, d.year, d.kind.as_str());
-            let mut own = vec![unit_yaml.clone(), format!("{stem}.yaml")];
-            unit_sources.push(format!("{stem}.yaml"));
-            if d.text.is_some() {
-                own.push(format!("{stem}.md"));
-            }
-            map.insert(
-                disclosure_path(u, d),
-                with(
-                    &[
-                        "templates/disclosure.html",
-                        "templates/table.html",
-                        "templates/chart.html",
-                    ],
-                    own,
-                ),
+    for d in &u.disclosures {
+        let dir = format!("{}/{}-{}/", u.slug, d.year, d.kind.as_str());
+        if rel.starts_with(&dir) {
+            let mut v = vec![unit_yaml];
+            v.extend(own(d));
+            return with_templates(
+                &[
+                    "templates/disclosure.html",
+                    "templates/table.html",
+                    "templates/chart.html",
+                ],
+                v,
             );
         }
-        map.insert(
-            unit_path(u),
-            with(
-                &["templates/unit.html", "templates/chart.html"],
-                unit_sources,
-            ),
-        );
     }
-    for rel in files.keys() {
-        if map.contains_key(rel) {
-            continue;
-        }
-        let v = if let Some(asset) = rel.strip_prefix(&format!("{ASSET_DIR}/")) {
-            vec![format!("static/{asset}")]
-        } else if rel == "index.html" || rel == "sitemap.xml" {
-            with(
-                &[format!("templates/{rel}").as_str()],
-                vec!["content/".into()],
-            )
-        } else if rel == "404.html" || rel == "robots.txt" {
-            with(&[format!("templates/{rel}").as_str()], Vec::new())
-        } else {
-            Vec::new()
-        };
-        map.insert(rel.clone(), v);
+    let mut v = vec![unit_yaml];
+    for d in &u.disclosures {
+        v.extend(own(d));
     }
-    map
+    with_templates(&["templates/unit.html", "templates/chart.html"], v)
+}
+
+/// The sources of an output that is not a unit's: an asset comes from `static/`, a
+/// listing from all of `content/` and its template.
+pub fn site_sources(rel: &str) -> Vec<String> {
+    if let Some(asset) = rel.strip_prefix(&format!("{ASSET_DIR}/")) {
+        vec![format!("static/{asset}")]
+    } else if rel == MARKER {
+        Vec::new()
+    } else if rel == "404.html" || rel == "robots.txt" {
+        with_templates(&[format!("templates/{rel}").as_str()], Vec::new())
+    } else {
+        let template = format!("templates/{}", rel.rsplit('/').next().unwrap_or(rel));
+        with_templates(&[template.as_str()], vec!["content/".into()])
+    }
 }
 
 /// Reads the manifest of an existing output (empty when there is none or it is not
@@ -230,143 +230,364 @@ fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes `files` to `out` atomically and incrementally (see the module docs).
-pub fn publish(
-    files: &BTreeMap<String, Vec<u8>>,
-    sources: &BTreeMap<String, Vec<String>>,
-    out: &Path,
-    site_root: &Path,
-    clean: bool,
-) -> Result<Outcome, String> {
-    render::check_output(out, site_root)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
-    remove_stale(&parent, &name);
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-
-    let previous = if clean {
-        Manifest::default()
-    } else {
-        read_manifest(out)
-    };
-    let mut manifest = Manifest {
-        version: 1,
-        files: BTreeMap::new(),
-    };
-    for (rel, bytes) in files {
-        manifest.files.insert(
-            rel.clone(),
-            Entry {
-                hash: hash(bytes),
-                sources: sources.get(rel).cloned().unwrap_or_default(),
-            },
-        );
-    }
-    let manifest_bytes = {
-        let mut s = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
-        s.push('\n');
-        s.into_bytes()
-    };
-    let abort = abort_after();
-    let progress = PROGRESS.load(std::sync::atomic::Ordering::Relaxed);
-    let started = std::time::Instant::now();
-    let mut shown = started;
-    let total = files.len() + 1;
-
-    let result = (|| {
-        let mut outcome = Outcome::default();
-        let all = files
-            .iter()
-            .map(|(r, b)| (r.as_str(), b.as_slice()))
-            .chain(std::iter::once((MANIFEST, manifest_bytes.as_slice())));
-        for (placed, (rel, bytes)) in all.enumerate() {
-            if progress && shown.elapsed() >= std::time::Duration::from_millis(200) {
-                shown = std::time::Instant::now();
-                eprint!(
-                    "\r写出 {placed}/{total} 个文件，{:.1} 秒",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            if abort == Some(placed) {
-                eprintln!("gongkai：{ABORT_HOOK}={placed}，中止");
-                std::process::abort();
-            }
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
-            }
-            let before = out.join(rel);
-            let unchanged = !clean
-                && (rel == MANIFEST
-                    || previous.files.get(rel).map(|e| &e.hash) == Some(&hash(bytes)))
-                && same_file(&before, bytes);
-            if unchanged && carry_over(&before, &path).is_ok() {
-                if rel != MANIFEST {
-                    outcome.kept += 1;
-                }
-            } else {
-                std::fs::write(&path, bytes)
-                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-                if rel != MANIFEST {
-                    outcome.written.push(rel.to_string());
-                }
-            }
-            if rel != MANIFEST {
-                outcome.stats.files += 1;
-                outcome.stats.bytes += bytes.len() as u64;
-                if rel.ends_with(".html") {
-                    outcome.stats.pages += 1;
-                }
-            }
-        }
-        outcome.removed = previous
-            .files
-            .keys()
-            .filter(|k| !files.contains_key(*k))
-            .cloned()
-            .collect();
-        if progress && shown != started {
-            eprintln!(
-                "\r写出 {total}/{total} 个文件，{:.1} 秒",
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Ok::<_, String>(outcome)
-    })();
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    if let Err(e) = swap_in(&tmp, out, &old) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    Ok(outcome)
+/// How a [`Writer`] places the files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Into a temporary directory swapped in at the end; unchanged files are hard-linked
+    /// from the previous output unless `clean`.
+    Swap { clean: bool },
+    /// Into the output itself, each changed file by a rename; files not put this time are
+    /// kept if the `keep` predicate given to [`Writer::finish`] says so (`serve`).
+    InPlace,
 }
 
-/// Renders the site and publishes it to `out`.
+/// Places rendered files into the output as they come (from several threads), records
+/// the manifest, and publishes at [`Writer::finish`]. Dropped without `finish`, it
+/// removes what it wrote beside the output and leaves the output as it was.
+pub struct Writer {
+    mode: Mode,
+    out: PathBuf,
+    /// Where files go: the temporary directory (swap) or the output (in place).
+    dir: PathBuf,
+    old: PathBuf,
+    previous: Manifest,
+    entries: Mutex<BTreeMap<String, Entry>>,
+    outcome: Mutex<Outcome>,
+    placed: AtomicUsize,
+    abort: Option<usize>,
+    finished: bool,
+}
+
+impl Writer {
+    /// Starts writing the site at `site_root` to `out` (refusing an output that gongkai
+    /// did not write).
+    pub fn begin(out: &Path, site_root: &Path, mode: Mode) -> Result<Writer, String> {
+        render::check_output(out, site_root)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
+        let pid = std::process::id();
+        let mode = if mode == Mode::InPlace && !out.join(MANIFEST).is_file() {
+            Mode::Swap { clean: false }
+        } else {
+            mode
+        };
+        let dir = match mode {
+            Mode::Swap { .. } => {
+                remove_stale(&parent, &name);
+                let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+                let _ = std::fs::remove_dir_all(&tmp);
+                std::fs::create_dir_all(&tmp)
+                    .map_err(|e| format!("无法创建 {}：{e}", tmp.display()))?;
+                tmp
+            }
+            Mode::InPlace => out.to_path_buf(),
+        };
+        let writer = Writer {
+            mode,
+            out: out.to_path_buf(),
+            dir,
+            old: parent.join(format!(".{name}.old-{pid}")),
+            previous: match mode {
+                Mode::Swap { clean: true } => Manifest::default(),
+                _ => read_manifest(out),
+            },
+            entries: Mutex::new(BTreeMap::new()),
+            outcome: Mutex::new(Outcome::default()),
+            placed: AtomicUsize::new(0),
+            abort: abort_after(),
+            finished: false,
+        };
+        // First, the mark that gongkai wrote this directory (see `render::check_output`).
+        writer.put(MARKER, b"gongkai\n", Vec::new())?;
+        Ok(writer)
+    }
+
+    /// How files are placed (an in-place writer without a previous output swaps).
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Places one file built from `sources`. Two files with the same path are an error.
+    pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), String> {
+        let h = hash(bytes);
+        {
+            let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+            if entries.contains_key(rel) {
+                return Err(format!("两个输出文件的路径相同：{rel}"));
+            }
+            entries.insert(
+                rel.to_string(),
+                Entry {
+                    hash: h.clone(),
+                    sources,
+                },
+            );
+        }
+        self.abort_hook();
+        let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
+        let path = self.dir.join(rel);
+        let before = self.out.join(rel);
+        let written = match self.mode {
+            Mode::Swap { clean } => {
+                make_parent(&path)?;
+                let unchanged = !clean && same_as_before && same_file(&before, bytes);
+                if unchanged && carry_over(&before, &path).is_ok() {
+                    false
+                } else {
+                    std::fs::write(&path, bytes)
+                        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                    true
+                }
+            }
+            Mode::InPlace => {
+                if same_as_before && same_file(&path, bytes) {
+                    false
+                } else {
+                    make_parent(&path)?;
+                    write_by_rename(&path, bytes)?;
+                    true
+                }
+            }
+        };
+        let mut o = self.outcome.lock().map_err(|e| e.to_string())?;
+        if written {
+            o.written.push(rel.to_string());
+        } else {
+            o.kept += 1;
+        }
+        o.stats.files += 1;
+        o.stats.bytes += bytes.len() as u64;
+        if rel.ends_with(".html") {
+            o.stats.pages += 1;
+        }
+        Ok(())
+    }
+
+    /// The test hook: abort (as if killed) when the configured number of files is placed.
+    fn abort_hook(&self) {
+        let placed = self.placed.fetch_add(1, Ordering::Relaxed);
+        if self.abort == Some(placed) {
+            eprintln!("gongkai：{ABORT_HOOK}={placed}，中止");
+            std::process::abort();
+        }
+    }
+
+    /// Writes the manifest and publishes. A file of the previous output that was not put
+    /// this time is removed, unless (in place) `keep` says it still stands.
+    pub fn finish(mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, String> {
+        self.finished = true;
+        let result = self.finish_inner(keep);
+        if result.is_err() && matches!(self.mode, Mode::Swap { .. }) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+
+    fn finish_inner(&mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, String> {
+        let mut entries = std::mem::take(&mut *self.entries.lock().map_err(|e| e.to_string())?);
+        let mut outcome = std::mem::take(&mut *self.outcome.lock().map_err(|e| e.to_string())?);
+        for (rel, entry) in &self.previous.files {
+            if entries.contains_key(rel) {
+                continue;
+            }
+            if self.mode == Mode::InPlace && keep(rel) {
+                entries.insert(rel.clone(), entry.clone());
+            } else {
+                outcome.removed.push(rel.clone());
+            }
+        }
+        outcome.written.sort();
+        let manifest = Manifest {
+            version: 1,
+            files: entries,
+        };
+        let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+        text.push('\n');
+        match self.mode {
+            Mode::Swap { .. } => {
+                self.abort_hook();
+                std::fs::write(self.dir.join(MANIFEST), text)
+                    .map_err(|e| format!("无法写入清单：{e}"))?;
+                swap_in(&self.dir, &self.out, &self.old)?;
+            }
+            Mode::InPlace => {
+                for rel in &outcome.removed {
+                    let path = self.out.join(rel);
+                    let _ = std::fs::remove_file(&path);
+                    // Empty folders of removed outputs go too.
+                    let mut dir = path.parent();
+                    while let Some(d) = dir {
+                        if d == self.out || std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        dir = d.parent();
+                    }
+                }
+                write_by_rename(&self.out.join(MANIFEST), text.as_bytes())?;
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.finished && matches!(self.mode, Mode::Swap { .. }) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn make_parent(path: &Path) -> Result<(), String> {
+    match path.parent() {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Writes `bytes` beside `path` and renames it over `path`, so a reader sees the old or
+/// the new file, never half of one.
+fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("无法写入 {}：{e}", path.display())
+    })
+}
+
+/// Shows how far a long build is (units done / total, elapsed) on stderr, at most five
+/// times a second; silent when not enabled.
+pub struct Progress {
+    enabled: bool,
+    total: usize,
+    done: AtomicUsize,
+    started: Instant,
+    shown: Mutex<Instant>,
+}
+
+impl Progress {
+    pub fn new(enabled: bool, total: usize) -> Progress {
+        let now = Instant::now();
+        Progress {
+            enabled,
+            total,
+            done: AtomicUsize::new(0),
+            started: now,
+            shown: Mutex::new(now),
+        }
+    }
+
+    /// One more unit done.
+    pub fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.enabled {
+            return;
+        }
+        if let Ok(mut shown) = self.shown.try_lock()
+            && shown.elapsed() >= Duration::from_millis(200)
+        {
+            *shown = Instant::now();
+            eprint!(
+                "\r已生成 {done}/{} 个单位，{:.1} 秒",
+                self.total,
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    /// Ends the progress line (if one was shown).
+    pub fn finish(&self) {
+        if self.enabled && self.started.elapsed() >= Duration::from_millis(200) {
+            eprintln!(
+                "\r已生成 {}/{} 个单位，{:.1} 秒",
+                self.done.load(Ordering::Relaxed),
+                self.total,
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+/// What to render: the whole site, or (serve, in place) only some units.
+pub enum Scope<'a> {
+    All,
+    Units(&'a std::collections::BTreeSet<String>),
+}
+
+/// Renders the site's outputs in `scope` with `renderer` and places them with `writer`:
+/// the listings, sitemap and assets first, then the units in parallel (rayon), each
+/// unit's files written as soon as they are rendered.
+pub fn render_into(
+    renderer: &Renderer,
+    site: &Site,
+    scope: Scope,
+    writer: &Writer,
+    progress: &Progress,
+) -> Result<(), String> {
+    use rayon::prelude::*;
+    let site_files = renderer.site_files(site)?;
+    render::check_unit_names(site, &site_files)?;
+    let pages = render::page_paths(site, &site_files);
+    let shared = site_files
+        .into_iter()
+        .chain(renderer.sitemap_files(&pages)?)
+        .chain(renderer.asset_files()?);
+    for (rel, bytes) in shared {
+        writer.put(&rel, &bytes, site_sources(&rel))?;
+    }
+    let units: Vec<&Unit> = match scope {
+        Scope::All => site.units.iter().collect(),
+        Scope::Units(slugs) => site
+            .units
+            .iter()
+            .filter(|u| slugs.contains(&u.slug))
+            .collect(),
+    };
+    units.par_iter().try_for_each(|u| {
+        for (rel, bytes) in renderer.unit_files(u)? {
+            writer.put(&rel, &bytes, unit_sources(u, &rel))?;
+        }
+        progress.tick();
+        Ok::<(), String>(())
+    })?;
+    progress.finish();
+    Ok(())
+}
+
+/// Renders the site and publishes it to `out` atomically (see the module docs); shows
+/// progress on stderr when `progress` is set.
 pub fn build(
     site: &Site,
-    config: &crate::config::Config,
+    config: &Config,
     site_root: &Path,
     out: &Path,
     clean: bool,
+    progress: bool,
 ) -> Result<Outcome, String> {
-    let files = render::render_site(site, config, site_root)?;
-    let sources = sources(site, &files);
-    publish(&files, &sources, out, site_root, clean)
+    let renderer = Renderer::new(config, site_root)?;
+    let writer = Writer::begin(out, site_root, Mode::Swap { clean })?;
+    let progress = Progress::new(progress, site.units.len());
+    render_into(&renderer, site, Scope::All, &writer, &progress)?;
+    writer.finish(|_| false)
+}
+
+/// Whether `rel`, an output of the previous build, belongs to the unit `slug` (its
+/// page, its disclosures and their files).
+pub fn belongs_to(rel: &str, slug: &str) -> bool {
+    rel.strip_prefix(slug).is_some_and(|r| r.starts_with('/'))
 }

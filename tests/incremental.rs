@@ -3,27 +3,13 @@
 //! any point leaves the previous output intact and complete.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 mod common;
-use common::copy_dir;
+use common::{files, identities, seed_copy};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// A copy of the seed site in a temporary directory.
-fn seed_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
-    std::fs::copy(
-        Path::new(ROOT).join("gongkai.toml"),
-        site.join("gongkai.toml"),
-    )
-    .unwrap();
-    (dir, site)
-}
 
 fn gongkai(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
@@ -46,49 +32,6 @@ fn build(site: &Path, out: &Path, extra: &[&str]) {
     args.extend(extra);
     let (ok, err) = gongkai(&args);
     assert!(ok, "build failed: {err}");
-}
-
-/// Every file under `dir` (hidden ones included): relative path → bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// Relative path → (inode, mtime in ns).
-fn identities(dir: &Path) -> BTreeMap<String, (u64, i128)> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let m = e.metadata().unwrap();
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                (
-                    m.ino(),
-                    i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-                ),
-            )
-        })
-        .collect()
 }
 
 fn changed(

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 mod common;
-use common::copy_dir;
+use common::{files, identities};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const WAIT: Duration = Duration::from_secs(60);
@@ -28,14 +28,7 @@ impl Drop for Server {
 }
 
 fn seed_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
-    std::fs::copy(
-        Path::new(ROOT).join("gongkai.toml"),
-        site.join("gongkai.toml"),
-    )
-    .unwrap();
+    let (dir, site) = common::seed_copy();
     std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
     (dir, site)
 }
@@ -305,5 +298,110 @@ fn serve_starts_on_a_broken_configuration_and_recovers_when_it_is_fixed() {
     poll(&addr, PAGE, "the site after the fix", |b| {
         !b.contains("gongkai-overlay") && b.contains("1,880.19")
     });
+    drop(server);
+}
+
+/// Waits for the next build after `before` and returns its status.
+fn next_build(addr: &str, before: u64) {
+    let deadline = Instant::now() + WAIT;
+    while builds(addr) <= before {
+        assert!(Instant::now() < deadline, "no rebuild");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The preview directory of the only server started with `TMPDIR` = `dir/tmp`.
+fn preview_dir(dir: &Path) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir.join("tmp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("gongkai-serve-"))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
+    let (dir, site) = seed_copy();
+    let server = start(dir.path(), &site);
+    let addr = server.addr.clone();
+    let preview = preview_dir(dir.path());
+    let before = identities(&preview);
+
+    // One unit's figure: its files and the listings are rewritten, nothing else.
+    let n = builds(&addr);
+    edit(
+        &site.join("content/hetang-ybj/2023-budget.yaml"),
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
+    );
+    next_build(&addr, n);
+    poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
+    let after = identities(&preview);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        rewritten.contains(&&"hetang-ybj/2023-budget/index.html".to_string()),
+        "{rewritten:?}"
+    );
+    for k in &rewritten {
+        assert!(
+            k.starts_with("hetang-ybj/") || !k.contains('/'),
+            "{k} rewritten though its unit did not change: {rewritten:?}"
+        );
+    }
+    assert!(
+        after.contains_key("hengshan-ybj/2023-budget/index.html")
+            && after.get("hengshan-ybj/2023-budget/index.html")
+                == before.get("hengshan-ybj/2023-budget/index.html")
+    );
+
+    // A template change renders every page again.
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base = std::fs::read_to_string(Path::new(ROOT).join("templates/base.html")).unwrap();
+    assert!(base.contains("</footer>"));
+    let n = builds(&addr);
+    std::fs::write(
+        templates.join("base.html"),
+        base.replace("</footer>", "<p>模板已改</p></footer>"),
+    )
+    .unwrap();
+    next_build(&addr, n);
+    poll(&addr, "/hengshan-ybj/", "the changed template", |b| {
+        b.contains("模板已改")
+    });
+
+    // A removed unit's files go. The preview then equals a clean build of the same
+    // sources (the edited figure breaks sums, hence --allow-errors).
+    let n = builds(&addr);
+    std::fs::remove_dir_all(site.join("content/kaifu-ybj")).unwrap();
+    next_build(&addr, n);
+    let clean = dir.path().join("clean");
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
+        .arg(&clean)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let served = files(&preview);
+    assert!(!served.keys().any(|k| k.starts_with("kaifu-ybj")));
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        files(&clean).keys().collect::<Vec<_>>()
+    );
+    assert!(
+        served == files(&clean),
+        "preview differs from a clean build"
+    );
     drop(server);
 }

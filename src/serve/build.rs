@@ -34,11 +34,32 @@ fn failure(started: Instant, text: String) -> BuildReport {
     }
 }
 
+/// What a preview keeps between rebuilds: the parsed units whose files did not change,
+/// and the renderer (compiled templates, catalogue) while templates, `static/` and the
+/// configuration stay the same.
+#[derive(Default)]
+pub struct Preview {
+    pub cache: source::Cache,
+    renderer: Option<site::render::Renderer>,
+}
+
+impl Preview {
+    /// Forgets the renderer: the next rebuild compiles the templates again and renders
+    /// every page (after a change outside `content/`).
+    pub fn invalidate_renderer(&mut self) {
+        self.renderer = None;
+    }
+}
+
 /// Builds the site at `root` into `out`. Unlike `gongkai build`, a site with errors is
 /// still published (the officer sees the edited figure and the verdict at once); the
 /// previous output stays only when the site cannot be rendered at all. Links are
 /// rooted at `/` whatever `base_url` says, so the preview works on its own host.
-pub fn rebuild(root: &Path, out: &Path, cache: &mut source::Cache) -> BuildReport {
+///
+/// Only the units whose files changed are rendered again (with every listing), written
+/// in place; after a change to the templates, `static/` or the configuration
+/// ([`Preview::invalidate_renderer`]) every page is.
+pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     let started = Instant::now();
     let mut config = match Config::load(root) {
         Ok(c) => c,
@@ -49,7 +70,7 @@ pub fn rebuild(root: &Path, out: &Path, cache: &mut source::Cache) -> BuildRepor
         Ok(r) => r,
         Err(e) => return failure(started, e),
     };
-    let report = match check::check_cached(&resolved, cache) {
+    let report = match check::check_cached(&resolved, &mut preview.cache) {
         Ok(r) => r,
         Err(e) => return failure(started, format!("无法运行检查：{e}")),
     };
@@ -58,14 +79,39 @@ pub fn rebuild(root: &Path, out: &Path, cache: &mut source::Cache) -> BuildRepor
         .then(|| diagnostic::render_human(&report.diagnostics, &report.site.files, false));
     let checked = started.elapsed();
     let mut rendered = checked;
-    let (written, published, extra) = match site::render::render_site(&report.site, &config, root)
-        .and_then(|files| {
-            rendered = started.elapsed();
-            let sources = publish::sources(&report.site, &files);
-            publish::publish(&files, &sources, out, root, false)
-        }) {
+    let all = preview.renderer.is_none();
+    let published = (|| {
+        if preview.renderer.is_none() {
+            preview.renderer = Some(site::render::Renderer::new(&config, root)?);
+        }
+        let renderer = preview.renderer.as_ref().ok_or("")?;
+        let mode = if all {
+            publish::Mode::Swap { clean: false }
+        } else {
+            publish::Mode::InPlace
+        };
+        let writer = publish::Writer::begin(out, root, mode)?;
+        let fresh = preview.cache.fresh();
+        let scope = if writer.mode() == publish::Mode::InPlace {
+            publish::Scope::Units(fresh)
+        } else {
+            publish::Scope::All
+        };
+        let progress = publish::Progress::new(false, 0);
+        publish::render_into(renderer, &report.site, scope, &writer, &progress)?;
+        rendered = started.elapsed();
+        let site = &report.site;
+        writer.finish(|rel| {
+            site.units
+                .iter()
+                .any(|u| !fresh.contains(&u.slug) && publish::belongs_to(rel, &u.slug))
+        })
+    })();
+    let (written, published, extra) = match published {
         Ok(o) => (o.written.len(), true, 0),
         Err(e) => {
+            // The next rebuild starts over with everything.
+            preview.renderer = None;
             let text = format!("生成失败（仍显示上一次的结果）：{e}");
             overlay = Some(match overlay {
                 Some(o) => format!("{text}\n\n{o}"),

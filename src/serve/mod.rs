@@ -63,25 +63,63 @@ fn report_line(what: &str, r: &BuildReport) {
     );
 }
 
-/// Whether a debounced event concerns the sources (reads, including gongkai's own, do
-/// not).
-fn relevant(root: &Path, result: &DebounceEventResult) -> bool {
+/// What a settled burst of file events changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Nothing gongkai reads (reads, including gongkai's own, are not changes).
+    Nothing,
+    /// Only files under `content/`: the units whose files changed are rebuilt.
+    Content,
+    /// Templates, `static/`, `gongkai.toml`, or events the watcher lost: everything.
+    Everything,
+}
+
+/// Classifies a debounced event.
+pub fn classify(root: &Path, result: &DebounceEventResult) -> Change {
     let events = match result {
         Ok(events) => events,
-        Err(_) => return true,
+        Err(_) => return Change::Everything,
     };
-    events.iter().any(|e| {
+    let mut change = Change::Nothing;
+    for e in events {
         let read = matches!(e.kind, EventKind::Access(_))
             && !matches!(
                 e.kind,
                 EventKind::Access(AccessKind::Close(AccessMode::Write))
             );
-        !read
-            && e.paths.iter().any(|p| {
-                p == &root.join("gongkai.toml")
-                    || WATCHED_DIRS.iter().any(|d| p.starts_with(root.join(d)))
-            })
-    })
+        if read {
+            continue;
+        }
+        for p in &e.paths {
+            if p.starts_with(root.join("content")) {
+                change = change.max(Change::Content);
+            } else if p == &root.join("gongkai.toml")
+                || WATCHED_DIRS.iter().any(|d| p.starts_with(root.join(d)))
+            {
+                change = Change::Everything;
+            }
+        }
+    }
+    change
+}
+
+/// Watches the directories of `WATCHED_DIRS` that exist (recursively), and stops
+/// watching those that are gone.
+fn update_watches<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+    root: &Path,
+    debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
+    watched: &mut BTreeSet<&'static str>,
+) {
+    for d in WATCHED_DIRS {
+        let p = root.join(d);
+        if p.is_dir() && !watched.contains(d) {
+            if debouncer.watch(&p, RecursiveMode::Recursive).is_ok() {
+                watched.insert(d);
+            }
+        } else if !p.is_dir() && watched.remove(d) {
+            let _ = debouncer.unwatch(&p);
+        }
+    }
 }
 
 /// Resolves on SIGTERM (never where there is no such signal).
@@ -103,9 +141,9 @@ pub fn run(opts: Options) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
 
-    // Units whose files did not change are not parsed again on a rebuild.
-    let mut cache = crate::source::Cache::default();
-    let first = build::rebuild(&root, &out, &mut cache);
+    // Units whose files did not change are not parsed or rendered again on a rebuild.
+    let mut preview = build::Preview::default();
+    let first = build::rebuild(&root, &out, &mut preview);
     report_line("生成", &first);
     if !first.published {
         // Serve something: an empty site that shows the overlay.
@@ -147,6 +185,9 @@ pub fn run(opts: Options) -> Result<(), String> {
         SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
         SocketAddr::V4(a) => a.to_string(),
     };
+    // Watches are in place before anyone is told the address, so no edit is missed.
+    let mut watched: BTreeSet<&str> = BTreeSet::new();
+    update_watches(&root, &mut debouncer, &mut watched);
     println!(
         "gongkai serve：http://{host}/ （预览目录 {}；Ctrl+C 停止）",
         out.display()
@@ -159,30 +200,19 @@ pub fn run(opts: Options) -> Result<(), String> {
     let watch_out = out.clone();
     let watch_shared = shared.clone();
     std::thread::spawn(move || {
-        let mut watched: BTreeSet<&str> = BTreeSet::new();
-        let mut update_watches = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
-            for d in WATCHED_DIRS {
-                let p = watch_root.join(d);
-                if p.is_dir() && !watched.contains(d) {
-                    if debouncer.watch(&p, RecursiveMode::Recursive).is_ok() {
-                        watched.insert(d);
-                    }
-                } else if !p.is_dir() && watched.remove(d) {
-                    let _ = debouncer.unwatch(&p);
-                }
-            }
-        };
-        update_watches(&mut debouncer);
         while let Ok(result) = rx.recv() {
-            let mut changed = relevant(&watch_root, &result);
+            let mut change = classify(&watch_root, &result);
             while let Ok(more) = rx.try_recv() {
-                changed |= relevant(&watch_root, &more);
+                change = change.max(classify(&watch_root, &more));
             }
-            if !changed {
+            if change == Change::Nothing {
                 continue;
             }
-            update_watches(&mut debouncer);
-            let report = build::rebuild(&watch_root, &watch_out, &mut cache);
+            if change == Change::Everything {
+                preview.invalidate_renderer();
+            }
+            update_watches(&watch_root, &mut debouncer, &mut watched);
+            let report = build::rebuild(&watch_root, &watch_out, &mut preview);
             report_line("重新生成", &report);
             if let Ok(mut s) = watch_shared.write() {
                 s.builds += 1;

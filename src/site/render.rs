@@ -8,6 +8,7 @@ use super::{
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::model::Site;
+use crate::model::Unit;
 use crate::templates::Templates;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,114 +83,179 @@ fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, 
         .map_err(|e| format!("渲染模板 {name} 失败：{e}"))
 }
 
-/// Renders every page and asset into memory: output path → bytes, sorted.
-pub fn render_site(
-    site: &Site,
-    config: &Config,
-    site_root: &Path,
-) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let templates = Templates::builtin()?;
-    let catalogue = Catalogue::builtin()?;
-    let tera = load_templates(site_root)?;
-    let info: SiteInfo = site_info(config);
-    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let base_ctx = || {
+/// Rendered outputs: output path (relative to the output directory) → bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Everything rendering needs that does not depend on the units: the compiled templates,
+/// the catalogue, the table set of each template and the site's facts. Built once per
+/// build (and kept by `serve` while templates and configuration do not change); shared
+/// by the threads rendering units.
+pub struct Renderer {
+    tera: tera::Tera,
+    templates: Templates,
+    catalogue: Catalogue,
+    info: SiteInfo,
+    /// `base_url` when it names a host (sitemap and robots need absolute URLs).
+    absolute: Option<String>,
+    site_root: std::path::PathBuf,
+}
+
+impl Renderer {
+    pub fn new(config: &Config, site_root: &Path) -> Result<Self, String> {
+        Ok(Renderer {
+            tera: load_templates(site_root)?,
+            templates: Templates::builtin()?,
+            catalogue: Catalogue::builtin()?,
+            info: site_info(config),
+            absolute: config.absolute_base(),
+            site_root: site_root.to_path_buf(),
+        })
+    }
+
+    fn context(&self) -> tera::Context {
         let mut c = tera::Context::new();
-        c.insert("site", &info);
-        c.insert("asset_base", &format!("{}{ASSET_DIR}/", info.base));
+        c.insert("site", &self.info);
+        c.insert("asset_base", &format!("{}{ASSET_DIR}/", self.info.base));
         c
-    };
+    }
+
+    /// A unit's own outputs: its page and the pages of its disclosures.
+    pub fn unit_files(&self, u: &Unit) -> Result<Files, String> {
+        let mut out = Files::new();
+        let mut ctx = self.context();
+        ctx.insert("unit", &unit_summary(&self.info.base, u));
+        ctx.insert("charts", &super::charts::over_years(u));
+        out.push((
+            unit_path(u),
+            render(&self.tera, "unit.html", &ctx)?.into_bytes(),
+        ));
+        for d in &u.disclosures {
+            let mut ctx = self.context();
+            ctx.insert(
+                "page",
+                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
+            );
+            out.push((
+                disclosure_path(u, d),
+                render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The outputs that list or serve the whole site (home page, 404), without the
+    /// sitemap (see [`Renderer::sitemap_files`]) and the assets.
+    pub fn site_files(&self, site: &Site) -> Result<Files, String> {
+        let mut out = Files::new();
+        let mut ctx = self.context();
+        ctx.insert("groups", &groups(&self.info.base, site));
+        ctx.insert("unit_count", &site.units.len());
+        ctx.insert(
+            "disclosure_count",
+            &site
+                .units
+                .iter()
+                .map(|u| u.disclosures.len())
+                .sum::<usize>(),
+        );
+        out.push((
+            "index.html".into(),
+            render(&self.tera, "index.html", &ctx)?.into_bytes(),
+        ));
+        out.push((
+            "404.html".into(),
+            render(&self.tera, "404.html", &self.context())?.into_bytes(),
+        ));
+        Ok(out)
+    }
+
+    /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.
+    pub fn sitemap_files(&self, pages: &[String]) -> Result<Files, String> {
+        let prefix = self
+            .absolute
+            .clone()
+            .unwrap_or_else(|| self.info.base.clone());
+        let mut urls: Vec<String> = pages
+            .iter()
+            .filter(|p| p.ends_with("index.html"))
+            .map(|p| format!("{prefix}{}", p.strip_suffix("index.html").unwrap_or(p)))
+            .collect();
+        urls.sort();
+        urls.dedup();
+        let mut ctx = self.context();
+        ctx.insert("urls", &urls);
+        // robots.txt may only name the sitemap by an absolute URL.
+        ctx.insert(
+            "sitemap_url",
+            &self.absolute.as_ref().map(|a| format!("{a}sitemap.xml")),
+        );
+        Ok(vec![
+            (
+                "sitemap.xml".into(),
+                render(&self.tera, "sitemap.xml", &ctx)?.into_bytes(),
+            ),
+            (
+                "robots.txt".into(),
+                render(&self.tera, "robots.txt", &ctx)?.into_bytes(),
+            ),
+        ])
+    }
+
+    /// The built-in assets, then the site's `static/` files over them.
+    pub fn asset_files(&self) -> Result<Files, String> {
+        let mut out: BTreeMap<String, Vec<u8>> = DEFAULT_ASSETS
+            .iter()
+            .map(|(name, text)| (format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec()))
+            .collect();
+        let static_dir = self.site_root.join("static");
+        if static_dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| format!("无法读取 static 目录：{e}"))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&static_dir)
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(entry.path())
+                    .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
+                out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+}
+
+/// The output paths of every page the site has, without rendering anything.
+pub fn page_paths(site: &Site, site_files: &Files) -> Vec<String> {
+    let mut pages: Vec<String> = site_files.iter().map(|(p, _)| p.clone()).collect();
     for u in &site.units {
-        if u.slug == ASSET_DIR {
+        pages.push(unit_path(u));
+        pages.extend(u.disclosures.iter().map(|d| disclosure_path(u, d)));
+    }
+    pages
+}
+
+/// Refuses unit folder names that would collide with the site's own top-level outputs
+/// (`static/`, `index.html`, …).
+pub fn check_unit_names(site: &Site, site_files: &Files) -> Result<(), String> {
+    let mut taken: Vec<&str> = site_files
+        .iter()
+        .filter_map(|(p, _)| p.split('/').next())
+        .collect();
+    taken.push(ASSET_DIR);
+    for u in &site.units {
+        if taken.contains(&u.slug.as_str()) {
             return Err(format!(
-                "单位目录名 `{ASSET_DIR}` 与资源目录重名，请改用其他目录名"
+                "单位目录名 `{}` 与网站自身的输出重名，请改用其他目录名",
+                u.slug
             ));
         }
     }
-
-    let mut ctx = base_ctx();
-    ctx.insert("groups", &groups(&info.base, site));
-    ctx.insert("unit_count", &site.units.len());
-    ctx.insert(
-        "disclosure_count",
-        &site
-            .units
-            .iter()
-            .map(|u| u.disclosures.len())
-            .sum::<usize>(),
-    );
-    out.insert(
-        "index.html".into(),
-        render(&tera, "index.html", &ctx)?.into_bytes(),
-    );
-
-    for u in &site.units {
-        let mut ctx = base_ctx();
-        ctx.insert("unit", &unit_summary(&info.base, u));
-        ctx.insert("charts", &super::charts::over_years(u));
-        out.insert(unit_path(u), render(&tera, "unit.html", &ctx)?.into_bytes());
-        for d in &u.disclosures {
-            let mut ctx = base_ctx();
-            ctx.insert(
-                "page",
-                &disclosure_view(&info, u, d, &templates, &catalogue),
-            );
-            out.insert(
-                disclosure_path(u, d),
-                render(&tera, "disclosure.html", &ctx)?.into_bytes(),
-            );
-        }
-    }
-    out.insert(
-        "404.html".into(),
-        render(&tera, "404.html", &base_ctx())?.into_bytes(),
-    );
-
-    // The sitemap lists every page; absolute when base_url names a host.
-    let absolute = config.absolute_base();
-    let prefix = absolute.clone().unwrap_or_else(|| info.base.clone());
-    let mut urls: Vec<String> = out
-        .keys()
-        .filter(|p| p.ends_with("index.html"))
-        .map(|p| format!("{prefix}{}", p.strip_suffix("index.html").unwrap_or(p)))
-        .collect();
-    urls.sort();
-    let mut ctx = base_ctx();
-    ctx.insert("urls", &urls);
-    // robots.txt may only name the sitemap by an absolute URL.
-    ctx.insert("sitemap_url", &absolute.map(|a| format!("{a}sitemap.xml")));
-    out.insert(
-        "sitemap.xml".into(),
-        render(&tera, "sitemap.xml", &ctx)?.into_bytes(),
-    );
-    out.insert(
-        "robots.txt".into(),
-        render(&tera, "robots.txt", &ctx)?.into_bytes(),
-    );
-
-    for (name, text) in DEFAULT_ASSETS {
-        out.insert(format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec());
-    }
-    let static_dir = site_root.join("static");
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| format!("无法读取 static 目录：{e}"))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&static_dir)
-                .map_err(|e| e.to_string())?
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
-            out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
-        }
-    }
-    out.insert(MARKER.into(), b"gongkai\n".to_vec());
-    Ok(out)
+    Ok(())
 }
 
 /// Refuses an output directory that would destroy something else: the site root or one

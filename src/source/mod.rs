@@ -83,6 +83,15 @@ pub fn resolve_root(path: &Path) -> Result<Root, String> {
 #[derive(Default)]
 pub struct Cache {
     units: std::collections::HashMap<u64, (Unit, Vec<Diagnostic>)>,
+    /// The units the latest load parsed anew (not taken from the cache), by folder name.
+    fresh: std::collections::BTreeSet<String>,
+}
+
+impl Cache {
+    /// The folder names of the units the latest load parsed anew: new or changed units.
+    pub fn fresh(&self) -> &std::collections::BTreeSet<String> {
+        &self.fresh
+    }
 }
 
 fn unit_key(files: &Files, u: &convert::UnitFiles) -> u64 {
@@ -143,20 +152,24 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         .into_iter()
         .map(|u| (unit_key(&files, &u), u))
         .collect();
-    let converted: Vec<(u64, Unit, Vec<Diagnostic>)> = keyed
+    let converted: Vec<(u64, Unit, Vec<Diagnostic>, bool)> = keyed
         .into_par_iter()
         .map(|(key, u)| match cache.units.get(&key) {
-            Some((unit, d)) => (key, unit.clone(), d.clone()),
+            Some((unit, d)) => (key, unit.clone(), d.clone(), false),
             None => {
                 let mut d = Vec::new();
                 let unit = convert::convert_unit(&files, u, &mut d);
-                (key, unit, d)
+                (key, unit, d, true)
             }
         })
         .collect();
     let mut units = Vec::with_capacity(converted.len());
     let mut kept = std::collections::HashMap::with_capacity(converted.len());
-    for (key, unit, d) in converted {
+    cache.fresh.clear();
+    for (key, unit, d, fresh) in converted {
+        if fresh {
+            cache.fresh.insert(unit.slug.clone());
+        }
         diags.extend(d.iter().cloned());
         kept.insert(key, (unit.clone(), d));
         units.push(unit);

@@ -1,6 +1,11 @@
-//! Helpers shared by the integration tests and benchmarks.
+//! Helpers shared by the integration tests and benchmarks (each binary uses some).
+#![allow(dead_code)]
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Copies the directory tree `from` to `to` (created if needed); symlinks are not followed.
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -14,4 +19,60 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &target).unwrap();
         }
     }
+}
+
+/// A copy of the seed site in a temporary directory.
+pub fn seed_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
+    std::fs::copy(
+        Path::new(ROOT).join("gongkai.toml"),
+        site.join("gongkai.toml"),
+    )
+    .unwrap();
+    (dir, site)
+}
+
+/// Every file under `dir` (hidden ones included): relative path → bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Relative path → (inode, mtime in ns).
+pub fn identities(dir: &Path) -> BTreeMap<String, (u64, i128)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                (
+                    m.ino(),
+                    i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ),
+            )
+        })
+        .collect()
 }
