@@ -3,13 +3,11 @@
 //! any point leaves the previous output intact and complete.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 mod common;
 use common::{files, identities, seed_copy};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn gongkai(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
