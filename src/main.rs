@@ -80,6 +80,11 @@ enum Color {
     Never,
 }
 
+/// mimalloc: parsing allocates many small strings and maps from several threads; the
+/// system allocator spent about a fifth of `check`'s time (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
