@@ -15,7 +15,7 @@
 
 use crate::model::Site;
 use crate::site::render::{self, ASSET_DIR, MARKER, Stats};
-use crate::site::{disclosure_path, unit_path};
+use crate::site::{compare, disclosure_path, feeds, unit_path};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -103,10 +103,18 @@ pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<Strin
                 ),
             );
         }
+        let mut feed_sources = unit_sources.clone();
+        feed_sources.push("gongkai.toml".into());
+        feed_sources.sort();
+        map.insert(feeds::unit_feed_path(u), feed_sources);
         map.insert(
             unit_path(u),
             with(
-                &["templates/unit.html", "templates/chart.html"],
+                &[
+                    "templates/unit.html",
+                    "templates/chart.html",
+                    "templates/compare-figure.html",
+                ],
                 unit_sources,
             ),
         );
@@ -120,6 +128,17 @@ pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<Strin
         } else if rel == "index.html" || rel == "sitemap.xml" {
             with(
                 &[format!("templates/{rel}").as_str()],
+                vec!["content/".into()],
+            )
+        } else if rel == feeds::FEED {
+            vec!["content/".into(), "gongkai.toml".into()]
+        } else if rel.starts_with(&format!("{}/", compare::DIR)) {
+            with(
+                &[
+                    "templates/compare.html",
+                    "templates/compare-figure.html",
+                    "templates/compare-index.html",
+                ],
                 vec!["content/".into()],
             )
         } else if rel == "404.html" || rel == "robots.txt" {

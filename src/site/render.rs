@@ -25,14 +25,25 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("table.html", include_str!("../../templates/table.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare-figure.html",
+        include_str!("../../templates/compare-figure.html"),
+    ),
+    (
+        "compare-index.html",
+        include_str!("../../templates/compare-index.html"),
+    ),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
 
 /// The assets compiled into gongkai, written under `static/`; the site's `static/`
 /// files are copied over them.
-pub const DEFAULT_ASSETS: &[(&str, &str)] =
-    &[("style.css", include_str!("../../static/style.css"))];
+pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("sort.js", include_str!("../../static/sort.js")),
+];
 
 /// Directory of the assets in the output.
 pub const ASSET_DIR: &str = "static";
@@ -127,6 +138,11 @@ pub fn render_site(
         let mut ctx = base_ctx();
         ctx.insert("unit", &unit_summary(&info.base, u));
         ctx.insert("charts", &super::charts::over_years(u));
+        ctx.insert(
+            "across_years",
+            &super::compare::across_years(&templates, &info.base, u)?,
+        );
+        ctx.insert("feed", &super::feeds::unit_feed_link(&info.base, u));
         out.insert(unit_path(u), render(&tera, "unit.html", &ctx)?.into_bytes());
         for d in &u.disclosures {
             let mut ctx = base_ctx();
@@ -140,6 +156,14 @@ pub fn render_site(
             );
         }
     }
+    out.extend(super::compare::site_files(
+        &tera,
+        &base_ctx(),
+        &info,
+        site,
+        &templates,
+    )?);
+    out.extend(super::feeds::site_files(config, &info, site)?);
     out.insert(
         "404.html".into(),
         render(&tera, "404.html", &base_ctx())?.into_bytes(),
