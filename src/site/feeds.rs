@@ -17,7 +17,7 @@
 
 use super::{SiteInfo, disclosure_path, key_figures, newest_first, unit_path};
 use crate::config::{Config, DEFAULT_FEED_AUTHORITY};
-use crate::model::{Disclosure, Site, Unit};
+use crate::model::{Disclosure, Site, Unit, parse_date};
 
 /// The file name of every feed.
 pub const FEED: &str = "feed.xml";
@@ -102,37 +102,15 @@ pub fn escape_xml(s: &str) -> String {
     out
 }
 
-fn leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
 /// `2023-02-20` → `2023-02-20T00:00:00+08:00`; an error for anything that is not a
 /// calendar date.
 pub fn atom_date(date: &str) -> Result<String, String> {
-    let bad = || format!("公开日期 `{date}` 不是有效日期（应写作 YYYY-MM-DD）");
-    let b = date.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(bad());
+    match parse_date(date) {
+        Some(_) => Ok(format!("{date}T00:00:00+08:00")),
+        None => Err(format!(
+            "公开日期 `{date}` 不是有效日期（应写作 YYYY-MM-DD）"
+        )),
     }
-    let num = |s: &str| -> Result<u32, String> {
-        if s.bytes().all(|c| c.is_ascii_digit()) {
-            s.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
-        }
-    };
-    let (y, m, d) = (num(&date[..4])?, num(&date[5..7])?, num(&date[8..])?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap(y) => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if y == 0 || d == 0 || d > days {
-        return Err(bad());
-    }
-    Ok(format!("{date}T00:00:00+08:00"))
 }
 
 /// One disclosure in a feed.
