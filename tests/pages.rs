@@ -134,3 +134,26 @@ fn site_works_under_a_sub_path() {
     let (_dir, out) = build("/yjsgk/");
     browser(&out, "/yjsgk/", None);
 }
+
+/// The comparison pages in Chromium (`tests/browser/compare.mjs`): all the units, exact
+/// data values, and every column sorting on click, Enter and Space.
+#[test]
+fn comparison_tables_sort_in_a_real_browser() {
+    tools_present();
+    let (_dir, out) = build("/yjsgk/");
+    let r = Command::new("node")
+        .args([
+            "tests/browser/compare.mjs",
+            out.to_str().unwrap(),
+            "--base",
+            "/yjsgk/",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        r.status.success() && stdout.contains(" passed, 0 failed"),
+        "comparison checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+}
