@@ -141,12 +141,19 @@ fn site_works_under_a_sub_path() {
 fn comparison_tables_sort_in_a_real_browser() {
     tools_present();
     let (_dir, out) = build("/yjsgk/");
+    let units = std::fs::read_dir("content")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("unit.yaml").is_file())
+        .count();
+    assert_eq!(units, 5, "the five seed units");
     let r = Command::new("node")
         .args([
             "tests/browser/compare.mjs",
             out.to_str().unwrap(),
             "--base",
             "/yjsgk/",
+            "--units",
+            &units.to_string(),
         ])
         .output()
         .unwrap();

@@ -97,9 +97,17 @@ pub struct CompareLink {
 pub struct AcrossYears {
     pub unit: &'static str,
     pub converted: bool,
-    pub columns: Vec<CompareLink>,
+    pub columns: Vec<YearColumn>,
     pub rows: Vec<MeasureRow>,
     pub notes: Vec<String>,
+}
+
+/// A disclosure heading a column of `AcrossYears`.
+#[derive(Clone, Debug, Serialize)]
+pub struct YearColumn {
+    pub year: u32,
+    pub kind_label: &'static str,
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -144,8 +152,8 @@ fn cells<'a>(d: &'a Disclosure) -> Vec<(Measure, Result<super::KeyCell<'a>, Abse
         .collect()
 }
 
-/// Builds the figure views of `reads` (each a disclosure page URL and its cells) in one
-/// unit; missing figures get numbered notes in `notes` (shared, deduplicated).
+/// Turns the key cells of one table into figure views in one amount unit (chosen from
+/// all the cells the table shows); missing figures get numbered notes, one per reason.
 struct Builder<'t> {
     templates: &'t Templates,
     unit: AmountUnit,
@@ -391,12 +399,10 @@ pub fn across_years(
         columns: ds
             .iter()
             .zip(urls)
-            .map(|(d, url)| CompareLink {
+            .map(|(d, url)| YearColumn {
                 year: d.year,
                 kind_label: d.kind.label_zh(),
-                title: d.title.clone(),
                 url,
-                units: 1,
             })
             .collect(),
         rows,

@@ -4,7 +4,7 @@
 // their exact decimal value (not the formatted text), figures the sources lack last,
 // unit names by Chinese collation — with aria-sort on the sorted header only.
 //
-// usage: node compare.mjs SITE_DIR [--base /sub/path/]
+// usage: node compare.mjs SITE_DIR [--base /sub/path/] [--units N]
 // Prints one line per problem and a closing "N passed, N failed" line; exits 1 on failure.
 
 import { chromium } from 'playwright-core';
@@ -16,6 +16,8 @@ const args = process.argv.slice(2);
 const site = path.resolve(args[0] ?? 'public');
 const i = args.indexOf('--base');
 const base = i >= 0 ? args[i + 1] : '/';
+const u = args.indexOf('--units');
+const expectUnits = u >= 0 ? Number(args[u + 1]) : null;
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.xml': 'application/xml' };
@@ -135,6 +137,7 @@ check(numericDiffersFromText, 'no column where numeric order differs from the or
 check(JSON.stringify([...listed].sort()) === JSON.stringify(homeUnits),
   `units on the comparison pages ${JSON.stringify([...listed].sort())} differ from the home page's ${JSON.stringify(homeUnits)}`);
 check(homeUnits.length > 0, 'no units on the home page');
+if (expectUnits !== null) check(listed.size === expectUnits, `${listed.size} units on the comparison pages, expected ${expectUnits}`);
 check(errors.length === 0, `console errors: ${errors.join('; ')}`);
 
 await browser.close();
