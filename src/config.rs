@@ -22,6 +22,10 @@ pub struct Config {
     pub output_dir: String,
     /// An optional line under the title on the home page.
     pub description: Option<String>,
+    /// The tagging entity of feed ids (`tag:` URIs, RFC 4151) when `base_url` names no
+    /// host: a domain or e-mail address the publisher controls and a date it did,
+    /// `ybj.example.gov.cn,2024`.
+    pub feed_authority: Option<String>,
 }
 
 impl Default for Config {
@@ -31,6 +35,7 @@ impl Default for Config {
             base_url: "/".into(),
             output_dir: "public".into(),
             description: None,
+            feed_authority: None,
         }
     }
 }
@@ -54,6 +59,13 @@ impl Config {
         }
         if c.output_dir.trim().is_empty() {
             return Err("output_dir 不能为空".into());
+        }
+        if let Some(a) = &c.feed_authority {
+            if !valid_tag_authority(a) {
+                return Err(format!(
+                    "feed_authority 应写作“域名或电子邮箱,日期”，如 ybj.example.gov.cn,2024，而不是 `{a}`"
+                ));
+            }
         }
         Ok(c)
     }
@@ -92,6 +104,51 @@ impl Config {
     }
 }
 
+/// The default tagging entity of feed ids when `base_url` names no host and
+/// `feed_authority` is not set (`.invalid` is a reserved name: it belongs to nobody).
+pub const DEFAULT_FEED_AUTHORITY: &str = "gongkai.invalid,2026";
+
+/// `taggingEntity` of RFC 4151: a DNS name or an e-mail address, a comma, and a date
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub fn valid_tag_authority(s: &str) -> bool {
+    let Some((name, date)) = s.split_once(',') else {
+        return false;
+    };
+    let dns = |n: &str| {
+        !n.is_empty()
+            && n.split('.').all(|label| {
+                !label.is_empty()
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+    };
+    let name_ok = match name.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!$&'*+-=?^_`{|}~.".contains(c))
+                && dns(domain)
+        }
+        None => dns(name),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let date_ok = match parts.as_slice() {
+        [y] => y.len() == 4,
+        [y, m] => y.len() == 4 && m.len() == 2 && (1..=12).contains(&m.parse().unwrap_or(0)),
+        [y, m, d] => {
+            y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && (1..=12).contains(&m.parse().unwrap_or(0))
+                && (1..=31).contains(&d.parse().unwrap_or(0))
+        }
+        _ => false,
+    } && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    name_ok && date_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +180,30 @@ mod tests {
         assert_eq!(c.title, "医保");
         assert_eq!(c.output_dir, "public");
         assert!(Config::parse("titel = \"x\"").is_err());
+    }
+
+    #[test]
+    fn feed_authority_is_a_tagging_entity() {
+        for ok in [
+            "ybj.example.gov.cn,2024",
+            "a@example.org,2024-05",
+            "x.cn,2024-05-01",
+        ] {
+            assert!(valid_tag_authority(ok), "{ok}");
+            assert!(Config::parse(&format!("feed_authority = \"{ok}\"")).is_ok());
+        }
+        for bad in [
+            "example.gov.cn",
+            "example.gov.cn,24",
+            "exa mple.cn,2024",
+            ",2024",
+            "a..b,2024",
+            "x.cn,2024-13",
+            "x.cn:2024",
+        ] {
+            assert!(!valid_tag_authority(bad), "{bad}");
+            assert!(Config::parse(&format!("feed_authority = \"{bad}\"")).is_err());
+        }
+        assert!(valid_tag_authority(DEFAULT_FEED_AUTHORITY));
     }
 }

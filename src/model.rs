@@ -57,6 +57,32 @@ impl Kind {
     }
 }
 
+/// A calendar date written `YYYY-MM-DD` (the `published` and `approved` dates):
+/// `(year, month, day)`, or `None` when it is not one (`2023-02-30`, `2023-2-1`).
+pub fn parse_date(s: &str) -> Option<(u32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = &s[r];
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (y > 0 && (1..=days).contains(&d)).then_some((y, m, d))
+}
+
 #[derive(Clone)]
 pub struct Disclosure {
     pub kind: Kind,

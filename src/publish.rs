@@ -114,7 +114,19 @@ pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
     for d in &u.disclosures {
         v.extend(own(d));
     }
-    with_templates(&["templates/unit.html", "templates/chart.html"], v)
+    if rel == crate::site::feeds::unit_feed_path(u) {
+        v.push("gongkai.toml".into());
+        v.sort();
+        return v;
+    }
+    with_templates(
+        &[
+            "templates/unit.html",
+            "templates/chart.html",
+            "templates/compare-figure.html",
+        ],
+        v,
+    )
 }
 
 /// The sources of an output that is not a unit's: an asset comes from `static/`, a
@@ -126,6 +138,17 @@ pub fn site_sources(rel: &str) -> Vec<String> {
         Vec::new()
     } else if rel == "404.html" || rel == "robots.txt" {
         with_templates(&[format!("templates/{rel}").as_str()], Vec::new())
+    } else if rel == crate::site::feeds::FEED {
+        vec!["content/".into(), "gongkai.toml".into()]
+    } else if rel.starts_with(&format!("{}/", crate::site::compare::DIR)) {
+        with_templates(
+            &[
+                "templates/compare.html",
+                "templates/compare-figure.html",
+                "templates/compare-index.html",
+            ],
+            vec!["content/".into()],
+        )
     } else {
         let template = format!("templates/{}", rel.rsplit('/').next().unwrap_or(rel));
         with_templates(&[template.as_str()], vec!["content/".into()])

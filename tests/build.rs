@@ -493,6 +493,10 @@ fn page_snapshots_of_the_fixture_site() {
         ("not_found", "404.html"),
         ("sitemap", "sitemap.xml"),
         ("robots", "robots.txt"),
+        ("compare", "compare/2023-budget/index.html"),
+        ("compare_index", "compare/index.html"),
+        ("feed", "feed.xml"),
+        ("unit_feed", "demo/feed.xml"),
     ] {
         insta::assert_snapshot!(name, read(&out, rel));
     }
@@ -677,6 +681,10 @@ fn page_snapshots_of_the_seeds() {
             "hengyang-ybj/index.html".to_string(),
         ),
         ("seed_not_found".to_string(), "404.html".to_string()),
+        (
+            "seed_compare_2023-budget".to_string(),
+            "compare/2023-budget/index.html".to_string(),
+        ),
     ];
     for p in expected_pages() {
         let parts: Vec<&str> = p.split('/').collect();
@@ -685,7 +693,7 @@ fn page_snapshots_of_the_seeds() {
         }
     }
     pages.sort();
-    assert_eq!(pages.len(), 8, "{pages:?}");
+    assert_eq!(pages.len(), 9, "{pages:?}");
     for (name, rel) in pages {
         insta::assert_snapshot!(name, read(&out, &rel));
     }

@@ -78,9 +78,14 @@ fn an_edit_to_one_unit_rewrites_only_its_pages_and_the_listings() {
     );
     assert!(rewritten.contains(&"hetang-ybj/index.html".to_string()));
     assert!(rewritten.contains(&"index.html".to_string()));
+    // The comparison of the unit's year lists its name; the other year's does not.
+    assert!(rewritten.contains(&"compare/2023-budget/index.html".to_string()));
     for f in &rewritten {
         assert!(
-            f.starts_with("hetang-ybj/") || f == "index.html" || f == "sitemap.xml",
+            f.starts_with("hetang-ybj/")
+                || f == "index.html"
+                || f == "sitemap.xml"
+                || f == "compare/2023-budget/index.html",
             "{f} was rewritten: {rewritten:?}"
         );
     }

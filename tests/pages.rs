@@ -134,3 +134,33 @@ fn site_works_under_a_sub_path() {
     let (_dir, out) = build("/yjsgk/");
     browser(&out, "/yjsgk/", None);
 }
+
+/// The comparison pages in Chromium (`tests/browser/compare.mjs`): all the units, exact
+/// data values, and every column sorting on click, Enter and Space.
+#[test]
+fn comparison_tables_sort_in_a_real_browser() {
+    tools_present();
+    let (_dir, out) = build("/yjsgk/");
+    let units = std::fs::read_dir("content")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("unit.yaml").is_file())
+        .count();
+    assert_eq!(units, 5, "the five seed units");
+    let r = Command::new("node")
+        .args([
+            "tests/browser/compare.mjs",
+            out.to_str().unwrap(),
+            "--base",
+            "/yjsgk/",
+            "--units",
+            &units.to_string(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        r.status.success() && stdout.contains(" passed, 0 failed"),
+        "comparison checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+}

@@ -5,6 +5,8 @@
 //! chart geometry in `charts`.
 
 pub mod charts;
+pub mod compare;
+pub mod feeds;
 pub mod markdown;
 pub mod render;
 pub mod sections;
@@ -599,10 +601,22 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
 /// A cell by table kind, row and column.
 type CellAt<'a> = (&'a str, &'a str, &'a str);
 
-/// The headline figures a reader looks for first — totals, basic and project
-/// expenditure, 公用经费, 三公 — each read from the first table that prints it.
-pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
-    let (summary, expenditure, general, basic, three, three_row, three_label) = match d.kind {
+/// The headline measures of a disclosure, in page order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Measure {
+    Income,
+    Expenditure,
+    Basic,
+    Project,
+    /// 一般公共预算基本支出中的公用经费 (机关运行经费 for 行政单位 and 参公事业单位).
+    Running,
+    ThreePublic,
+}
+
+/// Each headline measure of a disclosure of `kind`: its label and the cells it is read
+/// from, in order of preference.
+pub fn key_sources(kind: Kind) -> [(Measure, &'static str, Vec<CellAt<'static>>); 6] {
+    let (summary, expenditure, general, basic, three, three_row, three_label) = match kind {
         Kind::Budget => (
             "summary",
             "expenditure",
@@ -622,55 +636,164 @@ pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
             "“三公”经费决算",
         ),
     };
-    let wanted: [(&str, &[CellAt]); 6] = [
-        ("本年收入合计", &[(summary, "income_total", "amount")]),
+    [
         (
+            Measure::Income,
+            "本年收入合计",
+            vec![(summary, "income_total", "amount")],
+        ),
+        (
+            Measure::Expenditure,
             "本年支出合计",
-            &[
+            vec![
                 (summary, "exp_total", "amount"),
                 (expenditure, "total", "total"),
             ],
         ),
         (
+            Measure::Basic,
             "基本支出",
-            &[(expenditure, "total", "basic"), (general, "total", "basic")],
+            vec![(expenditure, "total", "basic"), (general, "total", "basic")],
         ),
         (
+            Measure::Project,
             "项目支出",
-            &[
+            vec![
                 (expenditure, "total", "project"),
                 (general, "total", "project"),
             ],
         ),
         (
+            Measure::Running,
             "一般公共预算基本支出中的公用经费",
-            &[(basic, "total", "public")],
+            vec![(basic, "total", "public")],
         ),
         (
+            Measure::ThreePublic,
             three_label,
-            &[(three, three_row, "total"), (three, "total", "total")],
+            vec![(three, three_row, "total"), (three, "total", "total")],
         ),
-    ];
-    let mut out = Vec::new();
-    for (label, sources) in wanted {
-        let found = sources.iter().find_map(|(kind, row, col)| {
-            let t = d.table(kind).filter(|t| t.status == Status::Present)?;
-            let column = t.column(col)?;
-            let r = t.row(row)?;
-            match r.cells.get(*col).map(|c| &c.value) {
-                Some(Value::Amount(v)) => Some(KeyFigure {
-                    label: label.to_string(),
-                    amount: amount::format_grouped(*v),
-                    unit: t.unit.as_str(),
-                    source: format!("{} › {} › {}", t.label(), r.label(), column.name),
-                    source_anchor: row_anchor(t, row).unwrap_or_else(|| anchor_of(&t.id)),
-                }),
-                _ => None,
-            }
-        });
-        out.extend(found);
+    ]
+}
+
+/// The cell a headline measure is read from.
+pub struct KeyCell<'a> {
+    pub measure: Measure,
+    pub label: &'static str,
+    pub table: &'a Table,
+    pub row: &'a Row,
+    pub column: &'a crate::model::Column,
+    /// The amount as printed; zero for a blank cell.
+    pub value: Decimal,
+    /// Printed blank: zero as published.
+    pub blank: bool,
+    /// The row's `id` on the disclosure page.
+    pub anchor: String,
+}
+
+impl KeyCell<'_> {
+    /// `T01 收支总表 › 本年收入合计 › 预算数`.
+    pub fn source(&self) -> String {
+        format!(
+            "{} › {} › {}",
+            self.table.label(),
+            self.row.label(),
+            self.column.name
+        )
     }
-    out
+}
+
+/// Why a headline measure cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Absent {
+    /// No table of this kind (the first one the measure is read from) was published.
+    NotPublished(&'static str),
+    /// The table is there but empty, unreadable, or lacks the cell (in Chinese).
+    Unreadable(String),
+}
+
+impl Absent {
+    /// For the page: `原文未公开一般公共预算基本支出表`, or the reason.
+    pub fn describe(&self, templates: &Templates) -> String {
+        match self {
+            Absent::NotPublished(kind) => match templates.kind_name(kind) {
+                Some(name) => format!("原文未公开{name}"),
+                None => "原文未公开此表".into(),
+            },
+            Absent::Unreadable(why) => why.clone(),
+        }
+    }
+}
+
+/// Reads `measure` from `d`: the first candidate cell printing an amount, else the first
+/// printed blank; otherwise why there is none.
+pub fn key_cell(d: &Disclosure, measure: Measure) -> Result<KeyCell<'_>, Absent> {
+    let sources = key_sources(d.kind);
+    let Some((_, label, cells)) = sources.iter().find(|(m, _, _)| *m == measure) else {
+        return Err(Absent::Unreadable("无此项".into()));
+    };
+    let read = |(kind, row, col): &CellAt| -> Option<KeyCell> {
+        let t = d.table(kind).filter(|t| t.status == Status::Present)?;
+        let column = t.column(col)?;
+        let r = t.row(row)?;
+        let (value, blank) = match r.cells.get(*col).map(|c| &c.value) {
+            Some(Value::Amount(v)) => (*v, false),
+            None | Some(Value::Blank) => (Decimal::ZERO, true),
+            _ => return None,
+        };
+        Some(KeyCell {
+            measure,
+            label,
+            table: t,
+            row: r,
+            column,
+            value,
+            blank,
+            anchor: row_anchor(t, row).unwrap_or_else(|| anchor_of(&t.id)),
+        })
+    };
+    let found: Vec<KeyCell> = cells.iter().filter_map(read).collect();
+    if let Some(i) = found.iter().position(|k| !k.blank) {
+        return Ok(found.into_iter().nth(i).expect("position is in range"));
+    }
+    if let Some(k) = found.into_iter().next() {
+        return Ok(k);
+    }
+    // Why not: the first candidate table the disclosure has.
+    for (kind, row, col) in cells {
+        let Some(t) = d.table(kind) else { continue };
+        return Err(Absent::Unreadable(match t.status {
+            Status::Empty => format!(
+                "{}为空：{}",
+                t.label(),
+                t.reason.as_deref().unwrap_or("原文未说明原因")
+            ),
+            Status::Missing => format!("原文{}无法辨认", t.label()),
+            Status::Present => match t.row(row).map(|r| r.cells.get(*col).map(|c| &c.value)) {
+                None => format!("{}中没有此行", t.label()),
+                Some(Some(Value::Unknown)) => format!("原文{}中此数无法辨认", t.label()),
+                Some(_) => format!("{}中没有此栏", t.label()),
+            },
+        }));
+    }
+    Err(Absent::NotPublished(cells.first().map_or("", |c| c.0)))
+}
+
+/// The headline figures a reader looks for first — totals, basic and project
+/// expenditure, 公用经费, 三公 — each read from the first table that prints it.
+pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
+    key_sources(d.kind)
+        .iter()
+        .filter_map(|(m, _, _)| key_cell(d, *m).ok())
+        .filter(|k| !k.blank)
+        .map(|k| KeyFigure {
+            label: k.label.to_string(),
+            amount: amount::format_grouped(k.value),
+            unit: k.table.unit.as_str(),
+            source: k.source(),
+            source_anchor: k.anchor.clone(),
+        })
+        .collect()
 }
 
 fn toc_from(headings: &[Heading], out: &mut Vec<TocEntry>) {

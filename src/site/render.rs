@@ -26,14 +26,25 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("table.html", include_str!("../../templates/table.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare-figure.html",
+        include_str!("../../templates/compare-figure.html"),
+    ),
+    (
+        "compare-index.html",
+        include_str!("../../templates/compare-index.html"),
+    ),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
 
 /// The assets compiled into gongkai, written under `static/`; the site's `static/`
 /// files are copied over them.
-pub const DEFAULT_ASSETS: &[(&str, &str)] =
-    &[("style.css", include_str!("../../static/style.css"))];
+pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("sort.js", include_str!("../../static/sort.js")),
+];
 
 /// Directory of the assets in the output.
 pub const ASSET_DIR: &str = "static";
@@ -95,6 +106,7 @@ pub struct Renderer {
     templates: Templates,
     catalogue: Catalogue,
     info: SiteInfo,
+    config: Config,
     /// `base_url` when it names a host (sitemap and robots need absolute URLs).
     absolute: Option<String>,
     site_root: std::path::PathBuf,
@@ -107,6 +119,7 @@ impl Renderer {
             templates: Templates::builtin()?,
             catalogue: Catalogue::builtin()?,
             info: site_info(config),
+            config: config.clone(),
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
@@ -119,12 +132,17 @@ impl Renderer {
         c
     }
 
-    /// A unit's own outputs: its page and the pages of its disclosures.
+    /// A unit's own outputs: its page, its feed and the pages of its disclosures.
     pub fn unit_files(&self, u: &Unit) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
         ctx.insert("unit", &unit_summary(&self.info.base, u));
         ctx.insert("charts", &super::charts::over_years(u));
+        ctx.insert(
+            "across_years",
+            &super::compare::across_years(&self.templates, &self.info.base, u)?,
+        );
+        ctx.insert("feed", &super::feeds::unit_feed_link(&self.info.base, u));
         out.push((
             unit_path(u),
             render(&self.tera, "unit.html", &ctx)?.into_bytes(),
@@ -140,11 +158,12 @@ impl Renderer {
                 render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
             ));
         }
+        out.push(super::feeds::unit_feed(&self.config, &self.info, u)?);
         Ok(out)
     }
 
-    /// The outputs that list or serve the whole site (home page, 404), without the
-    /// sitemap (see [`Renderer::sitemap_files`]) and the assets.
+    /// The outputs that list or serve the whole site (home page, comparisons, the site's
+    /// feed, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
     pub fn site_files(&self, site: &Site) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
@@ -162,6 +181,14 @@ impl Renderer {
             "index.html".into(),
             render(&self.tera, "index.html", &ctx)?.into_bytes(),
         ));
+        out.extend(super::compare::site_files(
+            &self.tera,
+            &self.context(),
+            &self.info,
+            site,
+            &self.templates,
+        )?);
+        out.push(super::feeds::site_feed(&self.config, &self.info, site)?);
         out.push((
             "404.html".into(),
             render(&self.tera, "404.html", &self.context())?.into_bytes(),

@@ -332,16 +332,14 @@ fn unit_of(ctx: &mut Ctx, s: &S) -> Option<AmountUnit> {
 
 fn check_date(ctx: &mut Ctx, s: &S) {
     let v = &s.value;
-    let ok = v.len() == 10
-        && v.as_bytes()[4] == b'-'
-        && v.as_bytes()[7] == b'-'
-        && v[..4].parse::<u32>().is_ok()
-        && v[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && v[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
-    if !ok {
+    if crate::model::parse_date(v).is_none() {
         let loc = ctx.loc(s);
-        ctx.error("value.date", loc, "日期应写作 YYYY-MM-DD".to_string())
-            .found(v.clone());
+        ctx.error(
+            "value.date",
+            loc,
+            "日期应写作 YYYY-MM-DD，且须是日历上存在的日期".to_string(),
+        )
+        .found(v.clone());
     }
 }
 
