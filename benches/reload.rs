@@ -5,6 +5,8 @@
 //! large generated site), then R times: opens the live-reload event stream, rewrites one
 //! figure of one unit (an editor's atomic save), and measures from the write to the
 //! `event: reload` observed on the stream, and to the page served with the new figure.
+//! With `--site DIR` (a generated corpus, `examples/corpus.rs`), serves a copy of DIR
+//! and renames its first unit instead (`unit.yaml`'s `name:`), watching the unit page.
 //! Prints min / median / p90 / max in milliseconds. Bounded: every wait times out.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -40,13 +42,42 @@ fn get(addr: &str, path: &str) -> String {
     String::from_utf8_lossy(&raw).into_owned()
 }
 
-fn arg(name: &str, default: usize) -> usize {
+fn arg_text(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    arg_text(name)
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// What a round edits: the source file, the page that shows the edit, and the edited
+/// text with the marker the page must show.
+struct Edit {
+    file: std::path::PathBuf,
+    page: String,
+    original: String,
+    from: String,
+}
+
+impl Edit {
+    fn round(&self, round: usize) -> (String, String) {
+        if self.from == LINE {
+            let figure = format!("1,{}.{:02}", 900 + round / 100, round % 100);
+            let text = self
+                .original
+                .replacen(LINE, &LINE.replace("1,880.19", &figure), 1);
+            (text, figure)
+        } else {
+            let marker = format!("{}{round}号", self.from);
+            (self.original.replacen(&self.from, &marker, 1), marker)
+        }
+    }
 }
 
 fn stats(label: &str, mut v: Vec<f64>) {
@@ -70,19 +101,50 @@ fn main() {
     let rounds = arg("--rounds", 20);
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
-    std::fs::copy(
-        Path::new(ROOT).join("gongkai.toml"),
-        site.join("gongkai.toml"),
-    )
-    .unwrap();
-    for i in 0..copies {
-        for e in std::fs::read_dir(Path::new(ROOT).join("content")).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            copy_dir(&e.path(), &site.join(format!("content/{name}-{i}")));
+    let edit = if let Some(corpus) = arg_text("--site") {
+        copy_dir(Path::new(&corpus), &site);
+        let mut units: Vec<_> = std::fs::read_dir(site.join("content"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        units.sort();
+        let file = site.join("content").join(&units[0]).join("unit.yaml");
+        let original = std::fs::read_to_string(&file).unwrap();
+        let name = original
+            .lines()
+            .find_map(|l| l.strip_prefix("name: "))
+            .expect("unit.yaml has a name line")
+            .to_string();
+        Edit {
+            file,
+            page: format!("/{}/", units[0]),
+            original,
+            from: name,
         }
-    }
+    } else {
+        copy_dir(&Path::new(ROOT).join("content"), &site.join("content"));
+        std::fs::copy(
+            Path::new(ROOT).join("gongkai.toml"),
+            site.join("gongkai.toml"),
+        )
+        .unwrap();
+        for i in 0..copies {
+            for e in std::fs::read_dir(Path::new(ROOT).join("content")).unwrap() {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                copy_dir(&e.path(), &site.join(format!("content/{name}-{i}")));
+            }
+        }
+        let file = site.join("content/hetang-ybj/2023-budget.yaml");
+        let original = std::fs::read_to_string(&file).unwrap();
+        assert!(original.contains(LINE));
+        Edit {
+            file,
+            page: "/hetang-ybj/2023-budget/".into(),
+            original,
+            from: LINE.into(),
+        }
+    };
     let units = std::fs::read_dir(site.join("content")).unwrap().count();
     std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
@@ -105,14 +167,10 @@ fn main() {
     // Keep draining serve's output (one line per rebuild).
     std::thread::spawn(move || for _ in lines.by_ref() {});
 
-    let yaml = site.join("content/hetang-ybj/2023-budget.yaml");
-    let original = std::fs::read_to_string(&yaml).unwrap();
-    assert!(original.contains(LINE));
     let mut to_event = Vec::new();
     let mut to_page = Vec::new();
     let mut early_reloads = 0;
     for round in 0..rounds {
-        let figure = format!("1,{}.{:02}", 900 + round / 100, round % 100);
         // The event stream: connect and wait for `init`.
         let mut s = TcpStream::connect(&addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -131,11 +189,11 @@ fn main() {
             }
         }
         std::thread::sleep(Duration::from_millis(150));
-        let text = original.replacen(LINE, &LINE.replace("1,880.19", &figure), 1);
-        let tmp = yaml.with_extension("yaml.swp");
+        let (text, figure) = edit.round(round);
+        let tmp = edit.file.with_extension("yaml.swp");
         std::fs::write(&tmp, text).unwrap();
         let t0 = Instant::now();
-        std::fs::rename(&tmp, &yaml).unwrap();
+        std::fs::rename(&tmp, &edit.file).unwrap();
         loop {
             line.clear();
             assert!(stream.read_line(&mut line).unwrap() > 0, "stream closed");
@@ -148,7 +206,7 @@ fn main() {
         // was seen; the page then catches up with the next one. Poll (bounded) for it.
         let deadline = Instant::now() + Duration::from_secs(5);
         let mut early = false;
-        while !get(&addr, "/hetang-ybj/2023-budget/").contains(&figure) {
+        while !get(&addr, &edit.page).contains(&figure) {
             early = true;
             assert!(
                 Instant::now() < deadline,
