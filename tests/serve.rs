@@ -405,3 +405,25 @@ fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
     );
     drop(server);
 }
+
+#[test]
+fn an_open_page_in_chromium_shows_an_edited_figure_without_a_manual_refresh() {
+    let (dir, site) = seed_copy();
+    let server = start(dir.path(), &site);
+    let line = "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}";
+    let out = Command::new("node")
+        .current_dir(Path::new(ROOT).join("tests/browser"))
+        .arg("reload.mjs")
+        .arg(format!("http://{}{PAGE}", server.addr))
+        .arg(site.join("content/hetang-ybj/2023-budget.yaml"))
+        .arg(line)
+        .arg(line.replace("1,880.19", "1,881.19"))
+        .arg("1,881.19")
+        .output()
+        .expect("node (installed by scripts/install-test-tools)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("overlay cleared"), "{text}");
+    drop(server);
+}
