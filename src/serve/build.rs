@@ -108,7 +108,10 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         })
     })();
     let (written, published, extra) = match published {
-        Ok(o) => (o.written.len(), true, 0),
+        Ok(o) => {
+            preview.cache.keep(report.site);
+            (o.written.len(), true, 0)
+        }
         Err(e) => {
             // The next rebuild starts over with everything.
             preview.renderer = None;

@@ -79,10 +79,14 @@ pub fn resolve_root(path: &Path) -> Result<Root, String> {
 }
 
 /// Converted units kept between loads (for `serve`): a unit whose files are unchanged,
-/// byte for byte and at the same file ids, is reused instead of parsed again.
+/// byte for byte and at the same file ids, is reused instead of parsed again. A load
+/// moves the units out into the `Site` (no copy); [`Cache::keep`] gives them back when
+/// the caller is done with the site.
 #[derive(Default)]
 pub struct Cache {
     units: std::collections::HashMap<u64, (Unit, Vec<Diagnostic>)>,
+    /// The key and loading diagnostics of each unit of the latest load, in its order.
+    latest: Vec<(u64, Vec<Diagnostic>)>,
     /// The units the latest load parsed anew (not taken from the cache), by folder name.
     fresh: std::collections::BTreeSet<String>,
 }
@@ -91,6 +95,19 @@ impl Cache {
     /// The folder names of the units the latest load parsed anew: new or changed units.
     pub fn fresh(&self) -> &std::collections::BTreeSet<String> {
         &self.fresh
+    }
+
+    /// Takes back the units of the site the latest load returned, for the next load.
+    pub fn keep(&mut self, site: Site) {
+        let latest = std::mem::take(&mut self.latest);
+        if latest.len() != site.units.len() {
+            return;
+        }
+        self.units = latest
+            .into_iter()
+            .zip(site.units)
+            .map(|((key, d), unit)| (key, (unit, d)))
+            .collect();
     }
 }
 
@@ -152,11 +169,18 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         .into_iter()
         .map(|u| (unit_key(&files, &u), u))
         .collect();
-    let converted: Vec<(u64, Unit, Vec<Diagnostic>, bool)> = keyed
+    // Units whose files are unchanged are moved out of the cache; the rest are parsed.
+    let mut previous = std::mem::take(&mut cache.units);
+    let work: Vec<(u64, Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>)> = keyed
+        .into_iter()
+        .map(|(key, u)| (key, previous.remove(&key).ok_or(u)))
+        .collect();
+    drop(previous);
+    let converted: Vec<(u64, Unit, Vec<Diagnostic>, bool)> = work
         .into_par_iter()
-        .map(|(key, u)| match cache.units.get(&key) {
-            Some((unit, d)) => (key, unit.clone(), d.clone(), false),
-            None => {
+        .map(|(key, w)| match w {
+            Ok((unit, d)) => (key, unit, d, false),
+            Err(u) => {
                 let mut d = Vec::new();
                 let unit = convert::convert_unit(&files, u, &mut d);
                 (key, unit, d, true)
@@ -164,17 +188,16 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         })
         .collect();
     let mut units = Vec::with_capacity(converted.len());
-    let mut kept = std::collections::HashMap::with_capacity(converted.len());
     cache.fresh.clear();
+    cache.latest.clear();
     for (key, unit, d, fresh) in converted {
         if fresh {
             cache.fresh.insert(unit.slug.clone());
         }
         diags.extend(d.iter().cloned());
-        kept.insert(key, (unit.clone(), d));
+        cache.latest.push((key, d));
         units.push(unit);
     }
-    cache.units = kept;
     (Site { files, units }, diags)
 }
 
