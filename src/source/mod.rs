@@ -171,7 +171,8 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         .collect();
     // Units whose files are unchanged are moved out of the cache; the rest are parsed.
     let mut previous = std::mem::take(&mut cache.units);
-    let work: Vec<(u64, Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>)> = keyed
+    type Work = Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>;
+    let work: Vec<(u64, Work)> = keyed
         .into_iter()
         .map(|(key, u)| (key, previous.remove(&key).ok_or(u)))
         .collect();
