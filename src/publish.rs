@@ -91,6 +91,18 @@ pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<Strin
             if d.text.is_some() {
                 own.push(format!("{stem}.md"));
             }
+            // The downloads beside the page (`site::downloads`): the data only.
+            let dir = crate::site::downloads::disclosure_dir(u, d);
+            let mut data = own.clone();
+            data.sort();
+            for rel in files.range(dir.clone()..).map(|(k, _)| k) {
+                if !rel.starts_with(&dir) {
+                    break;
+                }
+                if !rel.ends_with(".html") {
+                    map.insert(rel.clone(), data.clone());
+                }
+            }
             map.insert(
                 disclosure_path(u, d),
                 with(
@@ -122,6 +134,8 @@ pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<Strin
                 &[format!("templates/{rel}").as_str()],
                 vec!["content/".into()],
             )
+        } else if rel == crate::site::datapackage::PATH {
+            vec!["content/".into(), "gongkai.toml".into()]
         } else if rel == "404.html" || rel == "robots.txt" {
             with(&[format!("templates/{rel}").as_str()], Vec::new())
         } else {

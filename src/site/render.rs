@@ -138,8 +138,10 @@ pub fn render_site(
                 disclosure_path(u, d),
                 render(&tera, "disclosure.html", &ctx)?.into_bytes(),
             );
+            out.extend(super::downloads::disclosure_files(u, d, &templates)?);
         }
     }
+    out.extend(super::datapackage::site_files(&info, site, &templates)?);
     out.insert(
         "404.html".into(),
         render(&tera, "404.html", &base_ctx())?.into_bytes(),
