@@ -139,7 +139,10 @@ fn an_edit_to_one_unit_rewrites_only_its_pages_and_the_listings() {
     assert!(rewritten.contains(&"index.html".to_string()));
     for f in &rewritten {
         assert!(
-            f.starts_with("hetang-ybj/") || f == "index.html" || f == "sitemap.xml",
+            f.starts_with("hetang-ybj/")
+                || f == "index.html"
+                || f == "sitemap.xml"
+                || f == "datapackage.json",
             "{f} was rewritten: {rewritten:?}"
         );
     }
