@@ -565,6 +565,78 @@ fn the_data_package_is_valid_and_lists_every_table() {
     let tasks = report["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), resources.len(), "every resource validated");
 
+    // A researcher loads every unit's data in one go: Frictionless reads every resource,
+    // figures as exact decimals (Python's `Decimal`, scale kept) and codes as strings.
+    let script = r#"
+import json, sys
+from frictionless import Package
+out = {}
+for r in Package(sys.argv[1]).resources:
+    rows = []
+    for row in r.read_rows():
+        rows.append([None if row[f.name] is None else [f.type, type(row[f.name]).__name__, str(row[f.name])]
+                     for f in r.schema.fields])
+    out[r.path] = rows
+print(json.dumps(out))
+"#;
+    let python = frictionless().with_file_name("python");
+    let r = Command::new(&python)
+        .args(["-c", script, package_path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let loaded: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let mut figures = 0;
+    for u in &site.units {
+        for d in &u.disclosures {
+            for t in tables(d) {
+                let rows = loaded[format!("{}{}.csv", dir(u, d), t.id)]
+                    .as_array()
+                    .unwrap();
+                assert_eq!(rows.len(), t.rows.len(), "{} {}", u.slug, t.id);
+                let mut got: Vec<String> = Vec::new();
+                for cell in rows.iter().flat_map(|r| r.as_array().unwrap()) {
+                    if cell.is_null() {
+                        continue;
+                    }
+                    let (ty, py, text) = (&cell[0], &cell[1], cell[2].as_str().unwrap());
+                    match ty.as_str().unwrap() {
+                        "number" => {
+                            assert_eq!(py, "Decimal", "{text}");
+                            got.push(text.to_string());
+                        }
+                        "string" => assert_eq!(py, "str", "{text}"),
+                        _ => {}
+                    }
+                }
+                let mut want: Vec<String> = t
+                    .rows
+                    .iter()
+                    .flat_map(|r| t.columns.iter().map(move |c| (r, c)))
+                    .filter(|(_, c)| {
+                        matches!(
+                            c.ty,
+                            gongkai::model::ColType::Amount | gongkai::model::ColType::Percent
+                        )
+                    })
+                    .filter_map(|(r, c)| match r.cells.get(&c.key).map(|x| &x.value) {
+                        Some(Value::Amount(v)) => Some(v.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                got.sort();
+                want.sort();
+                assert_eq!(
+                    got, want,
+                    "{} {}: figures as Frictionless reads them",
+                    u.slug, t.id
+                );
+                figures += want.len();
+            }
+        }
+    }
+    assert!(figures > 1000, "{figures}");
+
     // The validator really reads the data: a figure that is not a number fails it.
     let bad = resources
         .iter()

@@ -165,7 +165,8 @@ pub fn grid(t: &Table) -> Grid<'_> {
 /// The level-`n` prefix of a code (类 = 1, 款 = 2, 项 = 3), when the code reaches it.
 pub fn level_code(code: &str, level: usize) -> Option<&str> {
     let digits = LEVEL_DIGITS[level - 1];
-    (code.len() >= digits).then(|| &code[..digits])
+    // `get`: a malformed code (published with `--allow-errors`) may not be ASCII.
+    code.get(..digits)
 }
 
 /// A cell's text in a CSV: the decimal as published, `?` when unreadable, empty when blank.
@@ -273,18 +274,18 @@ pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>,
             ))
             .set_creation_datetime(&created),
     );
+    // Level 1: these small sheets save about twice as fast, for a slightly larger file.
+    wb.set_zip_compression_level(1);
     let ws = wb.add_worksheet();
     let sheet: String =
         t.id.chars()
             .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
             .take(31)
             .collect();
-    ws.set_name(if sheet.trim().is_empty() {
-        "表"
-    } else {
-        sheet.as_str()
-    })
-    .map_err(xlsx_err)?;
+    // A name Excel refuses (empty, reserved such as `History`) falls back to `表`.
+    if sheet.trim().is_empty() || ws.set_name(&sheet).is_err() {
+        ws.set_name("表").map_err(xlsx_err)?;
+    }
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
