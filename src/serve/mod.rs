@@ -103,8 +103,10 @@ pub fn run(opts: Options) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
 
-    // Units whose files did not change are not parsed again on a rebuild.
+    // Units whose files did not change are not parsed again on a rebuild, and their
+    // tables' workbooks are not made again.
     let mut cache = crate::source::Cache::default();
+    crate::site::downloads::REUSE_XLSX.store(true, std::sync::atomic::Ordering::Relaxed);
     let first = build::rebuild(&root, &out, &mut cache);
     report_line("生成", &first);
     if !first.published {

@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The JSON of a whole disclosure, beside its page.
 pub const DATA_JSON: &str = "data.json";
@@ -508,78 +509,77 @@ fn status(t: &Table) -> &'static str {
     }
 }
 
+/// One table of the JSON download.
+fn json_table<'a>(t: &'a Table, templates: &'a Templates) -> JsonTable<'a> {
+    let g = grid(t);
+    let headers: Vec<(&str, &str)> = g
+        .columns
+        .iter()
+        .filter_map(|(c, h)| match c {
+            GridColumn::Figure(c) => Some((c.key.as_str(), h.as_str())),
+            GridColumn::Label(_) => None,
+        })
+        .collect();
+    let stem = file_stem(t);
+    JsonTable {
+        id: &t.id,
+        number: t.number.as_deref(),
+        kind: &t.kind,
+        kind_name: templates.kind_name(&t.kind),
+        title: &t.title,
+        unit: t.unit.as_str(),
+        status: status(t),
+        reason: t.reason.as_deref(),
+        csv: has_download(t).then(|| format!("{stem}.csv")),
+        xlsx: has_download(t).then(|| format!("{stem}.xlsx")),
+        fields: t
+            .fields
+            .iter()
+            .map(|f| JsonField {
+                key: f.key.as_deref(),
+                name: &f.name,
+                value: JsonCell::of(Some(&f.value)),
+            })
+            .collect(),
+        columns: t
+            .columns
+            .iter()
+            .map(|c| JsonColumn {
+                key: &c.key,
+                name: &c.name,
+                header: headers
+                    .iter()
+                    .find(|(k, _)| *k == c.key)
+                    .map(|(_, h)| h.to_string())
+                    .unwrap_or_default(),
+                ty: col_type(c.ty),
+                unit: column_unit(t, c),
+                sum_of: terms(&c.sum_of),
+            })
+            .collect(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| JsonRow {
+                key: r.key.as_deref(),
+                code: r.code.as_deref(),
+                unit: r.unit.as_deref(),
+                name: r.name.as_deref(),
+                sum_of: terms(&r.sum_of),
+                cells: t
+                    .columns
+                    .iter()
+                    .map(|c| JsonCell::of(r.cells.get(&c.key)))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// The whole disclosure as JSON: unit, year, kind, and every table with its columns,
 /// rows and cells (decimal strings; blank and unreadable cells explicit).
 pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, String> {
-    let tables = d
-        .tables
-        .iter()
-        .map(|t| {
-            let g = grid(t);
-            let headers: Vec<(&str, &str)> = g
-                .columns
-                .iter()
-                .filter_map(|(c, h)| match c {
-                    GridColumn::Figure(c) => Some((c.key.as_str(), h.as_str())),
-                    GridColumn::Label(_) => None,
-                })
-                .collect();
-            let stem = file_stem(t);
-            JsonTable {
-                id: &t.id,
-                number: t.number.as_deref(),
-                kind: &t.kind,
-                kind_name: templates.kind_name(&t.kind),
-                title: &t.title,
-                unit: t.unit.as_str(),
-                status: status(t),
-                reason: t.reason.as_deref(),
-                csv: has_download(t).then(|| format!("{stem}.csv")),
-                xlsx: has_download(t).then(|| format!("{stem}.xlsx")),
-                fields: t
-                    .fields
-                    .iter()
-                    .map(|f| JsonField {
-                        key: f.key.as_deref(),
-                        name: &f.name,
-                        value: JsonCell::of(Some(&f.value)),
-                    })
-                    .collect(),
-                columns: t
-                    .columns
-                    .iter()
-                    .map(|c| JsonColumn {
-                        key: &c.key,
-                        name: &c.name,
-                        header: headers
-                            .iter()
-                            .find(|(k, _)| *k == c.key)
-                            .map(|(_, h)| h.to_string())
-                            .unwrap_or_default(),
-                        ty: col_type(c.ty),
-                        unit: column_unit(t, c),
-                        sum_of: terms(&c.sum_of),
-                    })
-                    .collect(),
-                rows: t
-                    .rows
-                    .iter()
-                    .map(|r| JsonRow {
-                        key: r.key.as_deref(),
-                        code: r.code.as_deref(),
-                        unit: r.unit.as_deref(),
-                        name: r.name.as_deref(),
-                        sum_of: terms(&r.sum_of),
-                        cells: t
-                            .columns
-                            .iter()
-                            .map(|c| JsonCell::of(r.cells.get(&c.key)))
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let tables = d.tables.iter().map(|t| json_table(t, templates)).collect();
     let doc = JsonDisclosure {
         unit: JsonUnit {
             slug: &u.slug,
@@ -635,6 +635,54 @@ pub fn table_title(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -
     )
 }
 
+/// When set (by `gongkai serve`, which re-renders the whole site on every save), XLSX
+/// files are kept in memory between builds and reused for tables whose inputs did not
+/// change: the workbook is most of the downloads' cost.
+pub static REUSE_XLSX: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Workbooks by their inputs, and the bytes they hold.
+type Reused = (BTreeMap<Vec<u8>, Vec<u8>>, usize);
+/// Reused workbooks, up to [`XLSX_CACHE_LIMIT`] bytes (then emptied).
+static XLSX_CACHE: std::sync::Mutex<Reused> = std::sync::Mutex::new((BTreeMap::new(), 0));
+const XLSX_CACHE_LIMIT: usize = 64 << 20;
+/// How many workbooks were reused (for tests).
+pub static XLSX_REUSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A table's workbook, reused from an earlier build when [`REUSE_XLSX`] is set and every
+/// input is the same. The key is everything `xlsx` reads: the table in full (its JSON:
+/// id, kind, title, unit, status, columns with types, rows, every cell typed), the title,
+/// and the unit's name, year and kind.
+fn xlsx_reused(
+    u: &Unit,
+    d: &Disclosure,
+    t: &Table,
+    title: &str,
+    templates: &Templates,
+) -> Result<Vec<u8>, String> {
+    if !REUSE_XLSX.load(std::sync::atomic::Ordering::Relaxed) {
+        return xlsx(u, d, t, title);
+    }
+    let mut key = serde_json::to_vec(&json_table(t, templates)).map_err(|e| e.to_string())?;
+    for part in [title, u.name.as_str(), d.kind.as_str(), &d.year.to_string()] {
+        key.push(0);
+        key.extend_from_slice(part.as_bytes());
+    }
+    if let Some(hit) = XLSX_CACHE.lock().ok().and_then(|c| c.0.get(&key).cloned()) {
+        XLSX_REUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return Ok(hit);
+    }
+    let bytes = xlsx(u, d, t, title)?;
+    if let Ok(mut cache) = XLSX_CACHE.lock() {
+        let size = key.len() + bytes.len();
+        if cache.1 + size > XLSX_CACHE_LIMIT {
+            *cache = (BTreeMap::new(), 0);
+        }
+        cache.1 += size;
+        cache.0.insert(key, bytes.clone());
+    }
+    Ok(bytes)
+}
+
 /// Every download of one disclosure: `T…csv` and `T…xlsx` for each table with columns,
 /// and `data.json`.
 pub fn disclosure_files(
@@ -655,7 +703,10 @@ pub fn disclosure_files(
         }
         out.push((format!("{dir}{stem}.csv"), csv(t)));
         let title = table_title(u, d, t, templates);
-        out.push((format!("{dir}{stem}.xlsx"), xlsx(u, d, t, &title)?));
+        out.push((
+            format!("{dir}{stem}.xlsx"),
+            xlsx_reused(u, d, t, &title, templates)?,
+        ));
     }
     out.push((format!("{dir}{DATA_JSON}"), json(u, d, templates)?));
     Ok(out)
@@ -681,5 +732,53 @@ pub fn add_links(base: &str, u: &Unit, d: &Disclosure, tables: &mut [super::Tabl
                 label: format!("下载 {what}：{named}"),
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn reused_workbooks_equal_fresh_ones_and_follow_edits() {
+        let root = crate::source::resolve_root(std::path::Path::new("content")).unwrap();
+        let (site, _) = crate::source::load(&root);
+        let templates = Templates::builtin().unwrap();
+        let u = site
+            .units
+            .iter()
+            .find(|u| u.slug == "hengyang-ybj")
+            .unwrap();
+        let d = &u.disclosures[0];
+        let fresh = disclosure_files(u, d, &templates).unwrap();
+        REUSE_XLSX.store(true, Ordering::Relaxed);
+        let first = disclosure_files(u, d, &templates).unwrap();
+        let before = XLSX_REUSED.load(Ordering::Relaxed);
+        let second = disclosure_files(u, d, &templates).unwrap();
+        let reused = XLSX_REUSED.load(Ordering::Relaxed) - before;
+        // One figure changes: that table's workbook is made anew, the others reused.
+        let mut edited = d.clone();
+        let t = edited.tables.iter_mut().find(|t| t.id == "T05").unwrap();
+        let cell = t.rows[1].cells.get_mut("total").unwrap();
+        cell.value = Value::Amount(Decimal::new(18439, 2));
+        let changed = disclosure_files(u, &edited, &templates).unwrap();
+        REUSE_XLSX.store(false, Ordering::Relaxed);
+        let changed_fresh = disclosure_files(u, &edited, &templates).unwrap();
+
+        assert_eq!(fresh, first);
+        assert_eq!(first, second);
+        let workbooks = first.iter().filter(|(p, _)| p.ends_with(".xlsx")).count();
+        assert!(reused >= workbooks, "{reused} of {workbooks} reused");
+        assert_eq!(changed, changed_fresh);
+        let xlsx_of = |files: &[(String, Vec<u8>)], name: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p.ends_with(name))
+                .map(|(_, b)| b.clone())
+                .unwrap()
+        };
+        assert_ne!(xlsx_of(&changed, "/T05.xlsx"), xlsx_of(&first, "/T05.xlsx"));
+        assert_eq!(xlsx_of(&changed, "/T04.xlsx"), xlsx_of(&first, "/T04.xlsx"));
     }
 }
