@@ -60,12 +60,12 @@ impl Config {
         if c.output_dir.trim().is_empty() {
             return Err("output_dir 不能为空".into());
         }
-        if let Some(a) = &c.feed_authority {
-            if !valid_tag_authority(a) {
-                return Err(format!(
-                    "feed_authority 应写作“域名或电子邮箱,日期”，如 ybj.example.gov.cn,2024，而不是 `{a}`"
-                ));
-            }
+        if let Some(a) = &c.feed_authority
+            && !valid_tag_authority(a)
+        {
+            return Err(format!(
+                "feed_authority 应写作“域名或电子邮箱,日期”，如 ybj.example.gov.cn,2024，而不是 `{a}`"
+            ));
         }
         Ok(c)
     }

@@ -146,18 +146,18 @@ pub fn sections(text: &str, file: FileId) -> Vec<Section> {
             let level = l.chars().take_while(|c| *c == '#').count();
             // `{#id}`, or several ids for a heading that covers several items:
             // `{#three-public #meetings-training}`.
-            if let Some(open) = l.rfind("{#") {
-                if l.ends_with('}') {
-                    let title = l[level..open].trim().to_string();
-                    for id in l[open + 1..l.len() - 1].split_whitespace() {
-                        if let Some(id) = id.strip_prefix('#') {
-                            out.push(Section {
-                                id: id.to_string(),
-                                title: title.clone(),
-                                level,
-                                loc: index.loc(text, file, offset + open),
-                            });
-                        }
+            if let Some(open) = l.rfind("{#")
+                && l.ends_with('}')
+            {
+                let title = l[level..open].trim().to_string();
+                for id in l[open + 1..l.len() - 1].split_whitespace() {
+                    if let Some(id) = id.strip_prefix('#') {
+                        out.push(Section {
+                            id: id.to_string(),
+                            title: title.clone(),
+                            level,
+                            loc: index.loc(text, file, offset + open),
+                        });
                     }
                 }
             }

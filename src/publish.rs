@@ -96,10 +96,15 @@ pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
         v
     };
     for d in &u.disclosures {
-        let dir = format!("{}/{}-{}/", u.slug, d.year, d.kind.as_str());
+        let dir = crate::site::downloads::disclosure_dir(u, d);
         if rel.starts_with(&dir) {
             let mut v = vec![unit_yaml];
             v.extend(own(d));
+            if !rel.ends_with(".html") {
+                // The downloads beside the page (`site::downloads`): the data only.
+                v.sort();
+                return v;
+            }
             return with_templates(
                 &[
                     "templates/disclosure.html",
@@ -138,7 +143,7 @@ pub fn site_sources(rel: &str) -> Vec<String> {
         Vec::new()
     } else if rel == "404.html" || rel == "robots.txt" {
         with_templates(&[format!("templates/{rel}").as_str()], Vec::new())
-    } else if rel == crate::site::feeds::FEED {
+    } else if rel == crate::site::feeds::FEED || rel == crate::site::datapackage::PATH {
         vec!["content/".into(), "gongkai.toml".into()]
     } else if rel.starts_with(&format!("{}/", crate::site::compare::DIR)) {
         with_templates(

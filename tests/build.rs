@@ -136,10 +136,10 @@ fn expected_pages() -> Vec<String> {
         out.push(format!("{slug}/index.html"));
         for f in std::fs::read_dir(unit.path()).unwrap() {
             let name = f.unwrap().file_name().to_string_lossy().into_owned();
-            if let Some(stem) = name.strip_suffix(".yaml") {
-                if stem.ends_with("-budget") || stem.ends_with("-final") {
-                    out.push(format!("{slug}/{stem}/index.html"));
-                }
+            if let Some(stem) = name.strip_suffix(".yaml")
+                && (stem.ends_with("-budget") || stem.ends_with("-final"))
+            {
+                out.push(format!("{slug}/{stem}/index.html"));
             }
         }
     }

@@ -125,10 +125,10 @@ fn matches(d: &Diagnostic, e: &Expect, root: &Path, files: &gongkai::source::Fil
     if d.rule != e.rule {
         return false;
     }
-    if let Some(c) = &e.contains {
-        if !d.message.contains(c.as_str()) {
-            return false;
-        }
+    if let Some(c) = &e.contains
+        && !d.message.contains(c.as_str())
+    {
+        return false;
     }
     if let (Some(file), Some(needle)) = (&e.file, &e.line_of) {
         let text = std::fs::read_to_string(root.join(file)).unwrap();

@@ -21,12 +21,12 @@ fn is_numeral(c: char) -> bool {
 /// `（八）社会保障和就业支出` → `社会保障和就业支出`.
 pub fn strip_enumerator(s: &str) -> &str {
     for (open, close) in [('（', '）'), ('(', ')')] {
-        if let Some(rest) = s.strip_prefix(open) {
-            if let Some(end) = rest.find(close) {
-                if !rest[..end].is_empty() && rest[..end].chars().all(is_numeral) {
-                    return &rest[end + close.len_utf8()..];
-                }
-            }
+        if let Some(rest) = s.strip_prefix(open)
+            && let Some(end) = rest.find(close)
+            && !rest[..end].is_empty()
+            && rest[..end].chars().all(is_numeral)
+        {
+            return &rest[end + close.len_utf8()..];
         }
     }
     let n: usize = s
@@ -84,9 +84,10 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     }
                 }
                 Some(official) => {
-                    if let Some(name) = row.name.as_deref() {
-                        if normalize(name) != normalize(official) {
-                            diags.push(
+                    if let Some(name) = row.name.as_deref()
+                        && normalize(name) != normalize(official)
+                    {
+                        diags.push(
                                 Diagnostic::new(
                                     "catalogue.name",
                                     Severity::Error,
@@ -104,7 +105,6 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                                 .found(name)
                                 .target(format!("{}/{}", table.id, code)),
                             );
-                        }
                     }
                 }
             }
@@ -127,26 +127,27 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     .rows
                     .iter()
                     .any(|r| r.code.as_deref() == Some(parent) && r.unit == row.unit);
-                if let Some(under) = last_at_level[i] {
-                    if parent_listed && under != parent {
-                        diags.push(
-                            Diagnostic::new(
-                                "catalogue.parent",
-                                Severity::Error,
-                                format!(
-                                    "{} {code} 应列在{} {parent} 之下，这里列在 {under} 之下",
-                                    catalogue::level_zh(code),
-                                    catalogue::level_zh(parent),
-                                ),
-                            )
-                            .at(row.loc)
-                            .table(table.label())
-                            .row(row.label())
-                            .expected(parent)
-                            .found(under)
-                            .target(format!("{}/{}", table.id, code)),
-                        );
-                    }
+                if let Some(under) = last_at_level[i]
+                    && parent_listed
+                    && under != parent
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            "catalogue.parent",
+                            Severity::Error,
+                            format!(
+                                "{} {code} 应列在{} {parent} 之下，这里列在 {under} 之下",
+                                catalogue::level_zh(code),
+                                catalogue::level_zh(parent),
+                            ),
+                        )
+                        .at(row.loc)
+                        .table(table.label())
+                        .row(row.label())
+                        .expected(parent)
+                        .found(under)
+                        .target(format!("{}/{}", table.id, code)),
+                    );
                 }
             }
         }

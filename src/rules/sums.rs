@@ -202,10 +202,11 @@ fn scale_slip(
         AmountUnit::Yuan => [ten_k, Decimal::ONE / ten_k],
     };
     for factor in factors {
-        if let Some(scaled) = found.checked_mul(factor) {
-            if !found.is_zero() && holds(scaled, values) {
-                return Some(report(id.total_loc, found, amount::round(scaled, 2)));
-            }
+        if let Some(scaled) = found.checked_mul(factor)
+            && !found.is_zero()
+            && holds(scaled, values)
+        {
+            return Some(report(id.total_loc, found, amount::round(scaled, 2)));
         }
         for (i, p) in id.parts.iter().enumerate() {
             let (neg, v) = values[i];

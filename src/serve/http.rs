@@ -193,10 +193,11 @@ async fn guard(State(st): State<AppState>, mut req: Request, next: Next) -> Resp
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if content_type.starts_with("text/") && !content_type.contains("charset") {
-        if let Ok(v) = HeaderValue::from_str(&format!("{content_type}; charset=utf-8")) {
-            parts.headers.insert(header::CONTENT_TYPE, v);
-        }
+    if content_type.starts_with("text/")
+        && !content_type.contains("charset")
+        && let Ok(v) = HeaderValue::from_str(&format!("{content_type}; charset=utf-8"))
+    {
+        parts.headers.insert(header::CONTENT_TYPE, v);
     }
     let overlay = st
         .shared

@@ -295,18 +295,19 @@ fn first_ids_only(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for line in md.split_inclusive('\n') {
         let body = line.trim_end();
-        if body.starts_with('#') && body.ends_with('}') {
-            if let Some(open) = body.rfind("{#") {
-                let ids = &body[open + 1..body.len() - 1];
-                if ids.split_whitespace().count() > 1 {
-                    let first = ids.split_whitespace().next().unwrap_or("");
-                    out.push_str(&body[..open]);
-                    out.push('{');
-                    out.push_str(first);
-                    out.push('}');
-                    out.push_str(&line[body.len()..]);
-                    continue;
-                }
+        if body.starts_with('#')
+            && body.ends_with('}')
+            && let Some(open) = body.rfind("{#")
+        {
+            let ids = &body[open + 1..body.len() - 1];
+            if ids.split_whitespace().count() > 1 {
+                let first = ids.split_whitespace().next().unwrap_or("");
+                out.push_str(&body[..open]);
+                out.push('{');
+                out.push_str(first);
+                out.push('}');
+                out.push_str(&line[body.len()..]);
+                continue;
             }
         }
         out.push_str(line);

@@ -6,6 +6,8 @@
 
 pub mod charts;
 pub mod compare;
+pub mod datapackage;
+pub mod downloads;
 pub mod feeds;
 pub mod markdown;
 pub mod render;
@@ -143,6 +145,18 @@ pub struct TableView {
     pub header_rows: Vec<Vec<HeaderCell>>,
     pub header_depth: usize,
     pub rows: Vec<RowView>,
+    /// The table's CSV and XLSX (`downloads::add_links`), shown next to its caption.
+    pub downloads: Vec<DownloadLink>,
+}
+
+/// A link to a download of a table.
+#[derive(Clone, Debug, Serialize)]
+pub struct DownloadLink {
+    pub url: String,
+    /// The visible text: `下载 CSV`.
+    pub text: String,
+    /// The accessible name, naming the table: `下载 CSV：T07 一般公共预算支出表`.
+    pub label: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -181,6 +195,8 @@ pub struct DisclosureView {
     pub key_figures: Vec<KeyFigure>,
     pub toc: Vec<TocEntry>,
     pub charts: Vec<charts::ChartView>,
+    /// The whole disclosure's data as JSON (`downloads::DATA_JSON`).
+    pub data_url: String,
 }
 
 /// Output path (relative to the output directory) of a unit's page.
@@ -430,6 +446,7 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 header_rows: Vec::new(),
                 header_depth: 1,
                 rows: Vec::new(),
+                downloads: Vec::new(),
             });
         }
     }
@@ -595,6 +612,7 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
         header_rows,
         header_depth,
         rows,
+        downloads: Vec::new(),
     }
 }
 
@@ -817,7 +835,8 @@ pub fn disclosure_view(
     templates: &Templates,
     catalogue: &Catalogue,
 ) -> DisclosureView {
-    let tables = ordered_tables(d, templates);
+    let mut tables = ordered_tables(d, templates);
+    downloads::add_links(&info.base, u, d, &mut tables);
     let charts = charts::for_disclosure(d, catalogue);
     let generated = summary::by_section(u, d, &charts);
     let (overview, explanation) = match &d.text {
@@ -895,5 +914,11 @@ pub fn disclosure_view(
         key_figures: key_figures(d),
         toc,
         charts,
+        data_url: format!(
+            "{}{}{}",
+            info.base,
+            downloads::disclosure_dir(u, d),
+            downloads::DATA_JSON
+        ),
     }
 }

@@ -132,7 +132,8 @@ impl Renderer {
         c
     }
 
-    /// A unit's own outputs: its page, its feed and the pages of its disclosures.
+    /// A unit's own outputs: its page, its feed, the pages of its disclosures and their
+    /// downloads.
     pub fn unit_files(&self, u: &Unit) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
@@ -157,13 +158,14 @@ impl Renderer {
                 disclosure_path(u, d),
                 render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
             ));
+            out.extend(super::downloads::disclosure_files(u, d, &self.templates)?);
         }
         out.push(super::feeds::unit_feed(&self.config, &self.info, u)?);
         Ok(out)
     }
 
     /// The outputs that list or serve the whole site (home page, comparisons, the site's
-    /// feed, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
+    /// feed, `datapackage.json`, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
     pub fn site_files(&self, site: &Site) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
@@ -189,6 +191,11 @@ impl Renderer {
             &self.templates,
         )?);
         out.push(super::feeds::site_feed(&self.config, &self.info, site)?);
+        out.extend(super::datapackage::site_files(
+            &self.info,
+            site,
+            &self.templates,
+        )?);
         out.push((
             "404.html".into(),
             render(&self.tera, "404.html", &self.context())?.into_bytes(),

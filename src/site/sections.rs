@@ -90,16 +90,16 @@ fn heading(line: &str) -> Option<(Vec<String>, String)> {
         return None;
     }
     let body = rest.trim();
-    if body.ends_with('}') {
-        if let Some(open) = body.rfind('{') {
-            let ids: Vec<String> = body[open + 1..body.len() - 1]
-                .split_whitespace()
-                .filter_map(|w| w.strip_prefix('#'))
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect();
-            return Some((ids, body[..open].trim().to_string()));
-        }
+    if body.ends_with('}')
+        && let Some(open) = body.rfind('{')
+    {
+        let ids: Vec<String> = body[open + 1..body.len() - 1]
+            .split_whitespace()
+            .filter_map(|w| w.strip_prefix('#'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        return Some((ids, body[..open].trim().to_string()));
     }
     Some((Vec::new(), body.trim_end_matches('#').trim().to_string()))
 }
@@ -120,14 +120,14 @@ fn chunks(md: &str) -> Vec<Chunk> {
             }
         } else if t.starts_with("```") || t.starts_with("~~~") {
             fence = Some(&t[..3]);
-        } else if let Some((ids, title)) = heading(line.trim_end_matches(['\n', '\r'])) {
-            if !ids.is_empty() {
-                out.push(Chunk {
-                    ids,
-                    heading: title,
-                    text: String::new(),
-                });
-            }
+        } else if let Some((ids, title)) = heading(line.trim_end_matches(['\n', '\r']))
+            && !ids.is_empty()
+        {
+            out.push(Chunk {
+                ids,
+                heading: title,
+                text: String::new(),
+            });
         }
         if let Some(last) = out.last_mut() {
             last.text.push_str(line);

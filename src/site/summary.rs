@@ -212,33 +212,33 @@ fn totals(u: &Unit, d: &Disclosure, k: &Kinds) -> Option<String> {
             .disclosures
             .iter()
             .find(|p| p.kind == d.kind && p.year + 1 == d.year);
-        if let Some(prev) = prev {
-            if let Some(ps) = first_cell(prev, &total_cells(prev)).filter(|ps| ps.unit == s.unit) {
-                let diff = s.value - ps.value;
-                let (word, rate_word) = match diff.cmp(&Decimal::ZERO) {
-                    std::cmp::Ordering::Greater => ("增加", "增长"),
-                    std::cmp::Ordering::Less => ("减少", "下降"),
-                    std::cmp::Ordering::Equal => ("持平", ""),
-                };
-                let prev_source = format!("{} › {}", prev.title, ps.source);
-                if diff.is_zero() {
-                    p.push_str(&format!(
-                        "，与上年（{}）{word}",
-                        span(&amount::format_grouped(ps.value), &prev_source)
-                    ));
-                } else {
-                    let source = format!("本年 {} 减上年 {}", s.source, prev_source);
-                    p.push_str(&format!(
-                        "，比上年{}{}{}{}",
-                        span(&amount::format_grouped(ps.value), &prev_source),
-                        s.unit,
-                        word,
-                        span(&amount::format_grouped(diff.abs()), &source)
-                    ));
-                    p.push_str(s.unit);
-                    if let Some(r) = pct(diff.abs(), ps.value) {
-                        p.push_str(&format!("，{rate_word}{}", span(&r, &source)));
-                    }
+        if let Some(prev) = prev
+            && let Some(ps) = first_cell(prev, &total_cells(prev)).filter(|ps| ps.unit == s.unit)
+        {
+            let diff = s.value - ps.value;
+            let (word, rate_word) = match diff.cmp(&Decimal::ZERO) {
+                std::cmp::Ordering::Greater => ("增加", "增长"),
+                std::cmp::Ordering::Less => ("减少", "下降"),
+                std::cmp::Ordering::Equal => ("持平", ""),
+            };
+            let prev_source = format!("{} › {}", prev.title, ps.source);
+            if diff.is_zero() {
+                p.push_str(&format!(
+                    "，与上年（{}）{word}",
+                    span(&amount::format_grouped(ps.value), &prev_source)
+                ));
+            } else {
+                let source = format!("本年 {} 减上年 {}", s.source, prev_source);
+                p.push_str(&format!(
+                    "，比上年{}{}{}{}",
+                    span(&amount::format_grouped(ps.value), &prev_source),
+                    s.unit,
+                    word,
+                    span(&amount::format_grouped(diff.abs()), &source)
+                ));
+                p.push_str(s.unit);
+                if let Some(r) = pct(diff.abs(), ps.value) {
+                    p.push_str(&format!("，{rate_word}{}", span(&r, &source)));
                 }
             }
         }
@@ -508,14 +508,14 @@ fn three_public(d: &Disclosure, k: &Kinds) -> Option<String> {
             }
             let purchase = cell(d, three, row, "vehicle_purchase");
             let running = cell(d, three, row, "vehicle_running");
-            if let (Some(p), Some(r)) = (purchase, running) {
-                if let Some(last) = parts.last_mut() {
-                    last.push_str(&format!(
-                        "（其中公务用车购置费{}，公务用车运行维护费{}）",
-                        show(&p),
-                        show(&r)
-                    ));
-                }
+            if let (Some(p), Some(r)) = (purchase, running)
+                && let Some(last) = parts.last_mut()
+            {
+                last.push_str(&format!(
+                    "（其中公务用车购置费{}，公务用车运行维护费{}）",
+                    show(&p),
+                    show(&r)
+                ));
             }
             if let Some(f) = cell(d, three, row, "reception") {
                 parts.push(format!("公务接待费{}", show(&f)));
