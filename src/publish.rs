@@ -281,6 +281,8 @@ pub struct Writer {
     previous: Manifest,
     entries: Mutex<BTreeMap<String, Entry>>,
     outcome: Mutex<Outcome>,
+    /// Directories already created under `dir` (most files share their folder).
+    made: Mutex<std::collections::HashSet<PathBuf>>,
     placed: AtomicUsize,
     abort: Option<usize>,
     finished: bool,
@@ -329,6 +331,7 @@ impl Writer {
             },
             entries: Mutex::new(BTreeMap::new()),
             outcome: Mutex::new(Outcome::default()),
+            made: Mutex::new(std::collections::HashSet::new()),
             placed: AtomicUsize::new(0),
             abort: abort_after(),
             finished: false,
@@ -365,7 +368,7 @@ impl Writer {
         let before = self.out.join(rel);
         let written = match self.mode {
             Mode::Swap { clean } => {
-                make_parent(&path)?;
+                self.make_parent(&path)?;
                 let unchanged = !clean && same_as_before && same_file(&before, bytes);
                 if unchanged && carry_over(&before, &path).is_ok() {
                     false
@@ -379,7 +382,7 @@ impl Writer {
                 if same_as_before && same_file(&path, bytes) {
                     false
                 } else {
-                    make_parent(&path)?;
+                    self.make_parent(&path)?;
                     write_by_rename(&path, bytes)?;
                     true
                 }
@@ -396,6 +399,22 @@ impl Writer {
         if rel.ends_with(".html") {
             o.stats.pages += 1;
         }
+        Ok(())
+    }
+
+    /// Creates the folder of `path` unless this writer already did.
+    fn make_parent(&self, path: &Path) -> Result<(), String> {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        if self.made.lock().map_err(|e| e.to_string())?.contains(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+        self.made
+            .lock()
+            .map_err(|e| e.to_string())?
+            .insert(dir.to_path_buf());
         Ok(())
     }
 
@@ -471,15 +490,6 @@ impl Drop for Writer {
         if !self.finished && matches!(self.mode, Mode::Swap { .. }) {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
-    }
-}
-
-fn make_parent(path: &Path) -> Result<(), String> {
-    match path.parent() {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))
-        }
-        None => Ok(()),
     }
 }
 

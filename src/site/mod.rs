@@ -353,42 +353,59 @@ pub(crate) fn anchor_of(id: &str) -> String {
     format!("table-{clean}")
 }
 
-/// The `id` of each row of `t`, in order: `T07-2101501` (table id and the row's code,
-/// key or unit code), unique within the table (a repeated one gets `-2`, `-3` …).
-pub fn row_anchors(t: &Table) -> Vec<String> {
-    let mut seen: std::collections::BTreeMap<String, usize> = BTreeMap::new();
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect()
-    };
-    t.rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let reference = r.code.as_deref().or(r.key.as_deref()).or(r.unit.as_deref());
-            let base = match reference {
-                Some(x) if !x.is_empty() => format!("{}-{}", clean(&t.id), clean(x)),
-                _ => format!("{}-r{}", clean(&t.id), i + 1),
-            };
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}-{n}") }
+fn clean_id(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
         })
         .collect()
 }
 
-/// The `id` of the row `reference` (key, code or unit code, as `Table::row` finds it).
+/// The anchor of row `i` of `t` before repeats are numbered.
+fn row_base(t: &Table, i: usize, r: &Row) -> String {
+    match r.code.as_deref().or(r.key.as_deref()).or(r.unit.as_deref()) {
+        Some(x) if !x.is_empty() => format!("{}-{}", clean_id(&t.id), clean_id(x)),
+        _ => format!("{}-r{}", clean_id(&t.id), i + 1),
+    }
+}
+
+/// Numbers the `n`th occurrence (from 1) of an anchor: `base`, `base-2`, `base-3` …
+fn numbered(base: String, n: usize) -> String {
+    if n == 1 { base } else { format!("{base}-{n}") }
+}
+
+/// The `id` of each row of `t`, in order: `T07-2101501` (table id and the row's code,
+/// key or unit code), unique within the table (a repeated one gets `-2`, `-3` …).
+pub fn row_anchors(t: &Table) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let base = row_base(t, i, r);
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            numbered(base, *n)
+        })
+        .collect()
+}
+
+/// The `id` of the row `reference` (key, code or unit code, as `Table::row` finds it):
+/// the same as `row_anchors` gives it, counting only the rows before it.
 pub fn row_anchor(t: &Table, reference: &str) -> Option<String> {
     let row = t.row(reference)?;
     let i = t.rows.iter().position(|r| std::ptr::eq(r, row))?;
-    row_anchors(t).into_iter().nth(i)
+    let base = row_base(t, i, row);
+    let n = t.rows[..=i]
+        .iter()
+        .enumerate()
+        .filter(|(j, r)| row_base(t, *j, r) == base)
+        .count();
+    Some(numbered(base, n))
 }
 
 /// A visible, printable link to a table row: `<sup class="src"><a href="#T07-total">表T07</a></sup>`.
