@@ -122,6 +122,11 @@ pub fn sources(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<Strin
                 &[format!("templates/{rel}").as_str()],
                 vec!["content/".into()],
             )
+        } else if rel == "search/index.html" {
+            with(&["templates/search.html"], Vec::new())
+        } else if rel.starts_with("search/") {
+            // The search index lists every unit, like the home page.
+            vec!["content/".into()]
         } else if rel == "404.html" || rel == "robots.txt" {
             with(&[format!("templates/{rel}").as_str()], Vec::new())
         } else {

@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod sections;
 pub mod summary;
 

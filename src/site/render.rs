@@ -25,14 +25,17 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("table.html", include_str!("../../templates/table.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
 
 /// The assets compiled into gongkai, written under `static/`; the site's `static/`
 /// files are copied over them.
-pub const DEFAULT_ASSETS: &[(&str, &str)] =
-    &[("style.css", include_str!("../../static/style.css"))];
+pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("search.js", include_str!("../../static/search.js")),
+];
 
 /// Directory of the assets in the output.
 pub const ASSET_DIR: &str = "static";
@@ -144,6 +147,12 @@ pub fn render_site(
         "404.html".into(),
         render(&tera, "404.html", &base_ctx())?.into_bytes(),
     );
+    out.extend(super::search::site_files(
+        &tera,
+        &base_ctx(),
+        site,
+        &templates,
+    )?);
 
     // The sitemap lists every page; absolute when base_url names a host.
     let absolute = config.absolute_base();
