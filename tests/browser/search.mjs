@@ -2,7 +2,9 @@
 // box and checks what comes back, that every result link resolves to an existing page
 // and anchor, the header search box, and the page without JavaScript.
 //
-// usage: node search.mjs SITE_DIR [--base /sub/path/] [--content-encoding]
+// usage: node search.mjs SITE_DIR [--base /sub/path/] [--content-encoding] [--xss]
+// With --xss (a site built from hostile sources, tests/xss.rs) it searches for the
+// payloads instead and checks that none of them runs or reaches the results as markup.
 // With --content-encoding the server sends the gzipped index files with
 // `Content-Encoding: gzip` (as some servers do), so the browser decodes them first.
 // Prints one line per problem and a closing "N passed, N failed" line; exits 1 on failure.
@@ -17,6 +19,7 @@ const site = path.resolve(args[0] ?? 'public');
 const i = args.indexOf('--base');
 const base = i >= 0 ? args[i + 1] : '/';
 const encoded = args.includes('--content-encoding');
+const xss = args.includes('--xss');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const types = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
@@ -114,6 +117,34 @@ async function query(q) {
   }
   check(`“${q}” URL`, new URL(page.url()).searchParams.get('q') === q, page.url());
   return results;
+}
+
+page.on('dialog', async (d) => { errors.push(`dialog opened: ${d.message()}`); await d.dismiss(); });
+
+if (xss) {
+  for (const q of ['xss', 'script', 'onerror']) {
+    const r = await query(q);
+    check(`“${q}” finds the payloads`, r.length > 0, 'no result');
+    const bad = await page.evaluate(() => {
+      const out = [];
+      if (window.__xss !== undefined) out.push(`window.__xss = ${window.__xss}`);
+      for (const el of document.querySelectorAll('#search-results *')) {
+        if (!['LI', 'A', 'P', 'SPAN', 'MARK'].includes(el.tagName)) out.push(`<${el.tagName.toLowerCase()}> in the results`);
+        for (const a of el.attributes) {
+          if (a.name.startsWith('on')) out.push(`${a.name} attribute`);
+          if (a.name === 'href' && /^\s*(javascript|data|vbscript):/i.test(a.value)) out.push(`href ${a.value}`);
+        }
+      }
+      return out;
+    });
+    check(`“${q}” results are text`, bad.length === 0, bad.join('; '));
+  }
+  check('no errors on the search page', errors.length === 0, errors.join('; '));
+  await browser.close();
+  server.close();
+  for (const p of problems) console.log(`FAIL ${p}`);
+  console.log(`search: ${passed} passed, ${problems.length} failed`);
+  process.exit(problems.length ? 1 : 0);
 }
 
 // 衡山: the unit first, found by part of its name.
