@@ -188,6 +188,15 @@ if (xss) {
   const none = await query('不存在的词语');
   check('no result says so', none.length === 0 && (await page.textContent('#search-status')).includes('没有找到'), 'results shown');
 }
+// Results fit a phone's width.
+{
+  await page.setViewportSize({ width: 390, height: 900 });
+  await query('公务接待');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check('results fit 390 px', wide <= 1, `${wide}px too wide`);
+  if (process.env.SEARCH_SHOTS) await page.screenshot({ path: process.env.SEARCH_SHOTS, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 check('no errors on the search page', errors.length === 0, errors.join('; '));
 
 // The header box on the home page leads to the results.
