@@ -601,7 +601,8 @@ pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let total: usize = lines.iter().map(|(t, l)| t.len() + l.len() + 2).sum();
     let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
         .map_err(|_| "搜索索引过大".to_string())?;
-    let mut files: BTreeMap<u32, String> = BTreeMap::new();
+    // Every shard is written, also an empty one: a term's shard always exists.
+    let mut files: BTreeMap<u32, String> = (0..shards).map(|n| (n, String::new())).collect();
     for (t, l) in &lines {
         let f = files.entry(shard_of(t, shards)).or_default();
         let _ = writeln!(f, "{t}\t{l}");
@@ -815,6 +816,20 @@ mod tests {
         let docs = documents(&site, &templates);
         let files = index_files(&docs).unwrap();
         assert_eq!(files, index_files(&documents(&site, &templates)).unwrap());
+        // One file per shard, empty or not: any term's shard can be fetched.
+        let meta: serde_json::Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "search/meta.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let shards = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/i/"))
+            .count();
+        assert_eq!(Some(shards as u64), meta["shards"].as_u64());
         // Sorted by kind, units first.
         assert!(
             docs.windows(2)
