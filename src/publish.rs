@@ -141,8 +141,12 @@ pub fn site_sources(rel: &str) -> Vec<String> {
         vec![format!("static/{asset}")]
     } else if rel == MARKER {
         Vec::new()
-    } else if rel == "404.html" || rel == "robots.txt" {
-        with_templates(&[format!("templates/{rel}").as_str()], Vec::new())
+    } else if rel == "404.html" || rel == "robots.txt" || rel == "search/index.html" {
+        let template = rel.replace("/index", "");
+        with_templates(&[format!("templates/{template}").as_str()], Vec::new())
+    } else if rel.starts_with("search/") {
+        // The search index lists every unit, like the home page.
+        vec!["content/".into()]
     } else if rel == crate::site::feeds::FEED || rel == crate::site::datapackage::PATH {
         vec!["content/".into(), "gongkai.toml".into()]
     } else if rel.starts_with(&format!("{}/", crate::site::compare::DIR)) {

@@ -12,6 +12,7 @@ use common::copy_dir;
 
 const VNU: &str = "tests/browser/node_modules/vnu-jar/build/dist/vnu.jar";
 const PAGES: &str = "tests/browser/pages.mjs";
+const SEARCH: &str = "tests/browser/search.mjs";
 
 fn tools_present() {
     let missing: Vec<&str> = [
@@ -163,4 +164,27 @@ fn comparison_tables_sort_in_a_real_browser() {
         "comparison checks failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&r.stderr)
     );
+}
+
+/// The search page finds what a person means: typed queries in headless Chromium, the
+/// expected results first, every result link resolving (also under a sub-path).
+#[test]
+fn search_finds_what_a_person_means() {
+    tools_present();
+    // Under a sub-path, also with a server that sends the gzipped index files with
+    // `Content-Encoding: gzip`.
+    for (base, extra) in [("/", None), ("/yjsgk/", Some("--content-encoding"))] {
+        let (_dir, out) = build(base);
+        let r = Command::new("node")
+            .args([SEARCH, out.to_str().unwrap(), "--base", base])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&r.stdout);
+        assert!(
+            r.status.success() && stdout.contains(" passed, 0 failed"),
+            "search checks failed under {base}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+    }
 }

@@ -151,4 +151,16 @@ fn payloads_in_every_field_run_no_script() {
         "payloads reached the page:\n{stdout}\n{}",
         String::from_utf8_lossy(&r.stderr)
     );
+
+    // Searched for, the payloads come back as text in the results, never as markup.
+    let r = Command::new("node")
+        .args(["tests/browser/search.mjs", out.to_str().unwrap(), "--xss"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        r.status.success() && stdout.contains(" passed, 0 failed"),
+        "payloads reached the search results:\n{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
 }

@@ -11,6 +11,7 @@ pub mod downloads;
 pub mod feeds;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod sections;
 pub mod summary;
 

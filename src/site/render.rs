@@ -35,6 +35,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "compare-index.html",
         include_str!("../../templates/compare-index.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
@@ -44,6 +45,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../static/style.css")),
     ("sort.js", include_str!("../../static/sort.js")),
+    ("search.js", include_str!("../../static/search.js")),
 ];
 
 /// Directory of the assets in the output.
@@ -165,7 +167,7 @@ impl Renderer {
     }
 
     /// The outputs that list or serve the whole site (home page, comparisons, the site's
-    /// feed, `datapackage.json`, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
+    /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
     pub fn site_files(&self, site: &Site) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
@@ -193,6 +195,12 @@ impl Renderer {
         out.push(super::feeds::site_feed(&self.config, &self.info, site)?);
         out.extend(super::datapackage::site_files(
             &self.info,
+            site,
+            &self.templates,
+        )?);
+        out.extend(super::search::site_files(
+            &self.tera,
+            &self.context(),
             site,
             &self.templates,
         )?);

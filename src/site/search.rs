@@ -1,0 +1,885 @@
+//! Static search: a compact index written with the site, queried in the browser by
+//! `static/search.js` (no server, no external tool).
+//!
+//! Documents, by kind (the kind order is the ranking order): units, disclosures,
+//! classification items (a code and name, one document per code per disclosure, linking
+//! to every table row that prints it), projects (project tables' rows and performance
+//! tables' 项目名称), tables (name, column and row names) and explanation sections.
+//! Within a kind, documents are sorted by what they are found by (items by code, projects
+//! by name, sections by section), so the results of one query sit in few document files.
+//!
+//! Terms: Chinese text is cut into character bigrams (`医疗救助` → 医疗 疗救 救助), Latin
+//! letters and digits into lowercase words; digits are indexed only in titles (years,
+//! codes), and a classification code also under its 类 and 款 prefixes (`2101501` →
+//! `210`, `21015`). Each posting says whether the term is *strong* for that document (in
+//! its title, or the exact code) or not (body text, a code prefix).
+//!
+//! Files (under `search/`): `meta.json` (kinds with their id ranges and chunk sizes, the
+//! shard count); `i/<n>.bin`, the inverted index sharded by a hash of the term (FNV-1a 32
+//! of its UTF-8 modulo the shard count), one `term\tpostings` line per term with the
+//! postings (`id * 2 + strong`) delta-encoded in base 36; `d/<kind>-<n>.bin`, the
+//! documents in chunks (JSON `[title, context, url, text, [[label, url] …]]`, URLs
+//! relative to the site's base). Shards and chunks are gzipped (fixed header, decoded in
+//! the browser with `DecompressionStream`; a server that already decoded them is fine),
+//! which makes the index about a tenth of its raw size. Everything is built from sorted
+//! orders: byte-identical output.
+
+use super::{markdown, sections, summary};
+use crate::model::{Disclosure, Site, Status, Table, Unit, Value};
+use crate::templates::Templates;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Directory of the search page and index in the output.
+pub const DIR: &str = "search";
+
+/// Index format version, in `meta.json`.
+const VERSION: u32 = 1;
+
+/// Shards aim at this many bytes each.
+const SHARD_TARGET: usize = 32 * 1024;
+
+/// Table kinds whose named rows are projects.
+const PROJECT_TABLES: &[&str] = &["project_expenditure", "special_funds"];
+
+/// Document kinds in ranking order: (name shown, documents per chunk).
+const KINDS: [(&str, usize); 6] = [
+    ("单位", 64),
+    ("公开文件", 64),
+    ("科目", 64),
+    ("项目", 32),
+    ("公开表", 32),
+    ("情况说明", 8),
+];
+const UNIT: usize = 0;
+const DISCLOSURE: usize = 1;
+const ITEM: usize = 2;
+const PROJECT: usize = 3;
+const TABLE: usize = 4;
+const SECTION: usize = 5;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub kind: usize,
+    /// Sorting key within the kind.
+    pub key: Vec<String>,
+    pub title: String,
+    pub context: String,
+    /// Relative to the site's base (`hengshan-ybj/2023-budget/#T07-2101501`).
+    pub url: String,
+    /// Body text: matched for terms and shown around the match.
+    pub text: String,
+    /// Further places of the same thing (`表T05`, …).
+    pub links: Vec<(String, String)>,
+    /// Terms and whether each is strong.
+    pub terms: BTreeMap<String, bool>,
+}
+
+impl Doc {
+    fn new(kind: usize, key: Vec<String>, title: String, context: String, url: String) -> Doc {
+        Doc {
+            kind,
+            key,
+            title,
+            context,
+            url,
+            text: String::new(),
+            links: Vec::new(),
+            terms: BTreeMap::new(),
+        }
+    }
+    /// Indexes `text` as strong (title) or weak (body) terms.
+    fn index(&mut self, text: &str, strong: bool) {
+        for t in tokens(text, strong) {
+            let e = self.terms.entry(t).or_insert(strong);
+            *e |= strong;
+        }
+    }
+    /// Indexes a classification code: itself (strong) and its 类 / 款 prefixes (weak).
+    fn index_code(&mut self, code: &str) {
+        let code = normalize(code);
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit()) {
+            self.index(&code, true);
+            return;
+        }
+        for len in [3, 5] {
+            if code.len() > len {
+                self.terms.entry(code[..len].to_string()).or_insert(false);
+            }
+        }
+        self.terms.insert(code, true);
+    }
+}
+
+/// Folds full-width ASCII to half-width and Latin letters to lower case.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let c = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                _ => c,
+            };
+            c.to_ascii_lowercase()
+        })
+        .collect()
+}
+
+/// Chinese characters (CJK unified ideographs and their extensions).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// The index terms of `text`: bigrams of each run of Chinese characters (a run of one
+/// is not indexed), lowercase words of Latin letters and digits; with `digits`, also runs
+/// of digits (two or more), else only words containing a letter.
+pub fn tokens(text: &str, digits: bool) -> Vec<String> {
+    let text = normalize(text);
+    let mut out = Vec::new();
+    let mut han: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush_han = |han: &mut Vec<char>, out: &mut Vec<String>| {
+        for w in han.windows(2) {
+            out.push(w.iter().collect());
+        }
+        han.clear();
+    };
+    let flush_word = |word: &mut String, out: &mut Vec<String>| {
+        let numeric = word.chars().all(|c| c.is_ascii_digit());
+        if word.len() >= 2 && (!numeric || digits) {
+            out.push(std::mem::take(word));
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_han(c) {
+            flush_word(&mut word, &mut out);
+            han.push(c);
+        } else if c.is_ascii_alphanumeric() {
+            flush_han(&mut han, &mut out);
+            word.push(c);
+        } else {
+            flush_han(&mut han, &mut out);
+            flush_word(&mut word, &mut out);
+        }
+    }
+    flush_han(&mut han, &mut out);
+    flush_word(&mut word, &mut out);
+    out
+}
+
+/// FNV-1a 32 of the term's UTF-8 (the browser computes the same).
+pub fn shard_of(term: &str, shards: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % shards
+}
+
+fn base36(mut n: u64) -> String {
+    const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut s = Vec::new();
+    loop {
+        s.push(D[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Plain text of sanitized HTML: tags dropped (and the `表T07` source links), the
+/// entities pulldown-cmark and ammonia write decoded, whitespace collapsed.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with("<sup class=\"src\">") {
+            rest = rest.find("</sup>").map_or("", |j| &rest[j + 6..]);
+            continue;
+        }
+        let end = rest.find('>').map_or(rest.len(), |j| j + 1);
+        let tag = &rest[..end];
+        if tag.starts_with("<p")
+            || tag.starts_with("<li")
+            || tag.starts_with("<br")
+            || tag.starts_with("<h")
+            || tag.starts_with("<t")
+        {
+            out.push(' ');
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn page_url(u: &Unit, d: &Disclosure) -> String {
+    format!("{}/{}-{}/", u.slug, d.year, d.kind.as_str())
+}
+
+fn year_key(d: &Disclosure) -> String {
+    // Newest first within a unit.
+    format!("{:05}-{}", 99999 - d.year.min(99999), d.kind.as_str())
+}
+
+/// Every document of the site, sorted (kind, key). Units are read in parallel; the
+/// sort makes the order independent of it.
+pub fn documents(site: &Site, templates: &Templates) -> Vec<Doc> {
+    use rayon::prelude::*;
+    let mut docs: Vec<Doc> = site
+        .units
+        .par_iter()
+        .flat_map_iter(|u| unit_docs(u, templates))
+        .collect();
+    docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    docs
+}
+
+fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    {
+        let mut doc = Doc::new(
+            UNIT,
+            vec![u.name.clone(), u.slug.clone()],
+            u.name.clone(),
+            [u.region.as_str(), u.level.as_str(), u.unit_type.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            format!("{}/", u.slug),
+        );
+        doc.index(&u.name, true);
+        if let Some(code) = &u.code {
+            doc.index_code(code);
+        }
+        doc.index(&u.region, false);
+        if let Some(p) = &u.parent {
+            doc.index(p, false);
+        }
+        docs.push(doc);
+        for d in &u.disclosures {
+            disclosure_docs(u, d, templates, &mut docs);
+        }
+    }
+    docs
+}
+
+fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut Vec<Doc>) {
+    let page = page_url(u, d);
+    let label = format!("{}年{}", d.year, d.kind.label_zh());
+    let place = format!("{} · {label}", u.name);
+    let unit_key = [u.name.clone(), u.slug.clone(), year_key(d)];
+
+    let mut doc = Doc::new(
+        DISCLOSURE,
+        unit_key.to_vec(),
+        d.title.clone(),
+        place.clone(),
+        page.clone(),
+    );
+    doc.index(&d.title, true);
+    doc.index(&u.name, true);
+    doc.index(&label, true);
+    docs.push(doc);
+
+    // Classification items and projects, one document per code (or name) per disclosure.
+    let mut items: BTreeMap<(String, String), Doc> = BTreeMap::new();
+    let mut projects: BTreeMap<String, Doc> = BTreeMap::new();
+    for t in d.tables.iter().filter(|t| t.status == Status::Present) {
+        let anchors = super::row_anchors(t);
+        let tlabel = format!("表{}", t.id);
+        let table_name = templates
+            .kind_name(&t.kind)
+            .filter(|_| t.kind != "other")
+            .unwrap_or(&t.title)
+            .to_string();
+        let mut row_names: Vec<&str> = Vec::new();
+        for (r, anchor) in t.rows.iter().zip(&anchors) {
+            let name = r.name.as_deref().unwrap_or("");
+            let url = format!("{page}#{anchor}");
+            let project_table = PROJECT_TABLES.contains(&t.kind.as_str());
+            if let (Some(code), false) = (&r.code, project_table) {
+                let doc = items
+                    .entry((code.clone(), name.to_string()))
+                    .or_insert_with(|| {
+                        let mut doc = Doc::new(
+                            ITEM,
+                            [code.clone(), name.to_string()]
+                                .into_iter()
+                                .chain(unit_key.iter().cloned())
+                                .collect(),
+                            format!("{code} {name}"),
+                            format!("{place} · {table_name}"),
+                            url.clone(),
+                        );
+                        doc.index_code(code);
+                        doc.index(name, true);
+                        doc
+                    });
+                if doc.url != url {
+                    doc.links.push((tlabel.clone(), url.clone()));
+                }
+            } else if project_table
+                && !name.is_empty()
+                && r.sum_of.is_empty()
+                && r.unit.as_ref().is_none_or(|c| c.len() > 3)
+                && name != u.name
+            {
+                let text: Vec<&str> = r
+                    .cells
+                    .values()
+                    .filter_map(|c| match &c.value {
+                        Value::Text(s) => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                project(
+                    &mut projects,
+                    name,
+                    &url,
+                    &tlabel,
+                    &text.join(" "),
+                    &place,
+                    &table_name,
+                    &unit_key,
+                );
+            } else if !name.is_empty() && r.code.is_none() && r.unit.is_none() && name != u.name {
+                row_names.push(name);
+            }
+        }
+        // Performance tables name their project in a field.
+        if let Some(f) = t
+            .fields
+            .iter()
+            .find(|f| f.key.as_deref() == Some("project"))
+            && let Value::Text(name) = &f.value.value
+            && name != &u.name
+        {
+            let text: Vec<&str> = t
+                .fields
+                .iter()
+                .filter(|f| f.key.as_deref() != Some("project"))
+                .filter_map(|f| match &f.value.value {
+                    Value::Text(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let url = format!("{page}#{}", super::anchor_of(&t.id));
+            project(
+                &mut projects,
+                name,
+                &url,
+                &tlabel,
+                &text.join(" "),
+                &place,
+                &table_name,
+                &unit_key,
+            );
+        }
+        docs.push(table_doc(
+            t,
+            &table_name,
+            &row_names,
+            &page,
+            &place,
+            &unit_key,
+        ));
+    }
+    docs.extend(items.into_values());
+    docs.extend(projects.into_values());
+    section_docs(u, d, &page, &place, &unit_key, docs);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn project(
+    projects: &mut BTreeMap<String, Doc>,
+    name: &str,
+    url: &str,
+    tlabel: &str,
+    text: &str,
+    place: &str,
+    table_name: &str,
+    unit_key: &[String; 3],
+) {
+    let doc = projects.entry(name.to_string()).or_insert_with(|| {
+        let mut doc = Doc::new(
+            PROJECT,
+            std::iter::once(name.to_string())
+                .chain(unit_key.iter().cloned())
+                .collect(),
+            name.to_string(),
+            format!("{place} · {table_name}"),
+            url.to_string(),
+        );
+        doc.index(name, true);
+        doc
+    });
+    if doc.url != url {
+        doc.links.push((tlabel.to_string(), url.to_string()));
+    }
+    if !text.is_empty() {
+        if !doc.text.is_empty() {
+            doc.text.push(' ');
+        }
+        doc.text.push_str(text);
+        doc.index(text, false);
+    }
+}
+
+fn table_doc(
+    t: &Table,
+    table_name: &str,
+    row_names: &[&str],
+    page: &str,
+    place: &str,
+    unit_key: &[String; 3],
+) -> Doc {
+    let title = match &t.number {
+        Some(n) => format!("{n} {table_name}"),
+        None => table_name.to_string(),
+    };
+    let mut doc = Doc::new(
+        TABLE,
+        [table_name.to_string()]
+            .into_iter()
+            .chain(unit_key.iter().cloned())
+            .chain(std::iter::once(t.id.clone()))
+            .collect(),
+        title,
+        place.to_string(),
+        format!("{page}#{}", super::anchor_of(&t.id)),
+    );
+    doc.index(table_name, true);
+    if t.title != table_name {
+        doc.index(&t.title, true);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in &t.columns {
+        let leaf = c.name.rsplit('/').next().unwrap_or(&c.name).trim();
+        if seen.insert(leaf.to_string()) {
+            parts.push(leaf.to_string());
+        }
+    }
+    for n in row_names {
+        if seen.insert((*n).to_string()) {
+            parts.push((*n).to_string());
+        }
+    }
+    doc.text = parts.join("、");
+    let text = doc.text.clone();
+    doc.index(&text, false);
+    doc
+}
+
+fn section_docs(
+    u: &Unit,
+    d: &Disclosure,
+    page: &str,
+    place: &str,
+    unit_key: &[String; 3],
+    docs: &mut Vec<Doc>,
+) {
+    // The generated paragraphs without the chart-based ones (a subset of the page's
+    // sections, so every link resolves).
+    let generated = summary::by_section(u, d, &[]);
+    let md = d
+        .text
+        .as_ref()
+        .map(|t| markdown::substitute_figures(d, &t.markdown))
+        .unwrap_or_default();
+    let (overview, rest) = markdown::split_overview(&md);
+    let explanation = sections::explanation(rest, &generated);
+    let mut push = |order: usize, id: &str, title: &str, text: String| {
+        if text.is_empty() {
+            return;
+        }
+        let mut doc = Doc::new(
+            SECTION,
+            [format!("{order:03}")]
+                .into_iter()
+                .chain(unit_key.iter().cloned())
+                .chain(std::iter::once(id.to_string()))
+                .collect(),
+            title.to_string(),
+            format!("{place} · 情况说明"),
+            format!("{page}#{id}"),
+        );
+        doc.index(title, true);
+        doc.index(&text, false);
+        doc.text = text;
+        docs.push(doc);
+    };
+    push(
+        0,
+        "part-overview",
+        "部门概况",
+        html_text(&markdown::render(overview).html),
+    );
+    push(
+        1,
+        "part-explanation",
+        "情况说明",
+        html_text(&explanation.preamble),
+    );
+    for s in &explanation.sections {
+        let order = sections::STANDARD
+            .iter()
+            .position(|(id, _, _)| *id == s.id)
+            .map_or(sections::STANDARD.len() + 2, |i| i + 2);
+        let title = if s.title.is_empty() {
+            s.toc_title.trim_start_matches(&s.number).to_string()
+        } else {
+            s.title.clone()
+        };
+        let mut text: String = s.generated.iter().map(|g| html_text(g) + " ").collect();
+        text.push_str(&html_text(&s.html));
+        push(order, &s.id, &title, text.trim().to_string());
+    }
+}
+
+/// Gzip with a fixed header (no name, mtime 0): the same bytes give the same file.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)
+        .and_then(|()| enc.finish())
+        .map_err(|e| format!("无法压缩搜索索引：{e}"))
+}
+
+/// The index files (paths under `search/`) of the documents.
+pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    // Postings: term → ids (doc id * 2 + strong), ids ascending.
+    let mut postings: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for (id, d) in docs.iter().enumerate() {
+        for (t, strong) in &d.terms {
+            postings
+                .entry(t.as_str())
+                .or_default()
+                .push(id as u64 * 2 + u64::from(*strong));
+        }
+    }
+    let lines: Vec<(&str, String)> = postings
+        .iter()
+        .map(|(t, ids)| {
+            let mut line = String::with_capacity(ids.len() * 3);
+            let mut prev = 0;
+            for (i, v) in ids.iter().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(&base36(v - prev));
+                prev = *v;
+            }
+            (*t, line)
+        })
+        .collect();
+    let total: usize = lines.iter().map(|(t, l)| t.len() + l.len() + 2).sum();
+    let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
+        .map_err(|_| "搜索索引过大".to_string())?;
+    // Every shard is written, also an empty one: a term's shard always exists.
+    let mut files: BTreeMap<u32, String> = (0..shards).map(|n| (n, String::new())).collect();
+    for (t, l) in &lines {
+        let f = files.entry(shard_of(t, shards)).or_default();
+        let _ = writeln!(f, "{t}\t{l}");
+    }
+    let mut plain: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(n, text)| (format!("{DIR}/i/{n}.bin"), text.into_bytes()))
+        .collect();
+
+    // Documents in chunks, per kind.
+    let mut kinds = Vec::new();
+    for (k, (name, per)) in KINDS.iter().enumerate() {
+        let start = docs.iter().position(|d| d.kind == k).unwrap_or(0);
+        let of_kind: Vec<&Doc> = docs.iter().filter(|d| d.kind == k).collect();
+        for (n, chunk) in of_kind.chunks(*per).enumerate() {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|d| serde_json::json!([d.title, d.context, d.url, d.text, d.links]))
+                .collect();
+            let json = serde_json::to_string(&rows).map_err(|e| e.to_string())?;
+            plain.push((format!("{DIR}/d/{k}-{n}.bin"), json.into_bytes()));
+        }
+        kinds.push(serde_json::json!({
+            "name": name, "start": start, "count": of_kind.len(), "per": per
+        }));
+    }
+    {
+        use rayon::prelude::*;
+        let packed: Result<Vec<_>, String> = plain
+            .into_par_iter()
+            .map(|(p, b)| Ok((p, gzip(&b)?)))
+            .collect();
+        out.extend(packed?);
+    }
+    let meta = serde_json::json!({
+        "version": VERSION,
+        "shards": shards,
+        "docs": docs.len(),
+        "kinds": kinds,
+    });
+    out.push((
+        format!("{DIR}/meta.json"),
+        serde_json::to_string(&meta)
+            .map_err(|e| e.to_string())?
+            .into_bytes(),
+    ));
+    Ok(out)
+}
+
+/// The search page and its index.
+pub fn site_files(
+    tera: &tera::Tera,
+    ctx: &tera::Context,
+    site: &Site,
+    templates: &Templates,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let page = tera
+        .render("search.html", ctx)
+        .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
+    let mut out = vec![(format!("{DIR}/index.html"), page.into_bytes())];
+    out.extend(index_files(&documents(site, templates))?);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_cut_into_bigrams_and_codes_kept_whole() {
+        assert_eq!(
+            tokens("衡山县医疗保障局", false),
+            ["衡山", "山县", "县医", "医疗", "疗保", "保障", "障局"]
+        );
+        // Punctuation and spaces cut runs; a single character is not a term.
+        assert_eq!(tokens("“三公”经费、县", false), ["三公", "经费"]);
+        // Digits only where asked (titles), Latin words always, full-width folded.
+        assert_eq!(tokens("2023年 T07 表", false), ["t07"]);
+        assert_eq!(tokens("２０２３年Ｔ０７", true), ["2023", "t07"]);
+        assert_eq!(
+            tokens("2101501 行政运行", true),
+            ["2101501", "行政", "政运", "运行"]
+        );
+    }
+
+    #[test]
+    fn codes_are_indexed_with_their_prefixes() {
+        let mut d = Doc::new(ITEM, vec![], String::new(), String::new(), String::new());
+        d.index_code("2101501");
+        d.index("行政运行", true);
+        let terms: Vec<(&str, bool)> = d.terms.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+        assert_eq!(
+            terms,
+            [
+                ("210", false),
+                ("21015", false),
+                ("2101501", true),
+                ("政运", true),
+                ("行政", true),
+                ("运行", true)
+            ]
+        );
+        // A term both in the title and the text stays strong.
+        d.index("行政事务", false);
+        assert_eq!(d.terms.get("行政"), Some(&true));
+        assert_eq!(d.terms.get("事务"), Some(&false));
+    }
+
+    #[test]
+    fn html_is_reduced_to_text() {
+        assert_eq!(
+            html_text(
+                "<p>公务接待费<span title=\"x\">14.00</span><sup class=\"src\"><a href=\"#T09-total\">表T09</a></sup>万元&amp;</p>\n<p>下一段</p>"
+            ),
+            "公务接待费14.00万元& 下一段"
+        );
+    }
+
+    #[test]
+    fn shard_hash_is_fnv1a() {
+        // Known FNV-1a 32 values ("a" → 0xe40c292c), so the JavaScript twin can be checked.
+        assert_eq!(shard_of("a", 1_000_003), 0xe40c_292c % 1_000_003);
+        assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
+    }
+
+    fn doc(kind: usize, key: &str, title: &str) -> Doc {
+        let mut d = Doc::new(
+            kind,
+            vec![key.into()],
+            title.into(),
+            String::new(),
+            format!("{key}/"),
+        );
+        d.index(title, true);
+        d
+    }
+
+    #[test]
+    fn postings_are_delta_encoded_per_term_and_output_is_deterministic() {
+        let docs = vec![
+            doc(UNIT, "a", "医疗保障局"),
+            doc(UNIT, "b", "医疗中心"),
+            doc(ITEM, "c", "医疗救助"),
+        ];
+        let files = index_files(&docs).unwrap();
+        let files2 = index_files(&docs).unwrap();
+        assert_eq!(files, files2);
+        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "search/i/0.bin",
+                "search/d/0-0.bin",
+                "search/d/2-0.bin",
+                "search/meta.json"
+            ]
+        );
+        let index = gunzip(&files[0].1);
+        // 医疗 in docs 0, 1, 2, all strong: 1, 3, 5 → deltas 1, 2, 2.
+        assert!(index.contains("医疗\t1,2,2\n"), "{index}");
+        assert!(index.contains("救助\t5\n"), "{index}");
+        let meta = String::from_utf8(files[3].1.clone()).unwrap();
+        assert!(meta.contains("\"shards\":1"), "{meta}");
+        assert!(
+            meta.contains("{\"count\":1,\"name\":\"科目\",\"per\":64,\"start\":2}"),
+            "{meta}"
+        );
+    }
+
+    fn gunzip(bytes: &[u8]) -> String {
+        use std::io::Read as _;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    }
+
+    /// The postings of `term` in the index files: (doc id, strong).
+    fn lookup(files: &[(String, Vec<u8>)], term: &str) -> Vec<(usize, bool)> {
+        let meta = &files
+            .iter()
+            .find(|(p, _)| p == "search/meta.json")
+            .unwrap()
+            .1;
+        let meta: serde_json::Value = serde_json::from_slice(meta).unwrap();
+        let shards = meta["shards"].as_u64().unwrap() as u32;
+        let path = format!("search/i/{}.bin", shard_of(term, shards));
+        let text = gunzip(&files.iter().find(|(p, _)| *p == path).unwrap().1);
+        let line = text
+            .lines()
+            .find(|l| l.split('\t').next() == Some(term))
+            .unwrap();
+        let mut v = 0;
+        line.split('\t')
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .map(|d| {
+                v += u64::from_str_radix(d, 36).unwrap();
+                ((v / 2) as usize, v % 2 == 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seed_index_is_deterministic_and_finds_units_codes_and_text() {
+        let root = crate::source::resolve_root(std::path::Path::new(".")).unwrap();
+        let (site, _) = crate::source::load(&root);
+        let templates = Templates::builtin().unwrap();
+        let docs = documents(&site, &templates);
+        let files = index_files(&docs).unwrap();
+        assert_eq!(files, index_files(&documents(&site, &templates)).unwrap());
+        // One file per shard, empty or not: any term's shard can be fetched.
+        let meta: serde_json::Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "search/meta.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let shards = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/i/"))
+            .count();
+        assert_eq!(Some(shards as u64), meta["shards"].as_u64());
+        // Sorted by kind, units first.
+        assert!(
+            docs.windows(2)
+                .all(|w| (w[0].kind, &w[0].key) <= (w[1].kind, &w[1].key))
+        );
+        // 衡山: the unit, strong, is the first posting.
+        let hits = lookup(&files, "衡山");
+        assert_eq!(docs[hits[0].0].title, "衡山县医疗保障局");
+        assert!(hits[0].1 && docs[hits[0].0].kind == UNIT);
+        // 2101501: one strong item per disclosure that prints it, linking to its rows.
+        let hits = lookup(&files, "2101501");
+        let printing = site
+            .units
+            .iter()
+            .flat_map(|u| &u.disclosures)
+            .filter(|d| {
+                d.tables.iter().any(|t| {
+                    t.status == Status::Present
+                        && t.rows.iter().any(|r| r.code.as_deref() == Some("2101501"))
+                })
+            })
+            .count();
+        assert_eq!(hits.len(), printing);
+        for (id, strong) in &hits {
+            let d = &docs[*id];
+            assert!(
+                *strong && d.kind == ITEM && d.title == "2101501 行政运行",
+                "{d:?}"
+            );
+            assert!(
+                d.url.ends_with("-2101501") && d.links.iter().all(|(_, u)| u.ends_with("-2101501"))
+            );
+        }
+        // 21015 (款) finds its own rows strongly and the 项 under it weakly.
+        let hits = lookup(&files, "21015");
+        assert!(
+            hits.iter()
+                .any(|(id, s)| *s && docs[*id].title.starts_with("21015 "))
+        );
+        assert!(
+            hits.iter()
+                .any(|(id, s)| !*s && docs[*id].title.starts_with("2101501 "))
+        );
+        // 接待 (公务接待): the 30217 item strong, the 三公 explanation weak.
+        let hits = lookup(&files, "接待");
+        assert!(
+            hits.iter()
+                .any(|(id, s)| *s && docs[*id].title == "30217 公务接待费")
+        );
+        assert!(hits.iter().any(|(id, s)| !*s
+            && docs[*id].kind == SECTION
+            && docs[*id].url.ends_with("#three-public")
+            && docs[*id].text.contains("公务接待")));
+    }
+}
