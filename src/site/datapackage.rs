@@ -280,7 +280,8 @@ pub fn site_files(
             package["description"].as_str().unwrap_or("")
         ));
     }
-    let mut s = serde_json::to_string_pretty(&package)
+    // Compact: the descriptor grows with every table of the site (≈ 2.7 KB each).
+    let mut s = serde_json::to_string(&package)
         .map_err(|e| format!("生成 datapackage.json 失败：{e}"))?;
     s.push('\n');
     Ok(vec![(PATH.to_string(), s.into_bytes())])
