@@ -76,6 +76,7 @@ pub fn parent(code: &str) -> Option<&str> {
     }
 }
 
+#[derive(Clone)]
 pub struct Catalogue {
     pub edition: String,
     names: BTreeMap<String, String>,
@@ -83,7 +84,13 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// The catalogue compiled into gongkai (parsed once per process: it cannot change).
     pub fn builtin() -> Result<Catalogue, String> {
+        static PARSED: std::sync::OnceLock<Result<Catalogue, String>> = std::sync::OnceLock::new();
+        PARSED.get_or_init(Catalogue::parse_builtin).clone()
+    }
+
+    fn parse_builtin() -> Result<Catalogue, String> {
         let src: CatalogueSrc = serde_saphyr::from_str(CATALOGUE_YAML)
             .map_err(|e| format!("data/catalogue.yaml 无法解析：{e}"))?;
         let mut names = BTreeMap::new();

@@ -582,16 +582,7 @@ pub fn render_into(
     progress: &Progress,
 ) -> Result<(), String> {
     use rayon::prelude::*;
-    let site_files = renderer.site_files(site)?;
-    render::check_unit_names(site, &site_files)?;
-    let pages = render::page_paths(site, &site_files);
-    let shared = site_files
-        .into_iter()
-        .chain(renderer.sitemap_files(&pages)?)
-        .chain(renderer.asset_files()?);
-    for (rel, bytes) in shared {
-        writer.put(&rel, &bytes, site_sources(&rel))?;
-    }
+    render::check_unit_names(site)?;
     let units: Vec<&Unit> = match scope {
         Scope::All => site.units.iter().collect(),
         Scope::Units(slugs) => site
@@ -600,13 +591,33 @@ pub fn render_into(
             .filter(|u| slugs.contains(&u.slug))
             .collect(),
     };
-    units.par_iter().try_for_each(|u| {
-        for (rel, bytes) in renderer.unit_files(u)? {
-            writer.put(&rel, &bytes, unit_sources(u, &rel))?;
-        }
-        progress.tick();
-        Ok::<(), String>(())
-    })?;
+    // The listings and the units are independent: both run at once.
+    let (shared, units) = rayon::join(
+        || {
+            let site_files = renderer.site_files(site)?;
+            render::check_reserved(&site_files)?;
+            let pages = render::page_paths(site, &site_files);
+            let shared = site_files
+                .into_iter()
+                .chain(renderer.sitemap_files(&pages)?)
+                .chain(renderer.asset_files()?);
+            for (rel, bytes) in shared {
+                writer.put(&rel, &bytes, site_sources(&rel))?;
+            }
+            Ok::<(), String>(())
+        },
+        || {
+            units.par_iter().try_for_each(|u| {
+                for (rel, bytes) in renderer.unit_files(u)? {
+                    writer.put(&rel, &bytes, unit_sources(u, &rel))?;
+                }
+                progress.tick();
+                Ok::<(), String>(())
+            })
+        },
+    );
+    shared?;
+    units?;
     progress.finish();
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 const TEMPLATES_YAML: &str = include_str!("../data/templates.yaml");
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub name: String,
@@ -19,7 +19,7 @@ pub struct Template {
     pub optional: Vec<Optional>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Optional {
     pub kind: String,
@@ -45,7 +45,7 @@ impl Template {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Templates {
     /// Kind id → standard table name.
@@ -54,8 +54,13 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// The templates compiled into gongkai.
+    /// The templates compiled into gongkai (parsed once per process: they cannot change).
     pub fn builtin() -> Result<Templates, String> {
+        static PARSED: std::sync::OnceLock<Result<Templates, String>> = std::sync::OnceLock::new();
+        PARSED.get_or_init(Templates::parse_builtin).clone()
+    }
+
+    fn parse_builtin() -> Result<Templates, String> {
         let t: Templates = serde_saphyr::from_str(TEMPLATES_YAML)
             .map_err(|e| format!("data/templates.yaml 无法解析：{e}"))?;
         for (id, tpl) in &t.templates {

@@ -82,7 +82,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     let all = preview.renderer.is_none();
     let published = (|| {
         if preview.renderer.is_none() {
-            preview.renderer = Some(site::render::Renderer::new(&config, root)?);
+            preview.renderer = Some(site::render::Renderer::new(&config, root)?.remember());
         }
         let renderer = preview.renderer.as_ref().ok_or("")?;
         let mode = if all {
@@ -92,6 +92,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         };
         let writer = publish::Writer::begin(out, root, mode)?;
         let fresh = preview.cache.fresh();
+        renderer.forget(fresh);
         let scope = if writer.mode() == publish::Mode::InPlace {
             publish::Scope::Units(fresh)
         } else {

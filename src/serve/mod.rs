@@ -18,7 +18,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 /// How long the watcher waits for a burst of changes to settle.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The directories watched (recursively) under the site root.
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
@@ -90,7 +90,7 @@ pub fn classify(root: &Path, result: &DebounceEventResult) -> Change {
         if read {
             continue;
         }
-        for p in &e.paths {
+        for p in e.paths.iter().filter(|p| !editor_temporary(p)) {
             if p.starts_with(root.join("content")) {
                 change = change.max(Change::Content);
             } else if p == &root.join("gongkai.toml")
@@ -101,6 +101,21 @@ pub fn classify(root: &Path, result: &DebounceEventResult) -> Change {
         }
     }
     change
+}
+
+/// Whether `p` is an editor's temporary or backup file (`.x.swp`, `x~`, `x.tmp`, vim's
+/// `4913`): writing one is not a change to the sources; the rename that follows is.
+pub fn editor_temporary(p: &Path) -> bool {
+    let Some(name) = p.file_name().map(|n| n.to_string_lossy()) else {
+        return false;
+    };
+    let hidden = name.starts_with('.') && name.len() > 1;
+    hidden
+        || name.ends_with('~')
+        || [".swp", ".swx", ".swo", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || (!name.is_empty() && name.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Watches the directories of `WATCHED_DIRS` that exist (recursively), and stops
@@ -232,4 +247,31 @@ pub fn run(opts: Options) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&out);
     runtime.shutdown_timeout(Duration::from_millis(100));
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editor_temporary;
+    use std::path::Path;
+
+    #[test]
+    fn editor_temporaries_are_not_source_changes() {
+        for t in [
+            "content/a/.2023-budget.yaml.swp",
+            "content/a/2023-budget.yaml~",
+            "content/a/2023-budget.yaml.tmp",
+            "content/a/4913",
+            "content/a/.#unit.yaml",
+        ] {
+            assert!(editor_temporary(Path::new(t)), "{t}");
+        }
+        for s in [
+            "content/a/2023-budget.yaml",
+            "content/a/2023-budget.md",
+            "content/a",
+            "content/a/notes.txt",
+        ] {
+            assert!(!editor_temporary(Path::new(s)), "{s}");
+        }
+    }
 }

@@ -239,32 +239,44 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates, name: St
     })
 }
 
+/// One unit's resources, disclosures oldest first, tables as in the source: each with
+/// the name it would like (made unique across the site by `site_files`).
+pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<(String, Json)> {
+    let mut ds: Vec<&Disclosure> = u.disclosures.iter().collect();
+    ds.sort_by_key(|d| (d.year, d.kind));
+    let mut out = Vec::new();
+    for d in ds {
+        for t in d.tables.iter().filter(|t| downloads::has_download(t)) {
+            let base = resource_name(u, d, t);
+            let r = resource(u, d, t, templates, base.clone());
+            out.push((base, r));
+        }
+    }
+    out
+}
+
 /// The site's `datapackage.json`: every table CSV of every disclosure, units in the
-/// site's order, disclosures oldest first, tables as in the source.
+/// site's order (each unit's resources from `unit_resources`, which may remember them).
 pub fn site_files(
     info: &SiteInfo,
     site: &Site,
-    templates: &Templates,
+    unit_resources: &(dyn Fn(&Unit) -> Vec<(String, Json)> + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut resources = Vec::new();
-    let mut names = BTreeSet::new();
+    use rayon::prelude::*;
     let mut units: Vec<&Unit> = site.units.iter().collect();
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
-    for u in units {
-        let mut ds: Vec<&Disclosure> = u.disclosures.iter().collect();
-        ds.sort_by_key(|d| (d.year, d.kind));
-        for d in ds {
-            for t in d.tables.iter().filter(|t| downloads::has_download(t)) {
-                let base = resource_name(u, d, t);
-                let mut name = base.clone();
-                let mut n = 1;
-                while !names.insert(name.clone()) {
-                    n += 1;
-                    name = format!("{base}-{n}");
-                }
-                resources.push(resource(u, d, t, templates, name));
-            }
+    let per_unit: Vec<Vec<(String, Json)>> = units.par_iter().map(|u| unit_resources(u)).collect();
+    let mut resources = Vec::new();
+    let mut names = BTreeSet::new();
+    for (base, mut r) in per_unit.into_iter().flatten() {
+        let mut name = base.clone();
+        let mut n = 1;
+        while !names.insert(name.clone()) {
+            n += 1;
+            name = format!("{base}-{n}");
         }
+        r["name"] = json!(name);
+        resources.push(r);
     }
     let mut package = json!({
         "profile": "tabular-data-package",
@@ -281,8 +293,8 @@ pub fn site_files(
         ));
     }
     // Compact: the descriptor grows with every table of the site (≈ 2.7 KB each).
-    let mut s = serde_json::to_string(&package)
-        .map_err(|e| format!("生成 datapackage.json 失败：{e}"))?;
+    let mut s =
+        serde_json::to_string(&package).map_err(|e| format!("生成 datapackage.json 失败：{e}"))?;
     s.push('\n');
     Ok(vec![(PATH.to_string(), s.into_bytes())])
 }

@@ -109,6 +109,9 @@ pub struct Renderer {
     catalogue: Catalogue,
     info: SiteInfo,
     config: Config,
+    /// Each unit's search documents and data-package resources, remembered between
+    /// builds when set (`serve`, see [`Renderer::remember`]).
+    memo: Option<std::sync::Mutex<Memo>>,
     /// `base_url` when it names a host (sitemap and robots need absolute URLs).
     absolute: Option<String>,
     site_root: std::path::PathBuf,
@@ -122,9 +125,57 @@ impl Renderer {
             catalogue: Catalogue::builtin()?,
             info: site_info(config),
             config: config.clone(),
+            memo: None,
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
+    }
+
+    /// Remember each unit's share of the site-wide indexes (search, data package) from
+    /// one build to the next; [`Renderer::forget`] drops the changed units' shares.
+    pub fn remember(mut self) -> Self {
+        self.memo = Some(std::sync::Mutex::new(Memo::default()));
+        self
+    }
+
+    /// Forgets what was remembered of the units `slugs` (they changed).
+    pub fn forget<'a>(&self, slugs: impl IntoIterator<Item = &'a String>) {
+        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            for s in slugs {
+                m.docs.remove(s);
+                m.resources.remove(s);
+            }
+        }
+    }
+
+    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Doc> {
+        let remembered = self
+            .memo
+            .as_ref()
+            .and_then(|m| m.lock().ok()?.docs.get(&u.slug).cloned());
+        if let Some(docs) = remembered {
+            return docs;
+        }
+        let docs = super::search::unit_docs(u, &self.templates);
+        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            m.docs.insert(u.slug.clone(), docs.clone());
+        }
+        docs
+    }
+
+    fn unit_resources(&self, u: &Unit) -> Vec<(String, serde_json::Value)> {
+        let remembered = self
+            .memo
+            .as_ref()
+            .and_then(|m| m.lock().ok()?.resources.get(&u.slug).cloned());
+        if let Some(r) = remembered {
+            return r;
+        }
+        let r = super::datapackage::unit_resources(u, &self.templates);
+        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            m.resources.insert(u.slug.clone(), r.clone());
+        }
+        r
     }
 
     fn context(&self) -> tera::Context {
@@ -151,16 +202,20 @@ impl Renderer {
             render(&self.tera, "unit.html", &ctx)?.into_bytes(),
         ));
         for d in &u.disclosures {
-            let mut ctx = self.context();
-            ctx.insert(
-                "page",
-                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
+            // The page and the downloads (mostly workbooks) are independent.
+            let (page, downloads) = rayon::join(
+                || {
+                    let mut ctx = self.context();
+                    ctx.insert(
+                        "page",
+                        &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
+                    );
+                    render(&self.tera, "disclosure.html", &ctx)
+                },
+                || super::downloads::disclosure_files(u, d, &self.templates),
             );
-            out.push((
-                disclosure_path(u, d),
-                render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
-            ));
-            out.extend(super::downloads::disclosure_files(u, d, &self.templates)?);
+            out.push((disclosure_path(u, d), page?.into_bytes()));
+            out.extend(downloads?);
         }
         out.push(super::feeds::unit_feed(&self.config, &self.info, u)?);
         Ok(out)
@@ -169,45 +224,61 @@ impl Renderer {
     /// The outputs that list or serve the whole site (home page, comparisons, the site's
     /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
     pub fn site_files(&self, site: &Site) -> Result<Files, String> {
+        use rayon::prelude::*;
+        type Producer<'a> = Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>;
+        // Independent of each other: made in parallel, kept in this order.
+        let producers: Vec<Producer> = vec![
+            Box::new(|| {
+                let mut ctx = self.context();
+                ctx.insert("groups", &groups(&self.info.base, site));
+                ctx.insert("unit_count", &site.units.len());
+                ctx.insert(
+                    "disclosure_count",
+                    &site
+                        .units
+                        .iter()
+                        .map(|u| u.disclosures.len())
+                        .sum::<usize>(),
+                );
+                Ok(vec![(
+                    "index.html".into(),
+                    render(&self.tera, "index.html", &ctx)?.into_bytes(),
+                )])
+            }),
+            Box::new(|| {
+                super::compare::site_files(
+                    &self.tera,
+                    &self.context(),
+                    &self.info,
+                    site,
+                    &self.templates,
+                )
+            }),
+            Box::new(|| {
+                Ok(vec![super::feeds::site_feed(
+                    &self.config,
+                    &self.info,
+                    site,
+                )?])
+            }),
+            Box::new(|| {
+                super::datapackage::site_files(&self.info, site, &|u| self.unit_resources(u))
+            }),
+            Box::new(|| {
+                super::search::site_files(&self.tera, &self.context(), site, &|u| self.unit_docs(u))
+            }),
+            Box::new(|| {
+                Ok(vec![(
+                    "404.html".into(),
+                    render(&self.tera, "404.html", &self.context())?.into_bytes(),
+                )])
+            }),
+        ];
+        let parts: Vec<Result<Files, String>> = producers.par_iter().map(|p| p()).collect();
         let mut out = Files::new();
-        let mut ctx = self.context();
-        ctx.insert("groups", &groups(&self.info.base, site));
-        ctx.insert("unit_count", &site.units.len());
-        ctx.insert(
-            "disclosure_count",
-            &site
-                .units
-                .iter()
-                .map(|u| u.disclosures.len())
-                .sum::<usize>(),
-        );
-        out.push((
-            "index.html".into(),
-            render(&self.tera, "index.html", &ctx)?.into_bytes(),
-        ));
-        out.extend(super::compare::site_files(
-            &self.tera,
-            &self.context(),
-            &self.info,
-            site,
-            &self.templates,
-        )?);
-        out.push(super::feeds::site_feed(&self.config, &self.info, site)?);
-        out.extend(super::datapackage::site_files(
-            &self.info,
-            site,
-            &self.templates,
-        )?);
-        out.extend(super::search::site_files(
-            &self.tera,
-            &self.context(),
-            site,
-            &self.templates,
-        )?);
-        out.push((
-            "404.html".into(),
-            render(&self.tera, "404.html", &self.context())?.into_bytes(),
-        ));
+        for part in parts {
+            out.extend(part?);
+        }
         Ok(out)
     }
 
@@ -271,6 +342,13 @@ impl Renderer {
     }
 }
 
+/// Each unit's share of the site-wide indexes, by unit folder name.
+#[derive(Default)]
+struct Memo {
+    docs: std::collections::HashMap<String, Vec<super::search::Doc>>,
+    resources: std::collections::HashMap<String, Vec<(String, serde_json::Value)>>,
+}
+
 /// The output paths of every page the site has, without rendering anything.
 pub fn page_paths(site: &Site, site_files: &Files) -> Vec<String> {
     let mut pages: Vec<String> = site_files.iter().map(|(p, _)| p.clone()).collect();
@@ -281,20 +359,43 @@ pub fn page_paths(site: &Site, site_files: &Files) -> Vec<String> {
     pages
 }
 
+/// The top-level names of the site's own outputs (files and folders); a unit folder may
+/// not be named like one of them.
+pub const RESERVED: &[&str] = &[
+    ASSET_DIR,
+    MARKER,
+    crate::publish::MANIFEST,
+    "index.html",
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+    super::feeds::FEED,
+    super::datapackage::PATH,
+    super::compare::DIR,
+    super::search::DIR,
+];
+
 /// Refuses unit folder names that would collide with the site's own top-level outputs
-/// (`static/`, `index.html`, …).
-pub fn check_unit_names(site: &Site, site_files: &Files) -> Result<(), String> {
-    let mut taken: Vec<&str> = site_files
-        .iter()
-        .filter_map(|(p, _)| p.split('/').next())
-        .collect();
-    taken.push(ASSET_DIR);
+/// ([`RESERVED`]).
+pub fn check_unit_names(site: &Site) -> Result<(), String> {
     for u in &site.units {
-        if taken.contains(&u.slug.as_str()) {
+        if RESERVED.contains(&u.slug.as_str()) {
             return Err(format!(
                 "单位目录名 `{}` 与网站自身的输出重名，请改用其他目录名",
                 u.slug
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every site-level output lies under a [`RESERVED`] name (so that no unit
+/// can collide with it).
+pub fn check_reserved(site_files: &Files) -> Result<(), String> {
+    for (p, _) in site_files {
+        let top = p.split('/').next().unwrap_or(p);
+        if !RESERVED.contains(&top) {
+            return Err(format!("内部错误：网站输出 {p} 不在保留名称之列"));
         }
     }
     Ok(())

@@ -242,17 +242,20 @@ fn year_key(d: &Disclosure) -> String {
 /// Every document of the site, sorted (kind, key). Units are read in parallel; the
 /// sort makes the order independent of it.
 pub fn documents(site: &Site, templates: &Templates) -> Vec<Doc> {
+    documents_with(site, &|u| unit_docs(u, templates))
+}
+
+/// `documents`, with each unit's documents from `unit_docs` (which may remember them).
+pub fn documents_with(site: &Site, unit_docs: &(dyn Fn(&Unit) -> Vec<Doc> + Sync)) -> Vec<Doc> {
     use rayon::prelude::*;
-    let mut docs: Vec<Doc> = site
-        .units
-        .par_iter()
-        .flat_map_iter(|u| unit_docs(u, templates))
-        .collect();
+    let mut docs: Vec<Doc> = site.units.par_iter().flat_map_iter(unit_docs).collect();
     docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     docs
 }
 
-fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Doc> {
+/// The documents of one unit: the unit, its disclosures, their classification items,
+/// projects, tables and explanation sections.
+pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Doc> {
     let mut docs = Vec::new();
     {
         let mut doc = Doc::new(
@@ -562,7 +565,8 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     use std::io::Write as _;
     let mut enc = flate2::GzBuilder::new()
         .mtime(0)
-        .write(Vec::new(), flate2::Compression::best());
+        // Fast: the shards are small, and the index is made again on every build.
+        .write(Vec::new(), flate2::Compression::fast());
     enc.write_all(bytes)
         .and_then(|()| enc.finish())
         .map_err(|e| format!("无法压缩搜索索引：{e}"))
@@ -650,18 +654,18 @@ pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// The search page and its index.
+/// The search page and its index (each unit's documents from `unit_docs`).
 pub fn site_files(
     tera: &tera::Tera,
     ctx: &tera::Context,
     site: &Site,
-    templates: &Templates,
+    unit_docs: &(dyn Fn(&Unit) -> Vec<Doc> + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let page = tera
         .render("search.html", ctx)
         .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
     let mut out = vec![(format!("{DIR}/index.html"), page.into_bytes())];
-    out.extend(index_files(&documents(site, templates))?);
+    out.extend(index_files(&documents_with(site, unit_docs))?);
     Ok(out)
 }
 
