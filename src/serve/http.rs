@@ -117,21 +117,6 @@ pub fn check_path(out: &Path, raw: &str) -> Result<String, StatusCode> {
     Ok(rel.to_string())
 }
 
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
-            c => s.push(c),
-        }
-    }
-    s
-}
 
 /// The overlay shown over every page while the sources have errors.
 pub fn overlay_html(errors: usize, text: &str) -> String {
@@ -146,7 +131,7 @@ pub fn overlay_html(errors: usize, text: &str) -> String {
             r#"<pre style="white-space:pre-wrap;font:13px/1.4 monospace;margin:.5em 0 0">{}</pre></div>"#
         ),
         errors,
-        escape(text)
+        crate::site::escape_html(text)
     )
 }
 
