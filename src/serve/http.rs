@@ -117,7 +117,6 @@ pub fn check_path(out: &Path, raw: &str) -> Result<String, StatusCode> {
     Ok(rel.to_string())
 }
 
-
 /// The overlay shown over every page while the sources have errors.
 pub fn overlay_html(errors: usize, text: &str) -> String {
     format!(
