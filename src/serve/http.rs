@@ -246,8 +246,9 @@ mod tests {
 
     #[test]
     fn overlay_escapes_and_injects() {
-        let o = overlay_html(2, "<script>alert(1)</script> & 'x'");
-        assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;"));
+        // Element content (a `<pre>`): `<`, `>`, `&` must be escaped; quotes need not be.
+        let o = overlay_html(2, "<script>alert(1)</script> & \"x\"");
+        assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
         assert!(!o.contains("<script>"));
         let page = inject(b"<html><body><p>x</p></body></html>", "<i>o</i>");
         assert_eq!(page, b"<html><body><p>x</p><i>o</i></body></html>");

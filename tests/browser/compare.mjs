@@ -8,7 +8,7 @@
 // Prints one line per problem and a closing "N passed, N failed" line; exits 1 on failure.
 
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serveSite } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,19 +20,7 @@ const u = args.indexOf('--units');
 const expectUnits = u >= 0 ? Number(args[u + 1]) : null;
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.xml': 'application/xml' };
-const server = http.createServer((req, res) => {
-  let p = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  if (!p.startsWith(base)) { res.writeHead(404); res.end(); return; }
-  p = path.join(site, p.slice(base.length));
-  if (!p.startsWith(site)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, 'index.html');
-  if (!fs.existsSync(p)) { res.writeHead(404); res.end('not found'); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(p)] ?? 'application/octet-stream' });
-  fs.createReadStream(p).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serveSite(site, base);
 
 // Exact decimal comparison, independent of the page's script: scale both to a common
 // number of decimals and compare as BigInt.

@@ -5,7 +5,7 @@
 // Prints one line per problem and a closing "N passed, N failed" line; exits 1 on failure.
 
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serveSite } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -19,26 +19,8 @@ const base = opt('--base', '/');
 const shots = opt('--shots', null);
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const types = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8',
-  '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.png': 'image/png',
-};
 
-// A minimal static server for SITE_DIR mounted at BASE.
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  let p = decodeURIComponent(url.pathname);
-  if (!p.startsWith(base)) { res.writeHead(404); res.end(); return; }
-  p = path.join(site, p.slice(base.length));
-  if (!p.startsWith(site)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, 'index.html');
-  if (!fs.existsSync(p)) { res.writeHead(404); res.end('not found'); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(p)] ?? 'application/octet-stream' });
-  fs.createReadStream(p).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serveSite(site, base);
 
 const pages = [];
 (function walk(dir) {

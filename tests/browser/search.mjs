@@ -10,7 +10,7 @@
 // Prints one line per problem and a closing "N passed, N failed" line; exits 1 on failure.
 
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serveSite } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,25 +21,7 @@ const base = i >= 0 ? args[i + 1] : '/';
 const encoded = args.includes('--content-encoding');
 const xss = args.includes('--xss');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const types = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.xml': 'application/xml',
-};
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  let p = decodeURIComponent(url.pathname);
-  if (!p.startsWith(base)) { res.writeHead(404); res.end(); return; }
-  p = path.join(site, p.slice(base.length));
-  if (!p.startsWith(site)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, 'index.html');
-  if (!fs.existsSync(p)) { res.writeHead(404); res.end('not found'); return; }
-  const headers = { 'content-type': types[path.extname(p)] ?? 'application/octet-stream' };
-  if (encoded && p.endsWith('.bin')) headers['content-encoding'] = 'gzip';
-  res.writeHead(200, headers);
-  fs.createReadStream(p).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serveSite(site, base, { gzipBin: encoded });
 
 // Pages with the ids they carry, read from the files.
 const ids = new Map();
