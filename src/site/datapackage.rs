@@ -163,7 +163,8 @@ fn resource_name(u: &Unit, d: &Disclosure, t: &Table) -> String {
     .collect()
 }
 
-fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates, name: String) -> Json {
+/// A table's resource, without its name (see `site_files`).
+fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json {
     let g = grid(t);
     let fields: Vec<Json> = g
         .columns
@@ -207,7 +208,6 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates, name: St
     }
     json!({
         "profile": "tabular-data-resource",
-        "name": name,
         "path": format!("{dir}{stem}.csv"),
         "title": downloads::table_title(u, d, t, templates),
         "description": description,
@@ -239,62 +239,105 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates, name: St
     })
 }
 
-/// One unit's resources, disclosures oldest first, tables as in the source: each with
-/// the name it would like (made unique across the site by `site_files`).
-pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<(String, Json)> {
+/// The tables of a unit that are resources, disclosures oldest first, tables as in the
+/// source.
+fn unit_tables(u: &Unit) -> Vec<(&Disclosure, &Table)> {
     let mut ds: Vec<&Disclosure> = u.disclosures.iter().collect();
     ds.sort_by_key(|d| (d.year, d.kind));
-    let mut out = Vec::new();
-    for d in ds {
-        for t in d.tables.iter().filter(|t| downloads::has_download(t)) {
-            let base = resource_name(u, d, t);
-            let r = resource(u, d, t, templates, base.clone());
-            out.push((base, r));
-        }
-    }
-    out
+    ds.into_iter()
+        .flat_map(|d| {
+            d.tables
+                .iter()
+                .filter(|t| downloads::has_download(t))
+                .map(move |t| (d, t))
+        })
+        .collect()
 }
 
-/// The site's `datapackage.json`: every table CSV of every disclosure, units in the
-/// site's order (each unit's resources from `unit_resources`, which may remember them).
+/// One unit's resources, in the order of `unit_tables`; `site_files` names them.
+pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<Json> {
+    unit_tables(u)
+        .into_iter()
+        .map(|(d, t)| resource(u, d, t, templates))
+        .collect()
+}
+
+/// The site's `datapackage.json`: every table CSV of every disclosure, units in folder
+/// order (each unit's resources from `unit_resources`, which may remember them). The
+/// names are settled first (unique across the site); then each unit's resources are
+/// made and written out in parallel, so the whole descriptor never exists as a JSON
+/// tree (at 10,000 unit-years it has ≈ 130,000 resources).
 pub fn site_files(
     info: &SiteInfo,
     site: &Site,
-    unit_resources: &(dyn Fn(&Unit) -> Vec<(String, Json)> + Sync),
+    unit_resources: &(dyn Fn(&Unit) -> Vec<Json> + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     use rayon::prelude::*;
     let mut units: Vec<&Unit> = site.units.iter().collect();
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let per_unit: Vec<Vec<(String, Json)>> = units.par_iter().map(|u| unit_resources(u)).collect();
-    let mut resources = Vec::new();
-    let mut names = BTreeSet::new();
-    for (base, mut r) in per_unit.into_iter().flatten() {
-        let mut name = base.clone();
-        let mut n = 1;
-        while !names.insert(name.clone()) {
-            n += 1;
-            name = format!("{base}-{n}");
-        }
-        r["name"] = json!(name);
-        resources.push(r);
+    let mut taken = BTreeSet::new();
+    let names: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            unit_tables(u)
+                .into_iter()
+                .map(|(d, t)| {
+                    let base = resource_name(u, d, t);
+                    let mut name = base.clone();
+                    let mut n = 1;
+                    while !taken.insert(name.clone()) {
+                        n += 1;
+                        name = format!("{base}-{n}");
+                    }
+                    name
+                })
+                .collect()
+        })
+        .collect();
+    let parts: Vec<Result<Vec<String>, String>> = units
+        .par_iter()
+        .zip(names)
+        .map(|(u, names)| {
+            unit_resources(u)
+                .into_iter()
+                .zip(names)
+                .map(|(mut r, name)| {
+                    r["name"] = json!(name);
+                    serde_json::to_string(&r)
+                        .map_err(|e| format!("生成 datapackage.json 失败：{e}"))
+                })
+                .collect()
+        })
+        .collect();
+    let mut description = String::from(
+        "部门预算、部门决算公开表的数据：每张表一个 CSV（UTF-8，带 BOM），金额按原文保留小数位数，编码为文本；空白为原文空白（表示数据为零），? 为原文无法辨认。每个公开另有 data.json（全部表格）和每张表的 XLSX。",
+    );
+    if let Some(desc) = &info.description {
+        description = format!("{desc}\n\n{description}");
     }
-    let mut package = json!({
+    let head = json!({
         "profile": "tabular-data-package",
         "name": "gongkai-disclosures",
         "title": info.title,
-        "description": "部门预算、部门决算公开表的数据：每张表一个 CSV（UTF-8，带 BOM），金额按原文保留小数位数，编码为文本；空白为原文空白（表示数据为零），? 为原文无法辨认。每个公开另有 data.json（全部表格）和每张表的 XLSX。",
+        "description": description,
         "keywords": ["部门预算", "部门决算", "预决算公开", "fiscal data package"],
-        "resources": resources,
     });
-    if let Some(desc) = &info.description {
-        package["description"] = json!(format!(
-            "{desc}\n\n{}",
-            package["description"].as_str().unwrap_or("")
-        ));
+    // Compact, and written piece by piece: `{…head…,"resources":[r1,r2,…]}`.
+    let head =
+        serde_json::to_string(&head).map_err(|e| format!("生成 datapackage.json 失败：{e}"))?;
+    let mut s = String::with_capacity(head.len() + 64);
+    s.push_str(head.strip_suffix('}').unwrap_or(&head));
+    s.push_str(",\"resources\":[");
+    let mut first = true;
+    for part in parts {
+        for r in part? {
+            if !first {
+                s.push(',');
+            }
+            first = false;
+            s.push_str(&r);
+        }
     }
-    // Compact: the descriptor grows with every table of the site (≈ 2.7 KB each).
-    let mut s =
-        serde_json::to_string(&package).map_err(|e| format!("生成 datapackage.json 失败：{e}"))?;
-    s.push('\n');
+    s.push_str("]}\n");
     Ok(vec![(PATH.to_string(), s.into_bytes())])
 }

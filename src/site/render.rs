@@ -163,7 +163,7 @@ impl Renderer {
         docs
     }
 
-    fn unit_resources(&self, u: &Unit) -> Vec<(String, serde_json::Value)> {
+    fn unit_resources(&self, u: &Unit) -> Vec<serde_json::Value> {
         let remembered = self
             .memo
             .as_ref()
@@ -346,7 +346,7 @@ impl Renderer {
 #[derive(Default)]
 struct Memo {
     docs: std::collections::HashMap<String, Vec<super::search::Doc>>,
-    resources: std::collections::HashMap<String, Vec<(String, serde_json::Value)>>,
+    resources: std::collections::HashMap<String, Vec<serde_json::Value>>,
 }
 
 /// The output paths of every page the site has, without rendering anything.
