@@ -344,8 +344,12 @@ pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>,
                                 Format::new().set_num_format(number_format(v.scale()))
                             })
                             .clone();
-                        ws.write_number_with_format(row, ci, to_number(*v)?, &f)
-                            .map_err(xlsx_err)?;
+                        match spreadsheet_number(*v) {
+                            Some(n) => ws.write_number_with_format(row, ci, n, &f),
+                            // Not exact as a spreadsheet number: the printed text.
+                            None => ws.write_string_with_format(row, ci, v.to_string(), &unknown),
+                        }
+                        .map_err(xlsx_err)?;
                     }
                 },
             }
@@ -355,12 +359,15 @@ pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>,
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
-/// A spreadsheet number: XLSX stores figures as binary floating point, so this is the
-/// one place a published amount becomes an `f64` (it shows as published through the
-/// cell's number format; amounts of up to 15 significant digits convert exactly back).
-fn to_number(v: Decimal) -> Result<f64, String> {
-    v.to_f64()
-        .ok_or_else(|| format!("金额 {v} 无法写入 Excel 文件"))
+/// The spreadsheet number of a published amount, only when it is exact. XLSX has no
+/// decimal type (a number cell is an IEEE double, written as its shortest text), so the
+/// workbook is the one output where an amount must become an `f64`; it is used only when
+/// that text reads back as the same `Decimal`. Otherwise (more than ≈ 15 significant
+/// digits) the caller writes the printed figure as text: never a changed figure.
+pub fn spreadsheet_number(v: Decimal) -> Option<f64> {
+    let n = v.to_f64()?;
+    let back: Decimal = n.to_string().parse().ok()?;
+    (back == v).then_some(n)
 }
 
 /// A cell of the JSON download: the type and, for a figure or text, the value.
@@ -680,5 +687,24 @@ pub fn add_links(base: &str, u: &Unit, d: &Disclosure, tables: &mut [super::Tabl
                 label: format!("下载 {what}：{named}"),
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_number;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn amounts_become_spreadsheet_numbers_only_when_exact() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(spreadsheet_number(d("12.50")), Some(12.5));
+        assert_eq!(spreadsheet_number(d("1880.19")), Some(1880.19));
+        assert_eq!(spreadsheet_number(d("-0.01")), Some(-0.01));
+        assert_eq!(
+            spreadsheet_number(d("123456789012.34")),
+            Some(123456789012.34)
+        );
+        assert_eq!(spreadsheet_number(d("1234567890123456789.01")), None);
     }
 }

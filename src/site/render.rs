@@ -61,29 +61,39 @@ pub struct Stats {
     pub bytes: u64,
 }
 
+/// The files under one of the site's folders (`templates/`, `static/`), by name relative
+/// to it with `/`, sorted; none when the folder does not exist.
+fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push((rel, entry.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
 /// Loads the templates: the defaults, then the site's own files (by relative name).
 pub fn load_templates(site_root: &Path) -> Result<tera::Tera, String> {
     let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
-    let dir = site_root.join("templates");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| format!("无法读取模板目录：{e}"))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&dir)
-                .map_err(|e| e.to_string())?
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| format!("无法读取模板 {}：{e}", entry.path().display()))?;
-            sources.insert(rel, text);
-        }
+    for (rel, path) in site_dir_files(&site_root.join("templates"))? {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("无法读取模板 {}：{e}", path.display()))?;
+        sources.insert(rel, text);
     }
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -320,23 +330,10 @@ impl Renderer {
             .iter()
             .map(|(name, text)| (format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec()))
             .collect();
-        let static_dir = self.site_root.join("static");
-        if static_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| format!("无法读取 static 目录：{e}"))?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry
-                    .path()
-                    .strip_prefix(&static_dir)
-                    .map_err(|e| e.to_string())?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = std::fs::read(entry.path())
-                    .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
-                out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
-            }
+        for (rel, path) in site_dir_files(&self.site_root.join("static"))? {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
         }
         Ok(out.into_iter().collect())
     }
