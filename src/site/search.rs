@@ -347,20 +347,13 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
                 && r.unit.as_ref().is_none_or(|c| c.len() > 3)
                 && name != u.name
             {
-                let text: Vec<&str> = r
-                    .cells
-                    .values()
-                    .filter_map(|c| match &c.value {
-                        Value::Text(s) => Some(s.as_str()),
-                        _ => None,
-                    })
-                    .collect();
+                let text = texts(r.cells.values().map(|c| &c.value));
                 project(
                     &mut projects,
                     name,
                     &url,
                     &tlabel,
-                    &text.join(" "),
+                    &text,
                     &place,
                     &table_name,
                     &unit_key,
@@ -377,22 +370,19 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
             && let Value::Text(name) = &f.value.value
             && name != &u.name
         {
-            let text: Vec<&str> = t
-                .fields
-                .iter()
-                .filter(|f| f.key.as_deref() != Some("project"))
-                .filter_map(|f| match &f.value.value {
-                    Value::Text(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let text = texts(
+                t.fields
+                    .iter()
+                    .filter(|f| f.key.as_deref() != Some("project"))
+                    .map(|f| &f.value.value),
+            );
             let url = format!("{page}#{}", super::anchor_of(&t.id));
             project(
                 &mut projects,
                 name,
                 &url,
                 &tlabel,
-                &text.join(" "),
+                &text,
                 &place,
                 &table_name,
                 &unit_key,
@@ -410,6 +400,17 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
     docs.extend(items.into_values());
     docs.extend(projects.into_values());
     section_docs(u, d, &page, &place, &unit_key, docs);
+}
+
+/// The text values among `values`, joined by spaces (a project's description).
+fn texts<'a>(values: impl Iterator<Item = &'a Value>) -> String {
+    values
+        .filter_map(|v| match v {
+            Value::Text(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[allow(clippy::too_many_arguments)]
