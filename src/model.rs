@@ -7,7 +7,6 @@ use crate::amount::AmountUnit;
 use crate::diagnostic::Loc;
 use crate::source::Files;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 pub struct Site {
     pub files: Files,
@@ -221,7 +220,7 @@ pub struct Row {
     /// For a row without name or code: its first text cell, to name it in messages.
     pub caption: Option<String>,
     pub sum_of: Vec<Term>,
-    pub cells: BTreeMap<String, Cell>,
+    pub cells: Cells,
     pub loc: Loc,
 }
 
@@ -265,6 +264,42 @@ pub enum Value {
     /// `""`: printed blank.
     Blank,
     Text(String),
+}
+
+/// A row's cells by column key, in key order. A sorted small vector rather than a
+/// `BTreeMap`: a row has a few cells, and a B-tree node per row (room for eleven) was
+/// most of the model's memory on a large site.
+#[derive(Clone, Debug, Default)]
+pub struct Cells(Vec<(String, Cell)>);
+
+impl Cells {
+    pub fn get(&self, key: &str) -> Option<&Cell> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Sets the cell of `key`, replacing any earlier one.
+    pub fn insert(&mut self, key: String, cell: Cell) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = cell,
+            Err(i) => self.0.insert(i, (key, cell)),
+        }
+    }
+
+    /// The cells in key order.
+    pub fn values(&self) -> impl Iterator<Item = &Cell> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -772,7 +772,7 @@ pub fn key_cell(d: &Disclosure, measure: Measure) -> Result<KeyCell<'_>, Absent>
         let t = d.table(kind).filter(|t| t.status == Status::Present)?;
         let column = t.column(col)?;
         let r = t.row(row)?;
-        let (value, blank) = match r.cells.get(*col).map(|c| &c.value) {
+        let (value, blank) = match r.cells.get(col).map(|c| &c.value) {
             Some(Value::Amount(v)) => (*v, false),
             None | Some(Value::Blank) => (Decimal::ZERO, true),
             _ => return None,
@@ -805,7 +805,7 @@ pub fn key_cell(d: &Disclosure, measure: Measure) -> Result<KeyCell<'_>, Absent>
                 t.reason.as_deref().unwrap_or("原文未说明原因")
             ),
             Status::Missing => format!("原文{}无法辨认", t.label()),
-            Status::Present => match t.row(row).map(|r| r.cells.get(*col).map(|c| &c.value)) {
+            Status::Present => match t.row(row).map(|r| r.cells.get(col).map(|c| &c.value)) {
                 None => format!("{}中没有此行", t.label()),
                 Some(Some(Value::Unknown)) => format!("原文{}中此数无法辨认", t.label()),
                 Some(_) => format!("{}中没有此栏", t.label()),

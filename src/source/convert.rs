@@ -669,7 +669,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
                 .map(|v| v.value.trim().to_string())
                 .filter(|v| !v.is_empty()),
             sum_of: terms(ctx, r.sum_of),
-            cells: BTreeMap::new(),
+            cells: Cells::default(),
             loc: row_loc,
         };
         // A row is identified by its key, else its code (a unit line by its unit code).

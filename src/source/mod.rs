@@ -262,7 +262,6 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         with_snippet: false,
-        emit_comments: false,
     };
     if text.trim().is_empty() {
         return Err(Box::new(
