@@ -28,7 +28,6 @@ use super::{markdown, sections, summary};
 use crate::model::{Disclosure, Site, Status, Table, Unit, Value};
 use crate::templates::Templates;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 /// Directory of the search page and index in the output.
 pub const DIR: &str = "search";
@@ -72,9 +71,19 @@ pub struct Doc {
     pub text: String,
     /// Further places of the same thing (`表T05`, …).
     pub links: Vec<(String, String)>,
-    /// Terms and whether each is strong.
-    pub terms: BTreeMap<String, bool>,
+    /// Terms gathered by `index`, in any order and repeated; `pack` sorts them into
+    /// `terms`.
+    gathered: Vec<(String, bool)>,
+    /// The terms, sorted and unique, each followed by `STRONG` or `WEAK`. One string
+    /// rather than a map of strings: a large site has millions of documents, and a
+    /// string (or a B-tree node) per term was most of the build's memory.
+    terms: String,
 }
+
+/// Ends a strong term in `Doc::terms` (terms never hold control characters).
+const STRONG: char = '\u{1}';
+/// Ends a weak term in `Doc::terms`.
+const WEAK: char = '\u{2}';
 
 impl Doc {
     fn new(kind: usize, key: Vec<String>, title: String, context: String, url: String) -> Doc {
@@ -86,15 +95,14 @@ impl Doc {
             url,
             text: String::new(),
             links: Vec::new(),
-            terms: BTreeMap::new(),
+            gathered: Vec::new(),
+            terms: String::new(),
         }
     }
     /// Indexes `text` as strong (title) or weak (body) terms.
     fn index(&mut self, text: &str, strong: bool) {
-        for t in tokens(text, strong) {
-            let e = self.terms.entry(t).or_insert(strong);
-            *e |= strong;
-        }
+        self.gathered
+            .extend(tokens(text, strong).into_iter().map(|t| (t, strong)));
     }
     /// Indexes a classification code: itself (strong) and its 类 / 款 prefixes (weak).
     fn index_code(&mut self, code: &str) {
@@ -105,10 +113,35 @@ impl Doc {
         }
         for len in [3, 5] {
             if code.len() > len {
-                self.terms.entry(code[..len].to_string()).or_insert(false);
+                self.gathered.push((code[..len].to_string(), false));
             }
         }
-        self.terms.insert(code, true);
+        self.gathered.push((code, true));
+    }
+    /// Sorts the gathered terms into `terms`: each once, strong if it was strong anywhere.
+    fn pack(mut self) -> Doc {
+        let mut gathered = std::mem::take(&mut self.gathered);
+        // Terms packed before stay (a document may be packed again).
+        gathered.extend(self.terms().map(|(t, strong)| (t.to_string(), strong)));
+        // Strong first among equal terms, so the first of each run decides.
+        gathered.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        gathered.dedup_by(|later, first| later.0 == first.0);
+        let mut terms = String::with_capacity(gathered.iter().map(|(t, _)| t.len() + 1).sum());
+        for (t, strong) in gathered {
+            terms.push_str(&t);
+            terms.push(if strong { STRONG } else { WEAK });
+        }
+        self.terms = terms;
+        self
+    }
+    /// The document's terms in order, each with whether it is strong.
+    pub fn terms(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.terms
+            .split_inclusive([STRONG, WEAK])
+            .map(|t| match t.strip_suffix(STRONG) {
+                Some(t) => (t, true),
+                None => (t.strip_suffix(WEAK).unwrap_or(t), false),
+            })
     }
 }
 
@@ -283,7 +316,7 @@ pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Doc> {
             disclosure_docs(u, d, templates, &mut docs);
         }
     }
-    docs
+    docs.into_iter().map(Doc::pack).collect()
 }
 
 fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut Vec<Doc>) {
@@ -577,38 +610,44 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     // Postings: term → ids (doc id * 2 + strong), ids ascending.
-    let mut postings: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (id, d) in docs.iter().enumerate() {
-        for (t, strong) in &d.terms {
-            postings
-                .entry(t.as_str())
-                .or_default()
-                .push(id as u64 * 2 + u64::from(*strong));
+        let id = u32::try_from(id)
+            .ok()
+            .and_then(|id| id.checked_mul(2))
+            .ok_or_else(|| "搜索索引过大".to_string())?;
+        for (t, strong) in d.terms() {
+            postings.entry(t).or_default().push(id + u32::from(strong));
         }
     }
-    let lines: Vec<(&str, String)> = postings
-        .iter()
-        .map(|(t, ids)| {
-            let mut line = String::with_capacity(ids.len() * 3);
-            let mut prev = 0;
-            for (i, v) in ids.iter().enumerate() {
-                if i > 0 {
-                    line.push(',');
-                }
-                line.push_str(&base36(v - prev));
-                prev = *v;
+    // A term's line: the term, a tab, and its ids as base-36 gaps.
+    let line = |t: &str, ids: &[u32], out: &mut String| {
+        out.push_str(t);
+        out.push('\t');
+        let mut prev = 0;
+        for (i, v) in ids.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
-            (*t, line)
-        })
-        .collect();
-    let total: usize = lines.iter().map(|(t, l)| t.len() + l.len() + 2).sum();
+            out.push_str(&base36(u64::from(v - prev)));
+            prev = *v;
+        }
+        out.push('\n');
+    };
+    // The number of shards follows the index's size, measured without building it.
+    let mut total = 0;
+    let mut scratch = String::new();
+    for (t, ids) in &postings {
+        scratch.clear();
+        line(t, ids, &mut scratch);
+        total += scratch.len();
+    }
     let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
         .map_err(|_| "搜索索引过大".to_string())?;
     // Every shard is written, also an empty one: a term's shard always exists.
     let mut files: BTreeMap<u32, String> = (0..shards).map(|n| (n, String::new())).collect();
-    for (t, l) in &lines {
-        let f = files.entry(shard_of(t, shards)).or_default();
-        let _ = writeln!(f, "{t}\t{l}");
+    for (t, ids) in std::mem::take(&mut postings) {
+        line(t, &ids, files.entry(shard_of(t, shards)).or_default());
     }
     let mut plain: Vec<(String, Vec<u8>)> = files
         .into_iter()
@@ -696,7 +735,8 @@ mod tests {
         let mut d = Doc::new(ITEM, vec![], String::new(), String::new(), String::new());
         d.index_code("2101501");
         d.index("行政运行", true);
-        let terms: Vec<(&str, bool)> = d.terms.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+        let d = d.pack();
+        let terms: Vec<(&str, bool)> = d.terms().collect();
         assert_eq!(
             terms,
             [
@@ -709,9 +749,13 @@ mod tests {
             ]
         );
         // A term both in the title and the text stays strong.
+        let mut d = d;
         d.index("行政事务", false);
-        assert_eq!(d.terms.get("行政"), Some(&true));
-        assert_eq!(d.terms.get("事务"), Some(&false));
+        let d = d.pack();
+        let terms: Vec<(&str, bool)> = d.terms().collect();
+        assert!(terms.contains(&("行政", true)));
+        assert!(terms.contains(&("事务", false)));
+        assert_eq!(terms.iter().filter(|(t, _)| *t == "行政").count(), 1);
     }
 
     #[test]
@@ -740,7 +784,7 @@ mod tests {
             format!("{key}/"),
         );
         d.index(title, true);
-        d
+        d.pack()
     }
 
     #[test]
