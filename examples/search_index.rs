@@ -29,7 +29,7 @@ fn main() -> Result<(), String> {
     };
     let (ni, bi) = size("search/i/");
     let (nd, bd) = size("search/d/");
-    let terms: usize = docs.iter().map(|d| d.terms.len()).sum();
+    let terms: usize = docs.iter().map(|d| d.terms().count()).sum();
     println!(
         "units {} docs {} postings {terms}; load {load:.2?}, documents {collect:.2?}, index {write:.2?}",
         site.units.len(),
