@@ -63,12 +63,54 @@ pub struct Outcome {
 
 /// A stable content hash (FNV-1a 64, plus the length).
 pub fn hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h = Hasher::default();
+    h.add(bytes);
+    h.finish()
+}
+
+/// [`hash`], fed piece by piece.
+struct Hasher {
+    state: u64,
+    len: u64,
+}
+
+impl Default for Hasher {
+    fn default() -> Hasher {
+        Hasher {
+            state: 0xcbf2_9ce4_8422_2325,
+            len: 0,
+        }
     }
-    format!("{h:016x}-{}", bytes.len())
+}
+
+impl Hasher {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.state ^= u64::from(*b);
+            self.state = self.state.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.len += bytes.len() as u64;
+    }
+    fn finish(&self) -> String {
+        format!("{:016x}-{}", self.state, self.len)
+    }
+}
+
+/// A file being written that hashes what passes through.
+struct HashingFile {
+    file: std::io::BufWriter<std::fs::File>,
+    hasher: Hasher,
+}
+
+impl std::io::Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.add(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 const PAGE_TEMPLATES: &[&str] = &["templates/base.html", "gongkai.toml"];
@@ -199,6 +241,43 @@ fn remove_stale(parent: &Path, name: &str) {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
+        }
+    }
+}
+
+/// True when `a` and `b` are regular files (not symlinks) with the same bytes.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    let regular = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .filter(|m| m.file_type().is_file())
+            .map(|m| m.len())
+    };
+    let (Some(la), Some(lb)) = (regular(a), regular(b)) else {
+        return false;
+    };
+    if la != lb {
+        return false;
+    }
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (
+        std::io::BufReader::with_capacity(1 << 16, fa),
+        std::io::BufReader::with_capacity(1 << 16, fb),
+    );
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return true;
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
         }
     }
 }
@@ -392,6 +471,86 @@ impl Writer {
                 }
             }
         };
+        self.record(rel, written, bytes.len() as u64)
+    }
+
+    /// Places one file that `write` writes piece by piece (a large file never held in
+    /// memory whole): into a temporary file beside its place, hashed on the way, then
+    /// renamed into place, or dropped for the previous output's file when the bytes
+    /// are the same.
+    pub fn put_streamed(
+        &self,
+        rel: &str,
+        sources: Vec<String>,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
+    ) -> Result<(), String> {
+        if self
+            .entries
+            .lock()
+            .map_err(|e| e.to_string())?
+            .contains_key(rel)
+        {
+            return Err(format!("两个输出文件的路径相同：{rel}"));
+        }
+        let path = self.dir.join(rel);
+        self.make_parent(&path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let failed = |e: String| {
+            let _ = std::fs::remove_file(&tmp);
+            e
+        };
+        let file =
+            std::fs::File::create(&tmp).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+        let mut out = HashingFile {
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            hasher: Hasher::default(),
+        };
+        write(&mut out).map_err(failed)?;
+        std::io::Write::flush(&mut out)
+            .map_err(|e| failed(format!("无法写入 {}：{e}", tmp.display())))?;
+        drop(out.file);
+        let h = out.hasher.finish();
+        let len = out.hasher.len;
+        {
+            let mut entries = self.entries.lock().map_err(|e| failed(e.to_string()))?;
+            if entries.contains_key(rel) {
+                return Err(failed(format!("两个输出文件的路径相同：{rel}")));
+            }
+            entries.insert(
+                rel.to_string(),
+                Entry {
+                    hash: h.clone(),
+                    sources,
+                },
+            );
+        }
+        self.abort_hook();
+        let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
+        let before = self.out.join(rel);
+        let keep_before = match self.mode {
+            Mode::Swap { clean } => {
+                !clean
+                    && same_as_before
+                    && same_files(&before, &tmp)
+                    && carry_over(&before, &path).is_ok()
+            }
+            Mode::InPlace => same_as_before && same_files(&path, &tmp),
+        };
+        if keep_before {
+            let _ = std::fs::remove_file(&tmp);
+        } else {
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| failed(format!("无法写入 {}：{e}", path.display())))?;
+        }
+        self.record(rel, !keep_before, len)
+    }
+
+    /// Counts a placed file in the outcome.
+    fn record(&self, rel: &str, written: bool, len: u64) -> Result<(), String> {
         let mut o = self.outcome.lock().map_err(|e| e.to_string())?;
         if written {
             o.written.push(rel.to_string());
@@ -399,7 +558,7 @@ impl Writer {
             o.kept += 1;
         }
         o.stats.files += 1;
-        o.stats.bytes += bytes.len() as u64;
+        o.stats.bytes += len;
         if rel.ends_with(".html") {
             o.stats.pages += 1;
         }
@@ -571,6 +730,39 @@ pub enum Scope<'a> {
     Units(&'a std::collections::BTreeSet<String>),
 }
 
+/// Places the site-wide outputs with their sources, and notes their paths for the
+/// sitemap.
+struct SiteEmit<'a> {
+    writer: &'a Writer,
+    paths: Mutex<Vec<String>>,
+}
+
+impl SiteEmit<'_> {
+    fn note(&self, rel: &str) -> Result<(), String> {
+        render::check_reserved(rel)?;
+        self.paths
+            .lock()
+            .map_err(|e| e.to_string())?
+            .push(rel.to_string());
+        Ok(())
+    }
+}
+
+impl render::Emit for SiteEmit<'_> {
+    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.note(rel)?;
+        self.writer.put(rel, &bytes, site_sources(rel))
+    }
+    fn stream(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.note(rel)?;
+        self.writer.put_streamed(rel, site_sources(rel), write)
+    }
+}
+
 /// Renders the site's outputs in `scope` with `renderer` and places them with `writer`:
 /// the listings, sitemap and assets first, then the units in parallel (rayon), each
 /// unit's files written as soon as they are rendered.
@@ -594,12 +786,17 @@ pub fn render_into(
     // The listings and the units are independent: both run at once.
     let (shared, units) = rayon::join(
         || {
-            let site_files = renderer.site_files(site)?;
-            render::check_reserved(&site_files)?;
-            let pages = render::page_paths(site, &site_files);
-            let shared = site_files
+            let emit = SiteEmit {
+                writer,
+                paths: Mutex::new(Vec::new()),
+            };
+            renderer.site_files(site, &emit)?;
+            let mut paths = std::mem::take(&mut *emit.paths.lock().map_err(|e| e.to_string())?);
+            paths.sort();
+            let pages = render::page_paths(site, &paths);
+            let shared = renderer
+                .sitemap_files(&pages)?
                 .into_iter()
-                .chain(renderer.sitemap_files(&pages)?)
                 .chain(renderer.asset_files()?);
             for (rel, bytes) in shared {
                 writer.put(&rel, &bytes, site_sources(&rel))?;

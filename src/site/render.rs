@@ -109,6 +109,18 @@ fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, 
 /// Rendered outputs: output path (relative to the output directory) → bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// Where [`Renderer::site_files`] puts the site-wide outputs as they are made.
+pub trait Emit: Sync {
+    /// One file, whole.
+    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+    /// One large file, written piece by piece by `write`.
+    fn stream(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
+    ) -> Result<(), String>;
+}
+
 /// Everything rendering needs that does not depend on the units: the compiled templates,
 /// the catalogue, the table set of each template and the site's facts. Built once per
 /// build (and kept by `serve` while templates and configuration do not change); shared
@@ -233,10 +245,11 @@ impl Renderer {
 
     /// The outputs that list or serve the whole site (home page, comparisons, the site's
     /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
-    pub fn site_files(&self, site: &Site) -> Result<Files, String> {
+    /// Each goes to `emit` as soon as it is made (the data package piece by piece).
+    pub fn site_files(&self, site: &Site, emit: &dyn Emit) -> Result<(), String> {
         use rayon::prelude::*;
         type Producer<'a> = Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>;
-        // Independent of each other: made in parallel, kept in this order.
+        // Independent of each other: made in parallel.
         let producers: Vec<Producer> = vec![
             Box::new(|| {
                 let mut ctx = self.context();
@@ -272,7 +285,10 @@ impl Renderer {
                 )?])
             }),
             Box::new(|| {
-                super::datapackage::site_files(&self.info, site, &|u| self.unit_resources(u))
+                emit.stream(super::datapackage::PATH, &mut |out| {
+                    super::datapackage::write(&self.info, site, &|u| self.unit_resources(u), out)
+                })?;
+                Ok(Files::new())
             }),
             Box::new(|| {
                 super::search::site_files(&self.tera, &self.context(), site, &|u| self.unit_docs(u))
@@ -284,12 +300,12 @@ impl Renderer {
                 )])
             }),
         ];
-        let parts: Vec<Result<Files, String>> = producers.par_iter().map(|p| p()).collect();
-        let mut out = Files::new();
-        for part in parts {
-            out.extend(part?);
-        }
-        Ok(out)
+        producers.par_iter().try_for_each(|p| {
+            for (rel, bytes) in p()? {
+                emit.file(&rel, bytes)?;
+            }
+            Ok(())
+        })
     }
 
     /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.
@@ -347,8 +363,8 @@ struct Memo {
 }
 
 /// The output paths of every page the site has, without rendering anything.
-pub fn page_paths(site: &Site, site_files: &Files) -> Vec<String> {
-    let mut pages: Vec<String> = site_files.iter().map(|(p, _)| p.clone()).collect();
+pub fn page_paths(site: &Site, site_files: &[String]) -> Vec<String> {
+    let mut pages: Vec<String> = site_files.to_vec();
     for u in &site.units {
         pages.push(unit_path(u));
         pages.extend(u.disclosures.iter().map(|d| disclosure_path(u, d)));
@@ -388,12 +404,10 @@ pub fn check_unit_names(site: &Site) -> Result<(), String> {
 
 /// Checks that every site-level output lies under a [`RESERVED`] name (so that no unit
 /// can collide with it).
-pub fn check_reserved(site_files: &Files) -> Result<(), String> {
-    for (p, _) in site_files {
-        let top = p.split('/').next().unwrap_or(p);
-        if !RESERVED.contains(&top) {
-            return Err(format!("内部错误：网站输出 {p} 不在保留名称之列"));
-        }
+pub fn check_reserved(rel: &str) -> Result<(), String> {
+    let top = rel.split('/').next().unwrap_or(rel);
+    if !RESERVED.contains(&top) {
+        return Err(format!("内部错误：网站输出 {rel} 不在保留名称之列"));
     }
     Ok(())
 }
