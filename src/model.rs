@@ -267,25 +267,30 @@ pub enum Value {
 }
 
 /// A row's cells by column key, in key order. A sorted small vector rather than a
-/// `BTreeMap`: a row has a few cells, and a B-tree node per row (room for eleven) was
-/// most of the model's memory on a large site.
+/// `BTreeMap` (a B-tree node per row, with room for eleven, was most of the model's
+/// memory on a large site), and the keys shared with the table's columns.
 #[derive(Clone, Debug, Default)]
-pub struct Cells(Vec<(String, Cell)>);
+pub struct Cells(Vec<(std::sync::Arc<str>, Cell)>);
 
 impl Cells {
     pub fn get(&self, key: &str) -> Option<&Cell> {
         self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .binary_search_by(|(k, _)| (**k).cmp(key))
             .ok()
             .map(|i| &self.0[i].1)
     }
 
     /// Sets the cell of `key`, replacing any earlier one.
-    pub fn insert(&mut self, key: String, cell: Cell) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+    pub fn insert(&mut self, key: std::sync::Arc<str>, cell: Cell) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => self.0[i].1 = cell,
             Err(i) => self.0.insert(i, (key, cell)),
         }
+    }
+
+    /// Gives back the room left for more cells (once a row is complete).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
     }
 
     /// The cells in key order.

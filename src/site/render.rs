@@ -170,7 +170,7 @@ impl Renderer {
         }
     }
 
-    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Doc> {
+    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Entry> {
         let remembered = self
             .memo
             .as_ref()
@@ -358,7 +358,7 @@ impl Renderer {
 /// Each unit's share of the site-wide indexes, by unit folder name.
 #[derive(Default)]
 struct Memo {
-    docs: std::collections::HashMap<String, Vec<super::search::Doc>>,
+    docs: std::collections::HashMap<String, Vec<super::search::Entry>>,
     resources: std::collections::HashMap<String, Vec<serde_json::Value>>,
 }
 

@@ -72,17 +72,14 @@ pub struct Doc {
     /// Further places of the same thing (`表T05`, …).
     pub links: Vec<(String, String)>,
     /// Terms gathered by `index`, in any order and repeated; `pack` sorts them into
-    /// `terms`.
+    /// one string (not a map of strings: a large site has millions of documents, and a
+    /// string or a B-tree node per term was most of the build's memory).
     gathered: Vec<(String, bool)>,
-    /// The terms, sorted and unique, each followed by `STRONG` or `WEAK`. One string
-    /// rather than a map of strings: a large site has millions of documents, and a
-    /// string (or a B-tree node) per term was most of the build's memory.
-    terms: String,
 }
 
-/// Ends a strong term in `Doc::terms` (terms never hold control characters).
+/// Ends a strong term in `Entry::terms` (terms never hold control characters).
 const STRONG: char = '\u{1}';
-/// Ends a weak term in `Doc::terms`.
+/// Ends a weak term in `Entry::terms`.
 const WEAK: char = '\u{2}';
 
 impl Doc {
@@ -96,7 +93,6 @@ impl Doc {
             text: String::new(),
             links: Vec::new(),
             gathered: Vec::new(),
-            terms: String::new(),
         }
     }
     /// Indexes `text` as strong (title) or weak (body) terms.
@@ -118,11 +114,10 @@ impl Doc {
         }
         self.gathered.push((code, true));
     }
-    /// Sorts the gathered terms into `terms`: each once, strong if it was strong anywhere.
-    fn pack(mut self) -> Doc {
-        let mut gathered = std::mem::take(&mut self.gathered);
-        // Terms packed before stay (a document may be packed again).
-        gathered.extend(self.terms().map(|(t, strong)| (t.to_string(), strong)));
+    /// The document ready for the index: its terms sorted, each once (strong if it was
+    /// strong anywhere), and what a result shows as one JSON row.
+    fn pack(self) -> Entry {
+        let mut gathered = self.gathered;
         // Strong first among equal terms, so the first of each run decides.
         gathered.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         gathered.dedup_by(|later, first| later.0 == first.0);
@@ -131,9 +126,31 @@ impl Doc {
             terms.push_str(&t);
             terms.push(if strong { STRONG } else { WEAK });
         }
-        self.terms = terms;
-        self
+        let row = (self.title, self.context, self.url, self.text, self.links);
+        Entry {
+            kind: self.kind,
+            key: self.key.join("\0"),
+            // Serializing strings and pairs of strings cannot fail.
+            row: serde_json::to_string(&row).unwrap_or_default(),
+            terms,
+        }
     }
+}
+
+/// A document as the index keeps it: a few strings rather than a struct of strings, as
+/// a large site has millions of documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: usize,
+    /// The sorting key's parts joined by NUL (which sorts as the parts would).
+    key: String,
+    /// `[title, context, url, text, links]` as JSON, as the result chunks hold it.
+    row: String,
+    /// The terms, sorted and unique, each followed by `STRONG` or `WEAK`.
+    terms: String,
+}
+
+impl Entry {
     /// The document's terms in order, each with whether it is strong.
     pub fn terms(&self) -> impl Iterator<Item = (&str, bool)> {
         self.terms
@@ -274,21 +291,21 @@ fn year_key(d: &Disclosure) -> String {
 
 /// Every document of the site, sorted (kind, key). Units are read in parallel; the
 /// sort makes the order independent of it.
-pub fn documents(site: &Site, templates: &Templates) -> Vec<Doc> {
+pub fn documents(site: &Site, templates: &Templates) -> Vec<Entry> {
     documents_with(site, &|u| unit_docs(u, templates))
 }
 
 /// `documents`, with each unit's documents from `unit_docs` (which may remember them).
-pub fn documents_with(site: &Site, unit_docs: &(dyn Fn(&Unit) -> Vec<Doc> + Sync)) -> Vec<Doc> {
+pub fn documents_with(site: &Site, unit_docs: &(dyn Fn(&Unit) -> Vec<Entry> + Sync)) -> Vec<Entry> {
     use rayon::prelude::*;
-    let mut docs: Vec<Doc> = site.units.par_iter().flat_map_iter(unit_docs).collect();
+    let mut docs: Vec<Entry> = site.units.par_iter().flat_map_iter(unit_docs).collect();
     docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     docs
 }
 
 /// The documents of one unit: the unit, its disclosures, their classification items,
 /// projects, tables and explanation sections.
-pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Doc> {
+pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Entry> {
     let mut docs = Vec::new();
     {
         let mut doc = Doc::new(
@@ -607,7 +624,7 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// The index files (paths under `search/`) of the documents.
-pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     // Postings: term → ids (doc id * 2 + strong), ids ascending.
     let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -658,13 +675,17 @@ pub fn index_files(docs: &[Doc]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut kinds = Vec::new();
     for (k, (name, per)) in KINDS.iter().enumerate() {
         let start = docs.iter().position(|d| d.kind == k).unwrap_or(0);
-        let of_kind: Vec<&Doc> = docs.iter().filter(|d| d.kind == k).collect();
+        let of_kind: Vec<&Entry> = docs.iter().filter(|d| d.kind == k).collect();
         for (n, chunk) in of_kind.chunks(*per).enumerate() {
-            let rows: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|d| serde_json::json!([d.title, d.context, d.url, d.text, d.links]))
-                .collect();
-            let json = serde_json::to_string(&rows).map_err(|e| e.to_string())?;
+            let mut json = String::with_capacity(chunk.iter().map(|d| d.row.len() + 1).sum());
+            json.push('[');
+            for (i, d) in chunk.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&d.row);
+            }
+            json.push(']');
             plain.push((format!("{DIR}/d/{k}-{n}.bin"), json.into_bytes()));
         }
         kinds.push(serde_json::json!({
@@ -699,7 +720,7 @@ pub fn site_files(
     tera: &tera::Tera,
     ctx: &tera::Context,
     site: &Site,
-    unit_docs: &(dyn Fn(&Unit) -> Vec<Doc> + Sync),
+    unit_docs: &(dyn Fn(&Unit) -> Vec<Entry> + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let page = tera
         .render("search.html", ctx)
@@ -749,7 +770,8 @@ mod tests {
             ]
         );
         // A term both in the title and the text stays strong.
-        let mut d = d;
+        let mut d = Doc::new(ITEM, vec![], String::new(), String::new(), String::new());
+        d.index("行政运行", true);
         d.index("行政事务", false);
         let d = d.pack();
         let terms: Vec<(&str, bool)> = d.terms().collect();
@@ -775,7 +797,7 @@ mod tests {
         assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
     }
 
-    fn doc(kind: usize, key: &str, title: &str) -> Doc {
+    fn doc(kind: usize, key: &str, title: &str) -> Entry {
         let mut d = Doc::new(
             kind,
             vec![key.into()],
@@ -817,6 +839,22 @@ mod tests {
             meta.contains("{\"count\":1,\"name\":\"科目\",\"per\":64,\"start\":2}"),
             "{meta}"
         );
+    }
+
+    impl Entry {
+        /// What the result shows: `[title, context, url, text, links]`.
+        fn shown(&self) -> serde_json::Value {
+            serde_json::from_str(&self.row).unwrap()
+        }
+        fn title(&self) -> String {
+            self.shown()[0].as_str().unwrap().to_string()
+        }
+        fn url(&self) -> String {
+            self.shown()[2].as_str().unwrap().to_string()
+        }
+        fn text(&self) -> String {
+            self.shown()[3].as_str().unwrap().to_string()
+        }
     }
 
     fn gunzip(bytes: &[u8]) -> String {
@@ -884,7 +922,7 @@ mod tests {
         );
         // 衡山: the unit, strong, is the first posting.
         let hits = lookup(&files, "衡山");
-        assert_eq!(docs[hits[0].0].title, "衡山县医疗保障局");
+        assert_eq!(docs[hits[0].0].shown()[0], "衡山县医疗保障局");
         assert!(hits[0].1 && docs[hits[0].0].kind == UNIT);
         // 2101501: one strong item per disclosure that prints it, linking to its rows.
         let hits = lookup(&files, "2101501");
@@ -902,33 +940,38 @@ mod tests {
         assert_eq!(hits.len(), printing);
         for (id, strong) in &hits {
             let d = &docs[*id];
+            let shown = d.shown();
             assert!(
-                *strong && d.kind == ITEM && d.title == "2101501 行政运行",
+                *strong && d.kind == ITEM && shown[0] == "2101501 行政运行",
                 "{d:?}"
             );
+            let links = shown[4].as_array().unwrap();
             assert!(
-                d.url.ends_with("-2101501") && d.links.iter().all(|(_, u)| u.ends_with("-2101501"))
+                shown[2].as_str().unwrap().ends_with("-2101501")
+                    && links
+                        .iter()
+                        .all(|l| l[1].as_str().unwrap().ends_with("-2101501"))
             );
         }
         // 21015 (款) finds its own rows strongly and the 项 under it weakly.
         let hits = lookup(&files, "21015");
         assert!(
             hits.iter()
-                .any(|(id, s)| *s && docs[*id].title.starts_with("21015 "))
+                .any(|(id, s)| *s && docs[*id].title().starts_with("21015 "))
         );
         assert!(
             hits.iter()
-                .any(|(id, s)| !*s && docs[*id].title.starts_with("2101501 "))
+                .any(|(id, s)| !*s && docs[*id].title().starts_with("2101501 "))
         );
         // 接待 (公务接待): the 30217 item strong, the 三公 explanation weak.
         let hits = lookup(&files, "接待");
         assert!(
             hits.iter()
-                .any(|(id, s)| *s && docs[*id].title == "30217 公务接待费")
+                .any(|(id, s)| *s && docs[*id].title() == "30217 公务接待费")
         );
         assert!(hits.iter().any(|(id, s)| !*s
             && docs[*id].kind == SECTION
-            && docs[*id].url.ends_with("#three-public")
-            && docs[*id].text.contains("公务接待")));
+            && docs[*id].url().ends_with("#three-public")
+            && docs[*id].text().contains("公务接待")));
     }
 }

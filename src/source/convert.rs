@@ -635,6 +635,8 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
         .collect();
 
     let mut rows: Vec<Row> = Vec::new();
+    // One shared key per column for all the rows' cells.
+    let mut keys: Vec<std::sync::Arc<str>> = Vec::new();
     let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
     for r in t.rows {
         let row_loc = r
@@ -711,8 +713,9 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
                 continue;
             };
             let c = cell(ctx, raw, col.ty, &label, &row_label, &col.name);
-            row.cells.insert(key.clone(), c);
+            row.cells.insert(shared_key(&mut keys, &col.key), c);
         }
+        row.cells.shrink_to_fit();
         rows.push(row);
     }
     // Row identities must name rows of this table (or a classification word).
@@ -741,6 +744,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
             }
         }
     }
+    rows.shrink_to_fit();
 
     Table {
         loc: ctx.loc(&t.id),
@@ -757,4 +761,14 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
         columns,
         rows,
     }
+}
+
+/// The shared copy of a column key in `keys`, made on first use.
+fn shared_key(keys: &mut Vec<std::sync::Arc<str>>, key: &str) -> std::sync::Arc<str> {
+    if let Some(k) = keys.iter().find(|k| &***k == key) {
+        return k.clone();
+    }
+    let k: std::sync::Arc<str> = key.into();
+    keys.push(k.clone());
+    k
 }
