@@ -181,9 +181,11 @@ fn run_build(
         }
         eprintln!("gongkai：存在未确认的错误，按 --allow-errors 仍生成网站。");
     }
-    // The sources' text is only needed to show diagnostics: free it before rendering.
+    // The sources' text and the diagnostics were only needed to show the diagnostics:
+    // freed before rendering.
     let mut report = report;
     report.site.files = Default::default();
+    report.diagnostics = Vec::new();
     let out = out.unwrap_or_else(|| path.join(&config.output_dir));
     let started = Instant::now();
     let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();

@@ -230,18 +230,20 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h % shards
 }
 
-fn base36(mut n: u64) -> String {
+/// Appends `n` in base 36 (digits, then lower-case letters) to `out`.
+fn push_base36(out: &mut String, mut n: u64) {
     const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut s = Vec::new();
+    let mut digits = [0u8; 13];
+    let mut i = digits.len();
     loop {
-        s.push(D[(n % 36) as usize]);
+        i -= 1;
+        digits[i] = D[(n % 36) as usize];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Plain text of sanitized HTML: tags dropped (and the `表T07` source links), the
@@ -626,79 +628,77 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// The index files (paths under `search/`) of the documents.
 pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
-    // Postings: term → ids (doc id * 2 + strong), ids ascending.
-    let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
+    // ids come (ascending), with the last id.
+    let mut postings: BTreeMap<&str, (String, u32)> = BTreeMap::new();
     for (id, d) in docs.iter().enumerate() {
         let id = u32::try_from(id)
             .ok()
             .and_then(|id| id.checked_mul(2))
             .ok_or_else(|| "搜索索引过大".to_string())?;
         for (t, strong) in d.terms() {
-            postings.entry(t).or_default().push(id + u32::from(strong));
-        }
-    }
-    // A term's line: the term, a tab, and its ids as base-36 gaps.
-    let line = |t: &str, ids: &[u32], out: &mut String| {
-        out.push_str(t);
-        out.push('\t');
-        let mut prev = 0;
-        for (i, v) in ids.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+            let v = id + u32::from(strong);
+            let (gaps, last) = postings.entry(t).or_default();
+            if !gaps.is_empty() {
+                gaps.push(',');
             }
-            out.push_str(&base36(u64::from(v - prev)));
-            prev = *v;
+            push_base36(gaps, u64::from(v - *last));
+            *last = v;
         }
-        out.push('\n');
-    };
-    // The number of shards follows the index's size, measured without building it.
-    let mut total = 0;
-    let mut scratch = String::new();
-    for (t, ids) in &postings {
-        scratch.clear();
-        line(t, ids, &mut scratch);
-        total += scratch.len();
     }
+    // A term's line: the term, a tab, its gaps. The number of shards follows the size.
+    let total: usize = postings
+        .iter()
+        .map(|(t, (g, _))| t.len() + g.len() + 2)
+        .sum();
     let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
         .map_err(|_| "搜索索引过大".to_string())?;
     // Every shard is written, also an empty one: a term's shard always exists.
     let mut files: BTreeMap<u32, String> = (0..shards).map(|n| (n, String::new())).collect();
-    for (t, ids) in std::mem::take(&mut postings) {
-        line(t, &ids, files.entry(shard_of(t, shards)).or_default());
+    for (t, (gaps, _)) in std::mem::take(&mut postings) {
+        let f = files.entry(shard_of(t, shards)).or_default();
+        f.push_str(t);
+        f.push('\t');
+        f.push_str(&gaps);
+        f.push('\n');
     }
-    let mut plain: Vec<(String, Vec<u8>)> = files
+    // Each file is compressed as soon as it is made (in parallel), so the index is never
+    // held uncompressed whole.
+    use rayon::prelude::*;
+    let shards_packed: Result<Vec<_>, String> = files
         .into_iter()
-        .map(|(n, text)| (format!("{DIR}/i/{n}.bin"), text.into_bytes()))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(n, text)| Ok((format!("{DIR}/i/{n}.bin"), gzip(text.as_bytes())?)))
         .collect();
+    out.extend(shards_packed?);
 
     // Documents in chunks, per kind.
     let mut kinds = Vec::new();
     for (k, (name, per)) in KINDS.iter().enumerate() {
         let start = docs.iter().position(|d| d.kind == k).unwrap_or(0);
         let of_kind: Vec<&Entry> = docs.iter().filter(|d| d.kind == k).collect();
-        for (n, chunk) in of_kind.chunks(*per).enumerate() {
-            let mut json = String::with_capacity(chunk.iter().map(|d| d.row.len() + 1).sum());
-            json.push('[');
-            for (i, d) in chunk.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
+        let chunks: Result<Vec<_>, String> = of_kind
+            .par_chunks(*per)
+            .enumerate()
+            .map(|(n, chunk)| {
+                let mut json =
+                    String::with_capacity(chunk.iter().map(|d| d.row.len() + 1).sum::<usize>() + 2);
+                json.push('[');
+                for (i, d) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    json.push_str(&d.row);
                 }
-                json.push_str(&d.row);
-            }
-            json.push(']');
-            plain.push((format!("{DIR}/d/{k}-{n}.bin"), json.into_bytes()));
-        }
+                json.push(']');
+                Ok((format!("{DIR}/d/{k}-{n}.bin"), gzip(json.as_bytes())?))
+            })
+            .collect();
+        out.extend(chunks?);
         kinds.push(serde_json::json!({
             "name": name, "start": start, "count": of_kind.len(), "per": per
         }));
-    }
-    {
-        use rayon::prelude::*;
-        let packed: Result<Vec<_>, String> = plain
-            .into_par_iter()
-            .map(|(p, b)| Ok((p, gzip(&b)?)))
-            .collect();
-        out.extend(packed?);
     }
     let meta = serde_json::json!({
         "version": VERSION,
