@@ -200,6 +200,20 @@ pub fn read_unit(
 }
 
 impl UnitFiles {
+    /// The same unit with its file ids moved up by `offset` (read into its own `Files`,
+    /// then appended to the site's).
+    pub fn shifted(mut self, offset: u32) -> UnitFiles {
+        let shift = |id: &mut FileId| id.0 += offset;
+        shift(&mut self.unit_file);
+        for (_, _, yaml, md) in &mut self.docs {
+            shift(yaml);
+            if let Some(md) = md {
+                shift(md);
+            }
+        }
+        self
+    }
+
     /// Every file of the unit, in order: what its conversion depends on.
     pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
         std::iter::once(self.unit_file).chain(

@@ -38,6 +38,12 @@ impl Files {
         });
         FileId((self.files.len() - 1) as u32)
     }
+    /// Moves the files of `other` after these; returns the id the first one gets.
+    pub fn append(&mut self, mut other: Files) -> u32 {
+        let first = self.files.len() as u32;
+        self.files.append(&mut other.files);
+        first
+    }
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -160,13 +166,24 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
             (dir.clone(), dirs)
         }
     };
-    // Reading is sequential (file ids follow the sorted paths); parsing runs in parallel.
-    let read: Vec<convert::UnitFiles> = unit_dirs
-        .iter()
-        .filter_map(|dir| convert::read_unit(dir, &base, &mut files, &mut diags))
+    // Units are read in parallel, each into its own files; these are then joined in
+    // folder order, so file ids are the same as if read one after another.
+    let per_unit: Vec<(Files, Vec<Diagnostic>, Option<convert::UnitFiles>)> = unit_dirs
+        .par_iter()
+        .map(|dir| {
+            let (mut f, mut d) = (Files::default(), Vec::new());
+            let u = convert::read_unit(dir, &base, &mut f, &mut d);
+            (f, d, u)
+        })
         .collect();
+    let mut read = Vec::with_capacity(per_unit.len());
+    for (f, d, u) in per_unit {
+        let offset = files.append(f);
+        diags.extend(d);
+        read.extend(u.map(|u| u.shifted(offset)));
+    }
     let keyed: Vec<(u64, convert::UnitFiles)> = read
-        .into_iter()
+        .into_par_iter()
         .map(|u| (unit_key(&files, &u), u))
         .collect();
     // Units whose files are unchanged are moved out of the cache; the rest are parsed.
