@@ -841,3 +841,81 @@ pub fn build(
 pub fn belongs_to(rel: &str, slug: &str) -> bool {
     rel.strip_prefix(slug).is_some_and(|r| r.starts_with('/'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt as _;
+
+    fn streamed(writer: &Writer, rel: &str, pieces: &[&str]) -> Result<(), String> {
+        writer.put_streamed(rel, Vec::new(), &mut |out| {
+            for p in pieces {
+                out.write_all(p.as_bytes()).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn a_streamed_file_is_placed_hashed_and_kept_when_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir_all(&root).unwrap();
+        let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
+        streamed(&writer, "data/big.json", &["{\"a\":", "[1,2]", "}"]).unwrap();
+        let first = writer.finish(|_| false).unwrap();
+        assert_eq!(first.written, [MARKER, "data/big.json"]);
+        let path = out.join("data/big.json");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"a\":[1,2]}");
+        // The manifest holds the same hash as for the whole bytes.
+        let manifest = read_manifest(&out);
+        assert_eq!(manifest.files["data/big.json"].hash, hash(b"{\"a\":[1,2]}"));
+        let inode = std::fs::metadata(&path).unwrap().ino();
+
+        // The same bytes again (in other pieces): the previous file is carried over.
+        let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
+        streamed(&writer, "data/big.json", &["{\"a\":[1,", "2]}"]).unwrap();
+        let again = writer.finish(|_| false).unwrap();
+        assert!(again.written.is_empty(), "{:?}", again.written);
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode);
+
+        // In place, changed bytes replace the file; nothing is left beside it.
+        let writer = Writer::begin(&out, &root, Mode::InPlace).unwrap();
+        streamed(&writer, "data/big.json", &["{}"]).unwrap();
+        writer.finish(|_| true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
+        let names: Vec<_> = std::fs::read_dir(out.join("data"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["big.json"]);
+    }
+
+    #[test]
+    fn a_failed_stream_leaves_no_file_and_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir_all(&root).unwrap();
+        let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
+        streamed(&writer, "big.json", &["old"]).unwrap();
+        writer.finish(|_| false).unwrap();
+
+        let writer = Writer::begin(&out, &root, Mode::InPlace).unwrap();
+        let failed = writer.put_streamed("big.json", Vec::new(), &mut |out| {
+            out.write_all(b"half of a new").map_err(|e| e.to_string())?;
+            Err("生成失败".to_string())
+        });
+        assert_eq!(failed, Err("生成失败".to_string()));
+        drop(writer);
+        assert_eq!(
+            std::fs::read_to_string(out.join("big.json")).unwrap(),
+            "old"
+        );
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != MANIFEST && n != MARKER)
+            .collect();
+        assert_eq!(names, ["big.json"]);
+    }
+}
