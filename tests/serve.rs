@@ -427,3 +427,24 @@ fn an_open_page_in_chromium_shows_an_edited_figure_without_a_manual_refresh() {
     assert!(text.contains("overlay cleared"), "{text}");
     drop(server);
 }
+
+#[test]
+fn serve_pointed_at_a_content_folder_or_one_unit_rebuilds_on_edit() {
+    // A large site's officer previews only the unit being edited (or the content folder).
+    for target in ["content/hetang-ybj", "content"] {
+        let (dir, site) = seed_copy();
+        let server = start(dir.path(), &site.join(target));
+        let addr = server.addr.clone();
+        let page = poll(&addr, PAGE, "the unit's page", |b| b.contains("1,880.19"));
+        assert!(!page.contains("1,881.19"));
+        let n = builds(&addr);
+        edit(
+            &site.join("content/hetang-ybj/2023-budget.yaml"),
+            "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
+            "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
+        );
+        next_build(&addr, n);
+        poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
+        drop(server);
+    }
+}

@@ -75,7 +75,9 @@ pub enum Change {
 }
 
 /// Classifies a debounced event.
-pub fn classify(root: &Path, result: &DebounceEventResult) -> Change {
+/// `content` is where the units are: `root/content`, or the root itself when `serve` was
+/// pointed at a content folder or at one unit's folder.
+pub fn classify(root: &Path, content: &Path, result: &DebounceEventResult) -> Change {
     let events = match result {
         Ok(events) => events,
         Err(_) => return Change::Everything,
@@ -91,7 +93,7 @@ pub fn classify(root: &Path, result: &DebounceEventResult) -> Change {
             continue;
         }
         for p in e.paths.iter().filter(|p| !editor_temporary(p)) {
-            if p.starts_with(root.join("content")) {
+            if p.starts_with(content) && *p != root.join("gongkai.toml") {
                 change = change.max(Change::Content);
             } else if p == &root.join("gongkai.toml")
                 || WATCHED_DIRS.iter().any(|d| p.starts_with(root.join(d)))
@@ -181,8 +183,20 @@ pub fn run(opts: Options) -> Result<(), String> {
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer =
         new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("无法监视文件：{e}"))?;
+    // The units: `root/content` (watched below with the other folders), or the root
+    // itself (a content folder, or one unit's folder: a large site's officer previews
+    // only the unit being edited), watched with everything under it.
+    let content = match crate::source::resolve_root(&root) {
+        Ok(crate::source::Root::Content(p) | crate::source::Root::Unit(p)) => p,
+        Err(_) => root.join("content"),
+    };
+    let mode = if content == root {
+        RecursiveMode::Recursive
+    } else {
+        RecursiveMode::NonRecursive
+    };
     debouncer
-        .watch(&root, RecursiveMode::NonRecursive)
+        .watch(&root, mode)
         .map_err(|e| format!("无法监视 {}：{e}", root.display()))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -216,9 +230,9 @@ pub fn run(opts: Options) -> Result<(), String> {
     let watch_shared = shared.clone();
     std::thread::spawn(move || {
         while let Ok(result) = rx.recv() {
-            let mut change = classify(&watch_root, &result);
+            let mut change = classify(&watch_root, &content, &result);
             while let Ok(more) = rx.try_recv() {
-                change = change.max(classify(&watch_root, &more));
+                change = change.max(classify(&watch_root, &content, &more));
             }
             if change == Change::Nothing {
                 continue;
