@@ -209,6 +209,12 @@ fn run_build(
                 outcome.kept,
                 outcome.removed.len()
             );
+            if outcome.reused_units > 0 {
+                eprintln!(
+                    "gongkai：{} 个单位的数据源、模板和配置均未改动，沿用上次生成的文件，未重新渲染（--clean 可全部重新生成）",
+                    outcome.reused_units
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

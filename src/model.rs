@@ -26,6 +26,9 @@ pub struct Unit {
     pub unit_type: String,
     pub department_code: Option<String>,
     pub disclosures: Vec<Disclosure>,
+    /// A hash of the unit's source files (their paths and bytes): the same digest, the
+    /// same pages (with the same templates and configuration).
+    pub digest: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -38,6 +38,10 @@ pub const ABORT_HOOK: &str = "GONGKAI_TEST_ABORT_AFTER";
 pub struct Manifest {
     pub version: u32,
     pub files: BTreeMap<String, Entry>,
+    /// Each unit's key (`Renderer::unit_key`) when its files were rendered: a later
+    /// build with the same key carries them over without rendering.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
@@ -59,6 +63,8 @@ pub struct Outcome {
     pub kept: usize,
     /// Files of the previous output that are gone.
     pub removed: Vec<String>,
+    /// Units whose files were carried over from the previous output without rendering.
+    pub reused_units: usize,
 }
 
 /// A stable content hash (FNV-1a 64, plus the length).
@@ -363,6 +369,8 @@ pub struct Writer {
     old: PathBuf,
     previous: Manifest,
     entries: Mutex<BTreeMap<String, Entry>>,
+    /// The units' keys for the manifest (swap mode).
+    units: Mutex<BTreeMap<String, String>>,
     outcome: Mutex<Outcome>,
     /// Directories already created under `dir` (most files share their folder).
     made: Mutex<std::collections::HashSet<PathBuf>>,
@@ -413,6 +421,7 @@ impl Writer {
                 _ => read_manifest(out),
             },
             entries: Mutex::new(BTreeMap::new()),
+            units: Mutex::new(BTreeMap::new()),
             outcome: Mutex::new(Outcome::default()),
             made: Mutex::new(std::collections::HashSet::new()),
             placed: AtomicUsize::new(0),
@@ -549,6 +558,65 @@ impl Writer {
         self.record(rel, !keep_before, len)
     }
 
+    /// Carries the files of unit `slug` over from the previous output unrendered, when
+    /// it was rendered with the same `key` (and this build is neither clean nor in
+    /// place) and all its files are still there; false when they must be rendered.
+    pub fn reuse_unit(&self, slug: &str, key: &str) -> Result<bool, String> {
+        if self.mode != (Mode::Swap { clean: false })
+            || self.previous.units.get(slug).map(String::as_str) != Some(key)
+        {
+            return Ok(false);
+        }
+        let files: Vec<(&String, &Entry)> = self
+            .previous
+            .files
+            .iter()
+            .filter(|(rel, _)| belongs_to(rel, slug))
+            .collect();
+        // Every file present, a regular file of the recorded length (the hash's suffix).
+        let present = |rel: &str, e: &Entry| {
+            let len = e
+                .hash
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<u64>().ok());
+            std::fs::symlink_metadata(self.out.join(rel))
+                .is_ok_and(|m| m.file_type().is_file() && Some(m.len()) == len)
+        };
+        if files.is_empty() || !files.iter().all(|(rel, e)| present(rel, e)) {
+            return Ok(false);
+        }
+        for (rel, entry) in files {
+            {
+                let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+                if entries.contains_key(rel) {
+                    return Err(format!("两个输出文件的路径相同：{rel}"));
+                }
+                entries.insert(rel.clone(), entry.clone());
+            }
+            self.abort_hook();
+            let path = self.dir.join(rel);
+            self.make_parent(&path)?;
+            carry_over(&self.out.join(rel), &path)
+                .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
+            let len = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+            self.record(rel, false, len)?;
+        }
+        self.unit_rendered(slug, key.to_string())?;
+        self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
+        Ok(true)
+    }
+
+    /// Notes that unit `slug`'s files, made with `key`, are all placed (the next build
+    /// may carry them over).
+    pub fn unit_rendered(&self, slug: &str, key: String) -> Result<(), String> {
+        self.units
+            .lock()
+            .map_err(|e| e.to_string())?
+            .insert(slug.to_string(), key);
+        Ok(())
+    }
+
     /// Counts a placed file in the outcome.
     fn record(&self, rel: &str, written: bool, len: u64) -> Result<(), String> {
         let mut o = self.outcome.lock().map_err(|e| e.to_string())?;
@@ -615,9 +683,23 @@ impl Writer {
             }
         }
         outcome.written.sort();
+        let mut units = std::mem::take(&mut *self.units.lock().map_err(|e| e.to_string())?);
+        if self.mode == Mode::InPlace {
+            // Units not rendered this time keep their key while their files stay.
+            let present: std::collections::BTreeSet<&str> = entries
+                .keys()
+                .filter_map(|rel| rel.split_once('/').map(|(top, _)| top))
+                .collect();
+            for (slug, key) in &self.previous.units {
+                if !units.contains_key(slug) && present.contains(slug.as_str()) {
+                    units.insert(slug.clone(), key.clone());
+                }
+            }
+        }
         let manifest = Manifest {
             version: 1,
             files: entries,
+            units,
         };
         let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
         text.push('\n');
@@ -805,8 +887,12 @@ pub fn render_into(
         },
         || {
             units.par_iter().try_for_each(|u| {
-                for (rel, bytes) in renderer.unit_files(u)? {
-                    writer.put(&rel, &bytes, unit_sources(u, &rel))?;
+                let key = renderer.unit_key(u);
+                if !writer.reuse_unit(&u.slug, &key)? {
+                    for (rel, bytes) in renderer.unit_files(u)? {
+                        writer.put(&rel, &bytes, unit_sources(u, &rel))?;
+                    }
+                    writer.unit_rendered(&u.slug, key)?;
                 }
                 progress.tick();
                 Ok::<(), String>(())

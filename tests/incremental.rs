@@ -206,3 +206,80 @@ fn a_build_killed_at_any_moment_leaves_a_complete_output() {
         );
     }
 }
+
+/// The number of units `gongkai build` carried over unrendered (from its report).
+fn reused(err: &str) -> usize {
+    err.lines()
+        .find(|l| l.contains("沿用上次生成的文件，未重新渲染"))
+        .map_or(0, |l| {
+            let n = l.trim_start_matches("gongkai：");
+            n[..n.find(' ').unwrap()].parse().unwrap()
+        })
+}
+
+fn build_reporting(site: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let (ok, err) = gongkai(&args);
+    assert!(ok, "build failed: {err}");
+    err
+}
+
+#[test]
+fn unchanged_units_are_not_rendered_again_and_the_output_equals_a_clean_build() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 0);
+    // Nothing changed: every unit carried over.
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 5);
+
+    // One unit's source: that unit is rendered, the other four carried over.
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 4);
+    let page = std::fs::read_to_string(out.join("hetang-ybj/2023-budget/index.html")).unwrap();
+    assert!(page.contains("改名"));
+
+    // A template or the configuration changes every page: nothing carried over.
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    std::fs::write(
+        templates.join("base.html"),
+        base.replacen("</footer>", "<p>模板已改</p></footer>", 1),
+    )
+    .unwrap();
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 0);
+    let page = std::fs::read_to_string(out.join("hengshan-ybj/index.html")).unwrap();
+    assert!(page.contains("模板已改"));
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 5);
+    let toml = site.join("gongkai.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    assert!(config.contains("title = \""));
+    std::fs::write(
+        &toml,
+        config.replacen("title = \"", "title = \"（已改）", 1),
+    )
+    .unwrap();
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 0);
+
+    // A unit file deleted from the output: that unit is rendered again.
+    std::fs::remove_file(out.join("kaifu-ybj/index.html")).unwrap();
+    assert_eq!(reused(&build_reporting(&site, &out, &[])), 4);
+    assert!(out.join("kaifu-ybj/index.html").is_file());
+
+    // The carried-over output is byte for byte a clean build's.
+    let clean = dir.path().join("clean");
+    assert_eq!(reused(&build_reporting(&site, &clean, &["--clean"])), 0);
+    assert_eq!(files(&out), files(&clean));
+}

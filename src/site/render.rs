@@ -84,6 +84,27 @@ fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, Strin
     Ok(out)
 }
 
+/// A hash of everything besides a unit that its pages are rendered from (see
+/// [`Renderer::unit_key`]). The executable is known by its path, size and modification
+/// time: another build of gongkai renders everything again.
+fn fingerprint(config: &Config, site_root: &Path) -> Result<String, String> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    let exe = std::env::current_exe().map_err(|e| format!("无法确定程序文件：{e}"))?;
+    let meta = std::fs::metadata(&exe).map_err(|e| format!("无法读取程序文件：{e}"))?;
+    (exe, meta.len(), meta.modified().ok()).hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    for dir in ["templates", "static"] {
+        for (rel, path) in site_dir_files(&site_root.join(dir))? {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            (dir, rel, bytes).hash(&mut h);
+        }
+    }
+    Ok(format!("{:016x}", h.finish()))
+}
+
 /// Loads the templates: the defaults, then the site's own files (by relative name).
 pub fn load_templates(site_root: &Path) -> Result<tera::Tera, String> {
     let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
@@ -137,11 +158,14 @@ pub struct Renderer {
     /// `base_url` when it names a host (sitemap and robots need absolute URLs).
     absolute: Option<String>,
     site_root: std::path::PathBuf,
+    /// What a unit's pages depend on besides the unit (see [`Renderer::unit_key`]).
+    fingerprint: String,
 }
 
 impl Renderer {
     pub fn new(config: &Config, site_root: &Path) -> Result<Self, String> {
         Ok(Renderer {
+            fingerprint: fingerprint(config, site_root)?,
             tera: load_templates(site_root)?,
             templates: Templates::builtin()?,
             catalogue: Catalogue::builtin()?,
@@ -151,6 +175,14 @@ impl Renderer {
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
+    }
+
+    /// What `unit_files(u)` renders from: the unit's sources (`Unit::digest`), and this
+    /// renderer's configuration, the site's `templates/` and `static/`, and the gongkai
+    /// executable itself (its built-in templates, catalogue and code). The same key, the
+    /// same files: a build may carry them over from the previous output unrendered.
+    pub fn unit_key(&self, u: &Unit) -> String {
+        format!("{}-{:016x}", self.fingerprint, u.digest)
     }
 
     /// Remember each unit's share of the site-wide indexes (search, data package) from

@@ -200,6 +200,18 @@ pub fn read_unit(
 }
 
 impl UnitFiles {
+    /// A hash of the unit's files, their display paths and bytes (not their ids, which
+    /// move when other units are added or removed).
+    pub fn digest(&self, files: &Files) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for id in self.file_ids() {
+            let f = files.get(id);
+            (&f.display, &f.text).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The same unit with its file ids moved up by `offset` (read into its own `Files`,
     /// then appended to the site's).
     pub fn shifted(mut self, offset: u32) -> UnitFiles {
@@ -227,6 +239,7 @@ impl UnitFiles {
 /// Parses and converts a unit read by `read_unit` (independent of other units: may run in
 /// parallel).
 pub fn convert_unit(files: &Files, u: UnitFiles, diags: &mut Vec<Diagnostic>) -> Unit {
+    let digest = u.digest(files);
     let UnitFiles {
         slug,
         unit_file: file,
@@ -259,6 +272,7 @@ pub fn convert_unit(files: &Files, u: UnitFiles, diags: &mut Vec<Diagnostic>) ->
                 unit_type: src.unit_type.value,
                 department_code: src.department_code.map(|d| d.value),
                 disclosures: Vec::new(),
+                digest,
             }
         }
         Err(d) => {
@@ -279,6 +293,7 @@ pub fn convert_unit(files: &Files, u: UnitFiles, diags: &mut Vec<Diagnostic>) ->
                 unit_type: String::new(),
                 department_code: None,
                 disclosures: Vec::new(),
+                digest,
             }
         }
     };
