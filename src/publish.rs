@@ -441,19 +441,13 @@ impl Writer {
     /// Places one file built from `sources`. Two files with the same path are an error.
     pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), String> {
         let h = hash(bytes);
-        {
-            let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
-            if entries.contains_key(rel) {
-                return Err(format!("两个输出文件的路径相同：{rel}"));
-            }
-            entries.insert(
-                rel.to_string(),
-                Entry {
-                    hash: h.clone(),
-                    sources,
-                },
-            );
-        }
+        self.enter(
+            rel,
+            Entry {
+                hash: h.clone(),
+                sources,
+            },
+        )?;
         self.abort_hook();
         let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
         let path = self.dir.join(rel);
@@ -524,19 +518,14 @@ impl Writer {
         drop(out.file);
         let h = out.hasher.finish();
         let len = out.hasher.len;
-        {
-            let mut entries = self.entries.lock().map_err(|e| failed(e.to_string()))?;
-            if entries.contains_key(rel) {
-                return Err(failed(format!("两个输出文件的路径相同：{rel}")));
-            }
-            entries.insert(
-                rel.to_string(),
-                Entry {
-                    hash: h.clone(),
-                    sources,
-                },
-            );
-        }
+        self.enter(
+            rel,
+            Entry {
+                hash: h.clone(),
+                sources,
+            },
+        )
+        .map_err(failed)?;
         self.abort_hook();
         let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
         let before = self.out.join(rel);
@@ -587,13 +576,7 @@ impl Writer {
             return Ok(false);
         }
         for (rel, entry) in files {
-            {
-                let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
-                if entries.contains_key(rel) {
-                    return Err(format!("两个输出文件的路径相同：{rel}"));
-                }
-                entries.insert(rel.clone(), entry.clone());
-            }
+            self.enter(rel, entry.clone())?;
             self.abort_hook();
             let path = self.dir.join(rel);
             self.make_parent(&path)?;
@@ -614,6 +597,16 @@ impl Writer {
             .lock()
             .map_err(|e| e.to_string())?
             .insert(slug.to_string(), key);
+        Ok(())
+    }
+
+    /// Records `rel` in the manifest; two files with the same path are an error.
+    fn enter(&self, rel: &str, entry: Entry) -> Result<(), String> {
+        let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+        if entries.contains_key(rel) {
+            return Err(format!("两个输出文件的路径相同：{rel}"));
+        }
+        entries.insert(rel.to_string(), entry);
         Ok(())
     }
 

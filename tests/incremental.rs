@@ -21,15 +21,7 @@ fn gongkai(args: &[&str]) -> (bool, String) {
 }
 
 fn build(site: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "build",
-        site.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend(extra);
-    let (ok, err) = gongkai(&args);
-    assert!(ok, "build failed: {err}");
+    build_reporting(site, out, extra);
 }
 
 fn changed(
