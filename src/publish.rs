@@ -881,11 +881,17 @@ pub fn render_into(
         || {
             units.par_iter().try_for_each(|u| {
                 let key = renderer.unit_key(u);
-                if !writer.reuse_unit(&u.slug, &key)? {
+                let reused = match &key {
+                    Some(key) => writer.reuse_unit(&u.slug, key)?,
+                    None => false,
+                };
+                if !reused {
                     for (rel, bytes) in renderer.unit_files(u)? {
                         writer.put(&rel, &bytes, unit_sources(u, &rel))?;
                     }
-                    writer.unit_rendered(&u.slug, key)?;
+                    if let Some(key) = key {
+                        writer.unit_rendered(&u.slug, key)?;
+                    }
                 }
                 progress.tick();
                 Ok::<(), String>(())

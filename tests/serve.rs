@@ -181,6 +181,15 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 const PAGE: &str = "/hetang-ybj/2023-budget/";
 
+/// Edits one printed figure of `PAGE` (1,880.19 → 1,881.19), as an editor saves.
+fn raise_figure(site: &Path) {
+    edit(
+        &site.join("content/hetang-ybj/2023-budget.yaml"),
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
+        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
+    );
+}
+
 #[test]
 fn serve_reloads_on_edit_shows_errors_and_refuses_traversal() {
     let (dir, site) = seed_copy();
@@ -232,11 +241,7 @@ fn serve_reloads_on_edit_shows_errors_and_refuses_traversal() {
     let events = event_stream(&addr);
     wait_event(&events, "init");
     let before = builds(&addr);
-    edit(
-        &site.join("content/hetang-ybj/2023-budget.yaml"),
-        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
-        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
-    );
+    raise_figure(&site);
     wait_event(&events, "reload");
     assert!(builds(&addr) > before);
     poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
@@ -334,11 +339,7 @@ fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
 
     // One unit's figure: its files and the listings are rewritten, nothing else.
     let n = builds(&addr);
-    edit(
-        &site.join("content/hetang-ybj/2023-budget.yaml"),
-        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
-        "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
-    );
+    raise_figure(&site);
     next_build(&addr, n);
     poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
     let after = identities(&preview);
@@ -438,11 +439,7 @@ fn serve_pointed_at_a_content_folder_or_one_unit_rebuilds_on_edit() {
         let page = poll(&addr, PAGE, "the unit's page", |b| b.contains("1,880.19"));
         assert!(!page.contains("1,881.19"));
         let n = builds(&addr);
-        edit(
-            &site.join("content/hetang-ybj/2023-budget.yaml"),
-            "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,880.19\"}}",
-            "{code: \"210\", name: 卫生健康支出, values: {amount: \"1,881.19\"}}",
-        );
+        raise_figure(&site);
         next_build(&addr, n);
         poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
         drop(server);

@@ -158,14 +158,15 @@ pub struct Renderer {
     /// `base_url` when it names a host (sitemap and robots need absolute URLs).
     absolute: Option<String>,
     site_root: std::path::PathBuf,
-    /// What a unit's pages depend on besides the unit (see [`Renderer::unit_key`]).
-    fingerprint: String,
+    /// What a unit's pages depend on besides the unit (see [`Renderer::unit_key`]);
+    /// `None` when it cannot be known (nothing is then carried over unrendered).
+    fingerprint: Option<String>,
 }
 
 impl Renderer {
     pub fn new(config: &Config, site_root: &Path) -> Result<Self, String> {
         Ok(Renderer {
-            fingerprint: fingerprint(config, site_root)?,
+            fingerprint: fingerprint(config, site_root).ok(),
             tera: load_templates(site_root)?,
             templates: Templates::builtin()?,
             catalogue: Catalogue::builtin()?,
@@ -181,8 +182,9 @@ impl Renderer {
     /// renderer's configuration, the site's `templates/` and `static/`, and the gongkai
     /// executable itself (its built-in templates, catalogue and code). The same key, the
     /// same files: a build may carry them over from the previous output unrendered.
-    pub fn unit_key(&self, u: &Unit) -> String {
-        format!("{}-{:016x}", self.fingerprint, u.digest)
+    pub fn unit_key(&self, u: &Unit) -> Option<String> {
+        let f = self.fingerprint.as_ref()?;
+        Some(format!("{f}-{:016x}", u.digest))
     }
 
     /// Remember each unit's share of the site-wide indexes (search, data package) from
