@@ -556,11 +556,13 @@ impl Writer {
         {
             return Ok(false);
         }
+        // The unit's files: those under `slug/`, one range of the sorted manifest.
+        let prefix = format!("{slug}/");
         let files: Vec<(&String, &Entry)> = self
             .previous
             .files
-            .iter()
-            .filter(|(rel, _)| belongs_to(rel, slug))
+            .range(prefix.clone()..)
+            .take_while(|(rel, _)| rel.starts_with(&prefix))
             .collect();
         // Every file present, a regular file of the recorded length (the hash's suffix).
         let present = |rel: &str, e: &Entry| {
@@ -919,12 +921,6 @@ pub fn build(
     let progress = Progress::new(progress, site.units.len());
     render_into(&renderer, site, Scope::All, &writer, &progress)?;
     writer.finish(|_| false)
-}
-
-/// Whether `rel`, an output of the previous build, belongs to the unit `slug` (its
-/// page, its disclosures and their files).
-pub fn belongs_to(rel: &str, slug: &str) -> bool {
-    rel.strip_prefix(slug).is_some_and(|r| r.starts_with('/'))
 }
 
 #[cfg(test)]

@@ -101,11 +101,17 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         let progress = publish::Progress::new(false, 0);
         publish::render_into(renderer, &report.site, scope, &writer, &progress)?;
         rendered = started.elapsed();
-        let site = &report.site;
+        // The files of units not rendered again stay (looked up by their top folder).
+        let kept: std::collections::HashSet<&str> = report
+            .site
+            .units
+            .iter()
+            .filter(|u| !fresh.contains(&u.slug))
+            .map(|u| u.slug.as_str())
+            .collect();
         writer.finish(|rel| {
-            site.units
-                .iter()
-                .any(|u| !fresh.contains(&u.slug) && publish::belongs_to(rel, &u.slug))
+            rel.split_once('/')
+                .is_some_and(|(top, _)| kept.contains(top))
         })
     })();
     let (written, published, extra) = match published {
