@@ -257,92 +257,89 @@ pub fn render_human(diags: &[Diagnostic], files: &Files, color: bool) -> String 
 /// One diagnostic in rustc style, without the blank line that separates it from the next.
 fn render_one(d: &Diagnostic, files: &Files, renderer: &annotate_snippets::Renderer) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
-    {
-        let level = match (d.severity, d.acknowledged.is_some()) {
-            (_, true) => Level::NOTE.with_name(Some("错误（已确认）")),
-            (Severity::Error, _) => Level::ERROR.with_name(Some("错误")),
-            (Severity::Warning, _) => Level::WARNING.with_name(Some("警告")),
-            (Severity::Notice, _) => Level::INFO.with_name(Some("提示")),
-        };
-        let mut title = level.primary_title(d.message.as_str()).id(d.rule);
-        let _ = &mut title;
-        let mut groups: Vec<Group> = Vec::new();
-        let mut main = match d.loc {
-            Some(loc) => {
-                let file = files.get(loc.file);
-                let range = span_at(&file.text, loc);
-                let mut ann = AnnotationKind::Primary.span(range);
-                if let Some(l) = &d.label {
-                    ann = ann.label(l.as_str());
-                }
-                let mut snippet = Snippet::source(file.text.as_str())
-                    .path(file.display.as_str())
-                    .fold(true)
-                    .annotation(ann);
-                for r in d.related.iter().filter(|r| r.loc.file == loc.file) {
-                    snippet = snippet.annotation(
-                        AnnotationKind::Context
-                            .span(span_at(&file.text, r.loc))
-                            .label(r.label.as_str()),
-                    );
-                }
-                title.element(snippet)
+    let level = match (d.severity, d.acknowledged.is_some()) {
+        (_, true) => Level::NOTE.with_name(Some("错误（已确认）")),
+        (Severity::Error, _) => Level::ERROR.with_name(Some("错误")),
+        (Severity::Warning, _) => Level::WARNING.with_name(Some("警告")),
+        (Severity::Notice, _) => Level::INFO.with_name(Some("提示")),
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.rule);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut main = match d.loc {
+        Some(loc) => {
+            let file = files.get(loc.file);
+            let range = span_at(&file.text, loc);
+            let mut ann = AnnotationKind::Primary.span(range);
+            if let Some(l) = &d.label {
+                ann = ann.label(l.as_str());
             }
-            None => Group::with_title(title),
-        };
-        for r in d
-            .related
-            .iter()
-            .filter(|r| Some(r.loc.file) != d.loc.map(|l| l.file))
-        {
-            let file = files.get(r.loc.file);
-            main = main.element(
-                Snippet::source(file.text.as_str())
-                    .path(file.display.as_str())
-                    .fold(true)
-                    .annotation(
-                        AnnotationKind::Context
-                            .span(span_at(&file.text, r.loc))
-                            .label(r.label.as_str()),
-                    ),
-            );
+            let mut snippet = Snippet::source(file.text.as_str())
+                .path(file.display.as_str())
+                .fold(true)
+                .annotation(ann);
+            for r in d.related.iter().filter(|r| r.loc.file == loc.file) {
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(span_at(&file.text, r.loc))
+                        .label(r.label.as_str()),
+                );
+            }
+            title.element(snippet)
         }
-        groups.push(main);
-        let mut facts = Vec::new();
-        if let Some(t) = &d.table {
-            facts.push(format!("表：{t}"));
-        }
-        if let Some(r) = &d.row {
-            facts.push(format!("行：{r}"));
-        }
-        if let Some(c) = &d.column {
-            facts.push(format!("列：{c}"));
-        }
-        if let Some(e) = &d.expected {
-            facts.push(format!("应为：{e}"));
-        }
-        if let Some(f) = &d.found {
-            facts.push(format!("实为：{f}"));
-        }
-        if let Some(t) = &d.target {
-            facts.push(format!("位置标识：{t}"));
-        }
-        if !facts.is_empty() {
-            groups.push(Group::with_title(
-                Level::NOTE
-                    .with_name(Some("说明"))
-                    .secondary_title(facts.join("；")),
-            ));
-        }
-        if let Some(reason) = &d.acknowledged {
-            groups.push(Group::with_title(
-                Level::NOTE
-                    .with_name(Some("确认理由"))
-                    .secondary_title(reason.as_str()),
-            ));
-        }
-        renderer.render(&groups)
+        None => Group::with_title(title),
+    };
+    for r in d
+        .related
+        .iter()
+        .filter(|r| Some(r.loc.file) != d.loc.map(|l| l.file))
+    {
+        let file = files.get(r.loc.file);
+        main = main.element(
+            Snippet::source(file.text.as_str())
+                .path(file.display.as_str())
+                .fold(true)
+                .annotation(
+                    AnnotationKind::Context
+                        .span(span_at(&file.text, r.loc))
+                        .label(r.label.as_str()),
+                ),
+        );
     }
+    groups.push(main);
+    let mut facts = Vec::new();
+    if let Some(t) = &d.table {
+        facts.push(format!("表：{t}"));
+    }
+    if let Some(r) = &d.row {
+        facts.push(format!("行：{r}"));
+    }
+    if let Some(c) = &d.column {
+        facts.push(format!("列：{c}"));
+    }
+    if let Some(e) = &d.expected {
+        facts.push(format!("应为：{e}"));
+    }
+    if let Some(f) = &d.found {
+        facts.push(format!("实为：{f}"));
+    }
+    if let Some(t) = &d.target {
+        facts.push(format!("位置标识：{t}"));
+    }
+    if !facts.is_empty() {
+        groups.push(Group::with_title(
+            Level::NOTE
+                .with_name(Some("说明"))
+                .secondary_title(facts.join("；")),
+        ));
+    }
+    if let Some(reason) = &d.acknowledged {
+        groups.push(Group::with_title(
+            Level::NOTE
+                .with_name(Some("确认理由"))
+                .secondary_title(reason.as_str()),
+        ));
+    }
+    renderer.render(&groups)
 }
 
 #[derive(Serialize)]

@@ -566,25 +566,27 @@ impl Writer {
             .collect();
         // Every file present, a regular file of the recorded length (the hash's suffix).
         let present = |rel: &str, e: &Entry| {
-            let len = e
-                .hash
-                .rsplit('-')
-                .next()
-                .and_then(|n| n.parse::<u64>().ok());
+            let len = e.hash.rsplit('-').next()?.parse::<u64>().ok()?;
             std::fs::symlink_metadata(self.out.join(rel))
-                .is_ok_and(|m| m.file_type().is_file() && Some(m.len()) == len)
+                .ok()
+                .filter(|m| m.file_type().is_file() && m.len() == len)
+                .map(|_| len)
         };
-        if files.is_empty() || !files.iter().all(|(rel, e)| present(rel, e)) {
+        let Some(lens) = files
+            .iter()
+            .map(|(rel, e)| present(rel, e))
+            .collect::<Option<Vec<u64>>>()
+            .filter(|l| !l.is_empty())
+        else {
             return Ok(false);
-        }
-        for (rel, entry) in files {
+        };
+        for ((rel, entry), len) in files.into_iter().zip(lens) {
             self.enter(rel, entry.clone())?;
             self.abort_hook();
             let path = self.dir.join(rel);
             self.make_parent(&path)?;
             carry_over(&self.out.join(rel), &path)
                 .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
-            let len = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
             self.record(rel, false, len)?;
         }
         self.unit_rendered(slug, key.to_string())?;

@@ -367,6 +367,20 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
             .filter(|_| t.kind != "other")
             .unwrap_or(&t.title)
             .to_string();
+        // A project row or field of this table, into its project's document.
+        let add_project =
+            |projects: &mut BTreeMap<String, Doc>, name: &str, url: &str, text: &str| {
+                project(
+                    projects,
+                    name,
+                    url,
+                    &tlabel,
+                    text,
+                    &place,
+                    &table_name,
+                    &unit_key,
+                )
+            };
         let mut row_names: Vec<&str> = Vec::new();
         for (r, anchor) in t.rows.iter().zip(&anchors) {
             let name = r.name.as_deref().unwrap_or("");
@@ -400,16 +414,7 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
                 && name != u.name
             {
                 let text = texts(r.cells.values().map(|c| &c.value));
-                project(
-                    &mut projects,
-                    name,
-                    &url,
-                    &tlabel,
-                    &text,
-                    &place,
-                    &table_name,
-                    &unit_key,
-                );
+                add_project(&mut projects, name, &url, &text);
             } else if !name.is_empty() && r.code.is_none() && r.unit.is_none() && name != u.name {
                 row_names.push(name);
             }
@@ -429,16 +434,7 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
                     .map(|f| &f.value.value),
             );
             let url = format!("{page}#{}", super::anchor_of(&t.id));
-            project(
-                &mut projects,
-                name,
-                &url,
-                &tlabel,
-                &text,
-                &place,
-                &table_name,
-                &unit_key,
-            );
+            add_project(&mut projects, name, &url, &text);
         }
         docs.push(table_doc(
             t,
