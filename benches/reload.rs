@@ -4,7 +4,9 @@
 //! site (with `--copies N`, the seed units repeated N times under new folder names — a
 //! large generated site), then R times: opens the live-reload event stream, rewrites one
 //! figure of one unit (an editor's atomic save), and measures from the write to the
-//! `event: reload` observed on the stream, and to the page served with the new figure.
+//! `event: reload` observed on the stream, to the page served with the new figure, and
+//! to the whole site rebuilt (`/_gongkai/status` no longer busy). Each round starts
+//! from a settled server.
 //! With `--site DIR` (a generated corpus, `examples/corpus.rs`), serves a copy of DIR
 //! and renames its first unit instead (`unit.yaml`'s `name:`), watching the unit page.
 //! Prints min / median / p90 / max in milliseconds. Bounded: every wait times out.
@@ -77,6 +79,27 @@ impl Edit {
             let marker = format!("{}{round}号", self.from);
             (self.original.replacen(&self.from, &marker, 1), marker)
         }
+    }
+}
+
+/// Waits (bounded) until the server has done at least `builds` full builds and is not
+/// rebuilding; returns its build count.
+fn wait_settled(addr: &str, builds: u64, limit: Duration) -> u64 {
+    let deadline = Instant::now() + limit;
+    loop {
+        let body = get(addr, "/_gongkai/status");
+        // The body is chunked: the JSON object is what lies between its braces.
+        let json = match (body.find('{'), body.rfind('}')) {
+            (Some(a), Some(b)) if a < b => &body[a..=b],
+            _ => "",
+        };
+        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let done = v["builds"].as_u64().unwrap_or(0);
+        if done >= builds && v["busy"] == serde_json::Value::Bool(false) {
+            return done;
+        }
+        assert!(Instant::now() < deadline, "serve did not settle: {json}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -169,8 +192,11 @@ fn main() {
 
     let mut to_event = Vec::new();
     let mut to_page = Vec::new();
+    let mut to_settled = Vec::new();
     let mut early_reloads = 0;
     for round in 0..rounds {
+        // Each round starts from a settled server (the previous full rebuild done).
+        let builds = wait_settled(&addr, 0, Duration::from_secs(900));
         // The event stream: connect and wait for `init`.
         let mut s = TcpStream::connect(&addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -218,9 +244,12 @@ fn main() {
             early_reloads += 1;
         }
         to_page.push(t0.elapsed().as_secs_f64() * 1000.0);
+        wait_settled(&addr, builds + 1, Duration::from_secs(900));
+        to_settled.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     println!("site: {units} units; rounds: {rounds}");
     stats("save → reload event", to_event);
     stats("save → new page served", to_page);
+    stats("save → whole site rebuilt (listings too)", to_settled);
     println!("reload events before the new figure was served: {early_reloads} of {rounds}");
 }

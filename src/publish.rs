@@ -23,12 +23,14 @@ use crate::site::render::{self, ASSET_DIR, MARKER, Renderer, Stats};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The manifest written into every output directory.
 pub const MANIFEST: &str = ".gongkai-manifest.json";
+/// The error of a build stopped through [`Writer::cancelled_by`].
+pub const CANCELLED: &str = "已取消（有新的修改）";
 
 /// Test hook: when set to N, the process aborts after placing N files in the temporary
 /// directory (as if killed mid-build).
@@ -376,6 +378,9 @@ pub struct Writer {
     made: Mutex<std::collections::HashSet<PathBuf>>,
     placed: AtomicUsize,
     abort: Option<usize>,
+    /// Set (by another thread) to stop this build: every later `put` fails with
+    /// [`CANCELLED`] (see [`Writer::cancelled_by`]).
+    cancel: Option<Arc<AtomicBool>>,
     finished: bool,
 }
 
@@ -426,11 +431,27 @@ impl Writer {
             made: Mutex::new(std::collections::HashSet::new()),
             placed: AtomicUsize::new(0),
             abort: abort_after(),
+            cancel: None,
             finished: false,
         };
         // First, the mark that gongkai wrote this directory (see `render::check_output`).
         writer.put(MARKER, b"gongkai\n", Vec::new())?;
         Ok(writer)
+    }
+
+    /// Stops placing files once `flag` is set: `serve` drops a rebuild that newer edits
+    /// make stale. Dropped without `finish`, the writer leaves the output as a swap
+    /// leaves it (untouched), or in place with whole files only and the old manifest.
+    pub fn cancelled_by(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    fn go_on(&self) -> Result<(), String> {
+        match &self.cancel {
+            Some(flag) if flag.load(Ordering::SeqCst) => Err(CANCELLED.to_string()),
+            _ => Ok(()),
+        }
     }
 
     /// How files are placed (an in-place writer without a previous output swaps).
@@ -440,6 +461,7 @@ impl Writer {
 
     /// Places one file built from `sources`. Two files with the same path are an error.
     pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), String> {
+        self.go_on()?;
         let h = hash(bytes);
         self.enter(
             rel,
@@ -465,7 +487,9 @@ impl Writer {
                 }
             }
             Mode::InPlace => {
-                if same_as_before && same_file(&path, bytes) {
+                // The file itself decides (the first part of a `serve` rebuild may have
+                // written it already, see `write_in_place`).
+                if same_file(&path, bytes) {
                     false
                 } else {
                     self.make_parent(&path)?;
@@ -487,6 +511,7 @@ impl Writer {
         sources: Vec<String>,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
     ) -> Result<(), String> {
+        self.go_on()?;
         if self
             .entries
             .lock()
@@ -551,6 +576,7 @@ impl Writer {
     /// it was rendered with the same `key` (and this build is neither clean nor in
     /// place) and all its files are still there; false when they must be rendered.
     pub fn reuse_unit(&self, slug: &str, key: &str) -> Result<bool, String> {
+        self.go_on()?;
         if self.mode != (Mode::Swap { clean: false })
             || self.previous.units.get(slug).map(String::as_str) != Some(key)
         {
@@ -733,6 +759,26 @@ impl Drop for Writer {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Places one file straight into a published output, outside any [`Writer`] (the first,
+/// quick part of a `serve` rebuild): by a rename, and only when its bytes changed.
+/// The manifest is not touched; the full rebuild that follows records the file (a
+/// manifest entry is never trusted without comparing the file itself, see `put`).
+/// Returns whether the file was written.
+pub fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool, String> {
+    if Path::new(rel).is_absolute() || rel.split('/').any(|c| c == ".." || c.is_empty()) {
+        return Err(format!("内部错误：输出路径 {rel} 无效"));
+    }
+    let path = out.join(rel);
+    if same_file(&path, bytes) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    }
+    write_by_rename(&path, bytes)?;
+    Ok(true)
 }
 
 /// Writes `bytes` beside `path` and renames it over `path`, so a reader sees the old or
@@ -972,6 +1018,34 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["big.json"]);
+    }
+
+    #[test]
+    fn a_cancelled_writer_places_nothing_more_and_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir_all(&root).unwrap();
+        let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
+        writer.put("a.html", b"old", Vec::new()).unwrap();
+        writer.finish(|_| false).unwrap();
+
+        let flag = Arc::new(AtomicBool::new(false));
+        let writer = Writer::begin(&out, &root, Mode::Swap { clean: false })
+            .unwrap()
+            .cancelled_by(flag.clone());
+        writer.put("a.html", b"new", Vec::new()).unwrap();
+        flag.store(true, Ordering::SeqCst);
+        assert_eq!(
+            writer.put("b.html", b"more", Vec::new()),
+            Err(CANCELLED.to_string())
+        );
+        assert_eq!(
+            streamed(&writer, "c.json", &["{}"]),
+            Err(CANCELLED.to_string())
+        );
+        drop(writer);
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert!(!out.join("b.html").exists());
     }
 
     #[test]

@@ -243,8 +243,9 @@ fn serve_reloads_on_edit_shows_errors_and_refuses_traversal() {
     let before = builds(&addr);
     raise_figure(&site);
     wait_event(&events, "reload");
-    assert!(builds(&addr) > before);
+    // The edited unit's pages come first; the full rebuild (listings) follows.
     poll(&addr, PAGE, "the edited figure", |b| b.contains("1,881.19"));
+    next_build(&addr, before);
 
     // A YAML error: the overlay shows check's text on every page; the server lives on.
     // (The edited figure already breaks sums, so wait for the new build first.)
@@ -405,6 +406,145 @@ fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
         "preview differs from a clean build"
     );
     drop(server);
+}
+
+/// The first part of a rebuild after an edit inside one unit's folder: that unit alone
+/// is checked and its pages written in place, the same bytes as a clean build's, with
+/// its errors and the other units' count; the listings wait for the full rebuild.
+#[test]
+fn an_edited_units_pages_are_published_first_and_equal_a_clean_builds() {
+    use gongkai::serve::build::{Preview, rebuild, rebuild_units};
+    use std::collections::BTreeSet;
+    let (dir, site) = seed_copy();
+    let content = site.join("content");
+    let out = dir.path().join("preview");
+    let mut preview = Preview::default();
+    let units =
+        |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| n.to_string()).collect() };
+    // Nothing to go by before a full rebuild.
+    assert!(rebuild_units(&content, &out, &preview, &units(&["hetang-ybj"])).is_none());
+    let full = rebuild(&site, &out, &mut preview);
+    assert!(full.published, "{:?}", full.overlay);
+    assert_eq!(full.errors, 0, "{:?}", full.overlay);
+    let before = files(&out);
+
+    raise_figure(&site);
+    let first = rebuild_units(&content, &out, &preview, &units(&["hetang-ybj"])).unwrap();
+    let after = files(&out);
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(
+        changed.contains(&&"hetang-ybj/2023-budget/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.iter().all(|k| k.starts_with("hetang-ybj/")),
+        "only the edited unit's files change first: {changed:?}"
+    );
+    assert_eq!(first.written, changed.len());
+    // The edited figure breaks the unit's sums: its errors are shown at once.
+    assert!(first.errors > 0);
+    let overlay = first.overlay.clone().unwrap();
+    assert!(overlay.contains("hetang-ybj/2023-budget.yaml"), "{overlay}");
+
+    // The full rebuild agrees on the verdict and rewrites the listings.
+    let full = rebuild(&site, &out, &mut preview);
+    assert_eq!(full.errors, first.errors, "{:?}", full.overlay);
+    let clean = dir.path().join("clean");
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
+        .arg(&clean)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let clean = files(&clean);
+    for k in &changed {
+        assert!(
+            after.get(*k) == clean.get(*k),
+            "{k} differs from a clean build"
+        );
+    }
+    let preview_files = files(&out);
+    let differing: Vec<&String> = clean
+        .keys()
+        .chain(preview_files.keys())
+        .filter(|k| clean.get(*k) != preview_files.get(*k))
+        // The manifest's unit keys name the configuration, and the preview's base is `/`.
+        .filter(|k| k.as_str() != ".gongkai-manifest.json")
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "preview differs from a clean build: {differing:?}"
+    );
+
+    // Another unit's errors are counted, not listed; a fixed unit clears its own.
+    std::fs::write(
+        content.join("hetang-ybj/2023-budget.yaml"),
+        std::fs::read_to_string(Path::new(ROOT).join("content/hetang-ybj/2023-budget.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let again = rebuild_units(&content, &out, &preview, &units(&["kaifu-ybj"])).unwrap();
+    assert_eq!(again.errors, full.errors);
+    let overlay = again.overlay.unwrap();
+    assert!(overlay.contains("其他单位另有"), "{overlay}");
+    assert!(
+        !overlay.contains("hetang-ybj/2023-budget.yaml"),
+        "{overlay}"
+    );
+    let fixed = rebuild_units(&content, &out, &preview, &units(&["hetang-ybj"])).unwrap();
+    assert_eq!(fixed.errors, 0, "{:?}", fixed.overlay);
+
+    // A unit new to the site, or gone, waits for the full rebuild.
+    common::copy_dir(&content.join("kaifu-ybj"), &content.join("kaifu-copy"));
+    assert!(rebuild_units(&content, &out, &preview, &units(&["kaifu-copy"])).is_none());
+    std::fs::remove_dir_all(content.join("kaifu-ybj")).unwrap();
+    assert!(rebuild_units(&content, &out, &preview, &units(&["kaifu-ybj"])).is_none());
+}
+
+/// A rebuild that newer edits make stale stops; the next one renders what it left,
+/// and the preview then equals a clean build.
+#[test]
+fn a_rebuild_stopped_by_newer_edits_is_taken_up_by_the_next() {
+    use gongkai::serve::build::{Preview, rebuild};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("preview");
+    let page = out.join("hetang-ybj/2023-budget/index.html");
+    let mut preview = Preview::default();
+    let flag = Arc::new(AtomicBool::new(false));
+    preview.cancelled_by(flag.clone());
+    assert!(rebuild(&site, &out, &mut preview).published);
+
+    raise_figure(&site);
+    flag.store(true, Ordering::SeqCst);
+    let stopped = rebuild(&site, &out, &mut preview);
+    assert!(stopped.cancelled && !stopped.published, "{stopped:?}");
+    assert!(std::fs::read_to_string(&page).unwrap().contains("1,880.19"));
+
+    // The edited unit was parsed by the stopped rebuild: the next one still renders it.
+    flag.store(false, Ordering::SeqCst);
+    let resumed = rebuild(&site, &out, &mut preview);
+    assert!(resumed.published && !resumed.cancelled, "{resumed:?}");
+    assert!(std::fs::read_to_string(&page).unwrap().contains("1,881.19"));
+    let clean = dir.path().join("clean");
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
+        .arg(&clean)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (mut a, mut b) = (files(&out), files(&clean));
+    a.remove(".gongkai-manifest.json");
+    b.remove(".gongkai-manifest.json");
+    assert!(a == b, "preview differs from a clean build");
 }
 
 #[test]

@@ -3,7 +3,10 @@
 
 use crate::config::Config;
 use crate::{check, diagnostic, publish, site, source};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What a preview build produced.
@@ -16,11 +19,15 @@ pub struct BuildReport {
     pub overlay: Option<String>,
     /// Files written anew (0 when nothing changed or nothing could be published).
     pub written: usize,
+    /// Of these, HTML pages.
+    pub pages: usize,
     /// Whether a new output was published (otherwise the previous one is still served).
     pub published: bool,
     pub elapsed: Duration,
     /// Time spent loading and checking, rendering, and writing.
     pub phases: [Duration; 3],
+    /// Stopped by newer edits (nothing else in the report holds): rebuild again.
+    pub cancelled: bool,
 }
 
 fn failure(started: Instant, text: String) -> BuildReport {
@@ -28,9 +35,11 @@ fn failure(started: Instant, text: String) -> BuildReport {
         errors: 1,
         overlay: Some(text),
         written: 0,
+        pages: 0,
         published: false,
         elapsed: started.elapsed(),
         phases: Default::default(),
+        cancelled: false,
     }
 }
 
@@ -41,6 +50,19 @@ fn failure(started: Instant, text: String) -> BuildReport {
 pub struct Preview {
     pub cache: source::Cache,
     renderer: Option<site::render::Renderer>,
+    /// What the latest successful full rebuild found; `None` until one succeeded.
+    latest: Option<Latest>,
+    /// Set when newer edits make the rebuild under way stale (see [`Preview::cancelled_by`]).
+    cancel: Option<Arc<AtomicBool>>,
+    /// Units parsed anew by a cancelled rebuild: rendered again by the next one.
+    unfinished: BTreeSet<String>,
+}
+
+/// The units of the latest full rebuild, and its failing diagnostics counted by unit
+/// folder (`""` for those of no unit).
+struct Latest {
+    units: BTreeSet<String>,
+    errors: BTreeMap<String, usize>,
 }
 
 impl Preview {
@@ -48,6 +70,18 @@ impl Preview {
     /// every page (after a change outside `content/`).
     pub fn invalidate_renderer(&mut self) {
         self.renderer = None;
+    }
+
+    /// A rebuild stops, as [`BuildReport::cancelled`], once `flag` is set; the next one
+    /// picks up its work.
+    pub fn cancelled_by(&mut self, flag: Arc<AtomicBool>) {
+        self.cancel = Some(flag);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
     }
 }
 
@@ -75,12 +109,27 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         Err(e) => return failure(started, format!("无法运行检查：{e}")),
     };
     let errors = report.diagnostics.iter().filter(|d| d.is_failing()).count();
+    let latest = Latest {
+        units: report.site.units.iter().map(|u| u.slug.clone()).collect(),
+        errors: errors_by_unit(&report),
+    };
     let mut overlay = (errors > 0)
         .then(|| diagnostic::render_human(&report.diagnostics, &report.site.files, false));
     let checked = started.elapsed();
     let mut rendered = checked;
     let all = preview.renderer.is_none();
+    // The units to render: those parsed anew, and those a cancelled rebuild left.
+    let redo: BTreeSet<String> = preview
+        .cache
+        .fresh()
+        .union(&preview.unfinished)
+        .cloned()
+        .collect();
+    let cancel = preview.cancel.clone();
     let published = (|| {
+        if preview.cancelled() {
+            return Err(publish::CANCELLED.to_string());
+        }
         if preview.renderer.is_none() {
             preview.renderer = Some(site::render::Renderer::new(&config, root)?.remember());
         }
@@ -90,11 +139,13 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         } else {
             publish::Mode::InPlace
         };
-        let writer = publish::Writer::begin(out, root, mode)?;
-        let fresh = preview.cache.fresh();
-        renderer.forget(fresh);
+        let mut writer = publish::Writer::begin(out, root, mode)?;
+        if let Some(flag) = cancel {
+            writer = writer.cancelled_by(flag);
+        }
+        renderer.forget(&redo);
         let scope = if writer.mode() == publish::Mode::InPlace {
-            publish::Scope::Units(fresh)
+            publish::Scope::Units(&redo)
         } else {
             publish::Scope::All
         };
@@ -106,7 +157,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             .site
             .units
             .iter()
-            .filter(|u| !fresh.contains(&u.slug))
+            .filter(|u| !redo.contains(&u.slug))
             .map(|u| u.slug.as_str())
             .collect();
         writer.finish(|rel| {
@@ -114,10 +165,25 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
                 .is_some_and(|(top, _)| kept.contains(top))
         })
     })();
+    let mut cancelled = false;
+    let mut pages = 0;
     let (written, published, extra) = match published {
         Ok(o) => {
             preview.cache.keep(report.site);
+            preview.latest = Some(latest);
+            preview.unfinished.clear();
+            pages = o.written.iter().filter(|f| f.ends_with(".html")).count();
             (o.written.len(), true, 0)
+        }
+        Err(e) if e == publish::CANCELLED => {
+            // Newer edits: the next rebuild takes over, with the units parsed now.
+            preview.cache.keep(report.site);
+            preview.unfinished = redo;
+            if all {
+                preview.renderer = None;
+            }
+            cancelled = true;
+            (0, false, 0)
         }
         Err(e) => {
             // The next rebuild starts over with everything.
@@ -134,6 +200,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         errors: errors + extra,
         overlay,
         written,
+        pages,
         published,
         elapsed: started.elapsed(),
         phases: [
@@ -141,5 +208,103 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             rendered.saturating_sub(checked),
             started.elapsed().saturating_sub(rendered),
         ],
+        cancelled,
     }
+}
+
+/// The failing diagnostics of `report`, counted by the unit folder of their file.
+fn errors_by_unit(report: &check::Report) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for d in report.diagnostics.iter().filter(|d| d.is_failing()) {
+        let unit = d
+            .loc
+            .map(|l| report.site.files.get(l.file).display.as_str())
+            .and_then(|display| display.split_once('/'))
+            .map_or("", |(unit, _)| unit);
+        *counts.entry(unit.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The first, quick part of a rebuild after edits inside the folders of the units
+/// `slugs` (of a content folder at `content`): each is checked on its own and its pages
+/// are written in place, so the page being edited shows the new figures at once. The
+/// full rebuild ([`rebuild`]: the listings, every unit's verdict, removed files) must
+/// follow. A unit's pages depend on nothing but the unit, so they are the same bytes
+/// the full rebuild writes.
+///
+/// `None` when this cannot be done and only the full rebuild will do: no successful
+/// full rebuild yet, templates or configuration changed, a unit new to the site or
+/// gone, or a unit that cannot be rendered.
+pub fn rebuild_units(
+    content: &Path,
+    out: &Path,
+    preview: &Preview,
+    slugs: &BTreeSet<String>,
+) -> Option<BuildReport> {
+    let started = Instant::now();
+    let renderer = preview.renderer.as_ref()?;
+    let latest = preview.latest.as_ref()?;
+    if !slugs.is_subset(&latest.units) {
+        return None;
+    }
+    let mut errors: usize = latest
+        .errors
+        .iter()
+        .filter(|(unit, _)| !slugs.contains(*unit))
+        .map(|(_, n)| n)
+        .sum();
+    let others = errors;
+    let mut texts = Vec::new();
+    let mut files = Vec::new();
+    let mut checking = Duration::ZERO;
+    for slug in slugs {
+        let begun = Instant::now();
+        let dir = content.join(slug);
+        if !dir.join("unit.yaml").is_file() {
+            return None;
+        }
+        let report = check::check(&source::Root::Unit(dir)).ok()?;
+        let [unit] = report.site.units.as_slice() else {
+            return None;
+        };
+        let failing = report.diagnostics.iter().filter(|d| d.is_failing()).count();
+        if failing > 0 {
+            errors += failing;
+            texts.push(diagnostic::render_human(
+                &report.diagnostics,
+                &report.site.files,
+                false,
+            ));
+        }
+        checking += begun.elapsed();
+        files.extend(renderer.unit_files(unit).ok()?);
+    }
+    let rendered = started.elapsed();
+    let (mut written, mut pages) = (0, 0);
+    for (rel, bytes) in &files {
+        if publish::write_in_place(out, rel, bytes).ok()? {
+            written += 1;
+            pages += usize::from(rel.ends_with(".html"));
+        }
+    }
+    if others > 0 {
+        texts.push(format!(
+            "其他单位另有 {others} 个错误（全站检查完成后在此列出）"
+        ));
+    }
+    Some(BuildReport {
+        errors,
+        overlay: (errors > 0).then(|| texts.join("\n\n")),
+        written,
+        pages,
+        published: true,
+        elapsed: started.elapsed(),
+        phases: [
+            checking,
+            rendered.saturating_sub(checking),
+            started.elapsed().saturating_sub(rendered),
+        ],
+        cancelled: false,
+    })
 }

@@ -17,7 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 
-/// Where the build counter is served (JSON: builds, errors, last_ms).
+/// Where the build counter is served (JSON: builds, errors, last_ms, busy).
 pub const STATUS_PATH: &str = "/_gongkai/status";
 /// Largest HTML page the overlay is injected into.
 const MAX_PAGE: usize = 64 << 20;
@@ -56,6 +56,7 @@ async fn status(State(st): State<AppState>) -> Response {
         "builds": s.builds,
         "errors": s.report.errors,
         "last_ms": s.report.elapsed.as_millis() as u64,
+        "busy": s.busy,
     });
     (
         [(header::CONTENT_TYPE, "application/json")],

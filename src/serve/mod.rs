@@ -14,11 +14,16 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 /// How long the watcher waits for a burst of changes to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// At most this many edited units are published before the full rebuild (more is a
+/// bulk change: the full rebuild alone is quicker).
+pub const UNITS_FIRST_MAX: usize = 8;
 
 /// The directories watched (recursively) under the site root.
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
@@ -26,9 +31,11 @@ pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
 /// The state shared between the rebuild thread and the server.
 #[derive(Clone, Debug, Default)]
 pub struct ServeState {
-    /// Builds done so far (the first one included).
+    /// Full builds done so far (the first one included).
     pub builds: u64,
     pub report: BuildReport,
+    /// Whether a rebuild is under way (the edited units' pages may already be served).
+    pub busy: bool,
 }
 
 pub type Shared = Arc<RwLock<ServeState>>;
@@ -105,6 +112,27 @@ pub fn classify(root: &Path, content: &Path, result: &DebounceEventResult) -> Ch
     change
 }
 
+/// The unit folders (names under `content`) that a settled burst of events touched, when
+/// it touched nothing but files inside unit folders; `None` otherwise (the content
+/// folder itself, a unit folder created or removed, lost events). Reads are ignored.
+pub fn edited_units(content: &Path, result: &DebounceEventResult) -> Option<BTreeSet<String>> {
+    let mut units = BTreeSet::new();
+    for e in result.as_ref().ok()? {
+        if matches!(e.kind, EventKind::Access(_)) {
+            continue;
+        }
+        for p in e.paths.iter().filter(|p| !editor_temporary(p)) {
+            let rel = p.strip_prefix(content).ok()?;
+            let mut parts = rel.components();
+            let (Some(unit), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+                return None;
+            };
+            units.insert(unit.as_os_str().to_str()?.to_string());
+        }
+    }
+    Some(units)
+}
+
 /// Whether `p` is an editor's temporary or backup file (`.x.swp`, `x~`, `x.tmp`, vim's
 /// `4913`): writing one is not a change to the sources; the rename that follows is.
 pub fn editor_temporary(p: &Path) -> bool {
@@ -174,22 +202,39 @@ pub fn run(opts: Options) -> Result<(), String> {
     let shared: Shared = Arc::new(RwLock::new(ServeState {
         builds: 1,
         report: first,
+        busy: false,
     }));
 
     let livereload = tower_livereload::LiveReloadLayer::new();
     let reloader = livereload.reloader();
     let app = http::app(out.clone(), shared.clone(), livereload);
 
-    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer =
-        new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("无法监视文件：{e}"))?;
     // The units: `root/content` (watched below with the other folders), or the root
     // itself (a content folder, or one unit's folder: a large site's officer previews
     // only the unit being edited), watched with everything under it.
-    let content = match crate::source::resolve_root(&root) {
-        Ok(crate::source::Root::Content(p) | crate::source::Root::Unit(p)) => p,
+    let resolved = crate::source::resolve_root(&root);
+    let content = match &resolved {
+        Ok(crate::source::Root::Content(p) | crate::source::Root::Unit(p)) => p.clone(),
         Err(_) => root.join("content"),
     };
+    // Edits inside the unit folders of a content folder publish those units' pages first.
+    let units_first =
+        matches!(resolved, Ok(crate::source::Root::Content(_))).then(|| content.clone());
+    // Set as soon as a change arrives: a rebuild under way is then stale and stops.
+    let pending = Arc::new(AtomicBool::new(false));
+    preview.cancelled_by(pending.clone());
+    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let handler = {
+        let (root, content, pending) = (root.clone(), content.clone(), pending.clone());
+        move |result: DebounceEventResult| {
+            if classify(&root, &content, &result) != Change::Nothing {
+                pending.store(true, Ordering::SeqCst);
+            }
+            let _ = tx.send(result);
+        }
+    };
+    let mut debouncer =
+        new_debouncer(DEBOUNCE, None, handler).map_err(|e| format!("无法监视文件：{e}"))?;
     let mode = if content == root {
         RecursiveMode::Recursive
     } else {
@@ -229,10 +274,32 @@ pub fn run(opts: Options) -> Result<(), String> {
     let watch_out = out.clone();
     let watch_shared = shared.clone();
     std::thread::spawn(move || {
-        while let Ok(result) = rx.recv() {
-            let mut change = classify(&watch_root, &content, &result);
-            while let Ok(more) = rx.try_recv() {
-                change = change.max(classify(&watch_root, &content, &more));
+        // A rebuild stopped by newer edits is taken up again at once, with them.
+        let mut resume = false;
+        loop {
+            let mut results = Vec::new();
+            if !resume {
+                match rx.recv() {
+                    Ok(r) => results.push(r),
+                    Err(_) => break,
+                }
+            }
+            pending.store(false, Ordering::SeqCst);
+            results.extend(rx.try_iter());
+            let mut change = if resume {
+                Change::Content
+            } else {
+                Change::Nothing
+            };
+            resume = false;
+            let mut edited = units_first.as_ref().map(|_| BTreeSet::new());
+            for r in &results {
+                change = change.max(classify(&watch_root, &content, r));
+                let more = units_first.as_ref().and_then(|c| edited_units(c, r));
+                edited = edited.zip(more).map(|(mut a, b)| {
+                    a.extend(b);
+                    a
+                });
             }
             if change == Change::Nothing {
                 continue;
@@ -240,14 +307,48 @@ pub fn run(opts: Options) -> Result<(), String> {
             if change == Change::Everything {
                 preview.invalidate_renderer();
             }
+            if let Ok(mut s) = watch_shared.write() {
+                s.busy = true;
+            }
+            // The edited units' pages, at once; then everything else.
+            let first = match (&units_first, &edited) {
+                (Some(content), Some(slugs))
+                    if change == Change::Content
+                        && !slugs.is_empty()
+                        && slugs.len() <= UNITS_FIRST_MAX =>
+                {
+                    build::rebuild_units(content, &watch_out, &preview, slugs)
+                }
+                _ => None,
+            };
+            if let Some(report) = &first {
+                report_line("先生成所改单位", report);
+                if let Ok(mut s) = watch_shared.write() {
+                    s.report = report.clone();
+                }
+                reloader.reload();
+            }
             update_watches(&watch_root, &mut debouncer, &mut watched);
             let report = build::rebuild(&watch_root, &watch_out, &mut preview);
+            if report.cancelled {
+                println!("[{}] 有新的修改，重新开始生成", clock());
+                resume = true;
+                continue;
+            }
             report_line("重新生成", &report);
+            // After the edited units' pages, reload again only when a page or the
+            // overlay changed since.
+            let again = first.as_ref().is_none_or(|f| {
+                f.overlay != report.overlay || f.errors != report.errors || report.pages > 0
+            });
             if let Ok(mut s) = watch_shared.write() {
                 s.builds += 1;
                 s.report = report;
+                s.busy = false;
             }
-            reloader.reload();
+            if again {
+                reloader.reload();
+            }
         }
     });
 
