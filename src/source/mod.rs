@@ -4,6 +4,7 @@
 //! bad file, and never panics on bad input.
 
 pub mod convert;
+pub mod fast_yaml;
 pub mod schema;
 
 use crate::diagnostic::{Diagnostic, Loc, Severity};
@@ -274,12 +275,10 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
 }
 
 /// Parses YAML text into `T`; an error becomes one diagnostic at its line and column.
+///
+/// Most sources are read by [`fast_yaml`]; whatever it does not take (anything outside its
+/// subset, and every error) is read by serde-saphyr, which gives every diagnostic.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Box<Diagnostic>> {
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        leading_zero_numbers_as_strings: true,
-        with_snippet: false,
-    };
     if text.trim().is_empty() {
         return Err(Box::new(
             Diagnostic::new(
@@ -294,7 +293,10 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
             }),
         ));
     }
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+    if let Some(value) = fast_yaml::parse(text) {
+        return Ok(value);
+    }
+    serde_saphyr::from_str_with_options::<T>(text, saphyr_options()).map_err(|e| {
         let e = e.without_snippet();
         let raw = e.to_string();
         let loc = e.location().map(|l| Loc {
@@ -309,6 +311,15 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
                 .label(raw.lines().next().unwrap_or("").to_string()),
         )
     })
+}
+
+/// The options sources are parsed with by serde-saphyr.
+pub(crate) fn saphyr_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    }
 }
 
 /// Turns the YAML library's message into a rule id and a Chinese message.
