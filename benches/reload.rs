@@ -246,6 +246,10 @@ fn main() {
         to_page.push(t0.elapsed().as_secs_f64() * 1000.0);
         wait_settled(&addr, builds + 1, Duration::from_secs(900));
         to_settled.push(t0.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "round {round}: reload {:.1} ms, page {:.1} ms, settled {:.1} ms",
+            to_event[round], to_page[round], to_settled[round]
+        );
     }
     println!("site: {units} units; rounds: {rounds}");
     stats("save → reload event", to_event);
