@@ -316,6 +316,21 @@ fn next_build(addr: &str, before: u64) {
     }
 }
 
+/// A clean `gongkai build` of `site` into `dir/clean` (with errors: an edited figure
+/// breaks sums).
+fn clean_build(dir: &Path, site: &Path) -> PathBuf {
+    let clean = dir.join("clean");
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
+        .arg(&clean)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    clean
+}
+
 /// The preview directory of the only server started with `TMPDIR` = `dir/tmp`.
 fn preview_dir(dir: &Path) -> PathBuf {
     let found: Vec<PathBuf> = std::fs::read_dir(dir.join("tmp"))
@@ -386,15 +401,7 @@ fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
     let n = builds(&addr);
     std::fs::remove_dir_all(site.join("content/kaifu-ybj")).unwrap();
     next_build(&addr, n);
-    let clean = dir.path().join("clean");
-    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
-        .arg(&clean)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let clean = clean_build(dir.path(), &site);
     let served = files(&preview);
     assert!(!served.keys().any(|k| k.starts_with("kaifu-ybj")));
     assert_eq!(
@@ -452,15 +459,7 @@ fn an_edited_units_pages_are_published_first_and_equal_a_clean_builds() {
     // The full rebuild agrees on the verdict and rewrites the listings.
     let full = rebuild(&site, &out, &mut preview);
     assert_eq!(full.errors, first.errors, "{:?}", full.overlay);
-    let clean = dir.path().join("clean");
-    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
-        .arg(&clean)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let clean = clean_build(dir.path(), &site);
     let clean = files(&clean);
     for k in &changed {
         assert!(
@@ -532,15 +531,7 @@ fn a_rebuild_stopped_by_newer_edits_is_taken_up_by_the_next() {
     let resumed = rebuild(&site, &out, &mut preview);
     assert!(resumed.published && !resumed.cancelled, "{resumed:?}");
     assert!(std::fs::read_to_string(&page).unwrap().contains("1,881.19"));
-    let clean = dir.path().join("clean");
-    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["build", site.to_str().unwrap(), "--allow-errors", "--out"])
-        .arg(&clean)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let clean = clean_build(dir.path(), &site);
     let (mut a, mut b) = (files(&out), files(&clean));
     a.remove(".gongkai-manifest.json");
     b.remove(".gongkai-manifest.json");
