@@ -3,87 +3,13 @@
 
 use gongkai::diagnostic::{Diagnostic, Severity};
 use gongkai::source::Root;
-use serde::Deserialize;
 use std::path::Path;
 use std::time::{Duration, Instant};
+#[path = "common/cases.rs"]
+mod cases;
 mod common;
+use cases::{Case, Expect, Step, generated, hex};
 use common::copy_dir;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    class: String,
-    steps: Vec<Step>,
-    expect: Vec<Expect>,
-    #[serde(default)]
-    errors: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Step {
-    replace: Option<String>,
-    write: Option<String>,
-    write_hex: Option<String>,
-    prepend_hex: Option<String>,
-    append: Option<String>,
-    remove: Option<String>,
-    mkdir: Option<String>,
-    symlink: Option<String>,
-    generate: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    text: Option<String>,
-    hex: Option<String>,
-    target: Option<String>,
-    kind: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    rule: String,
-    file: Option<String>,
-    line_of: Option<String>,
-    contains: Option<String>,
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn generated(kind: &str) -> String {
-    match kind {
-        "alias_bomb" => {
-            // A billion laughs inside a field of the schema: it must fail at once, not expand.
-            let mut s = String::from(
-                "kind: budget\nyear: 2023\ntemplate: hunan-budget\ntitle: x\namount_unit: 万元\ntables:\n  - id: T01\n    kind: summary\n    title: t\n    rows:\n      - {sum_of: &a0 [x, x, x, x, x, x, x, x, x, x]}\n",
-            );
-            for i in 1..9 {
-                let p = format!("*a{}", i - 1);
-                s.push_str(&format!(
-                    "      - {{sum_of: &a{i} [{}]}}\n",
-                    vec![p; 10].join(", ")
-                ));
-            }
-            s
-        }
-        "deep_nesting" => format!("kind: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
-        "oversized" => "这一行用来填充超大的文件。\n".repeat(700_000),
-        "million_rows" => {
-            let mut s = String::from(
-                "kind: budget\nyear: 2023\ntemplate: hunan-budget\ntitle: x\namount_unit: 万元\ntables:\n  - id: T01\n    kind: summary\n    title: 收支总表\n    rows:\n",
-            );
-            s.push_str(&"      - {}\n".repeat(1_000_000));
-            s
-        }
-        other => panic!("unknown generator {other}"),
-    }
-}
 
 fn apply(root: &Path, step: &Step) {
     let p = |rel: &str| root.join(rel);

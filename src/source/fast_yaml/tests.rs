@@ -145,55 +145,9 @@ fn every_source_file_takes_the_fast_path_and_reads_the_same() {
     }
 }
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    steps: Vec<Step>,
-}
-
-#[derive(Deserialize)]
-struct Step {
-    replace: Option<String>,
-    write: Option<String>,
-    write_hex: Option<String>,
-    prepend_hex: Option<String>,
-    append: Option<String>,
-    remove: Option<String>,
-    generate: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    text: Option<String>,
-    hex: Option<String>,
-    kind: Option<String>,
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-/// The generated files of `tests/corpus.rs` (the oversized one is not YAML).
-fn generated(kind: &str) -> String {
-    let head = "kind: budget\nyear: 2023\ntemplate: hunan-budget\ntitle: x\namount_unit: 万元\ntables:\n  - id: T01\n    kind: summary\n    title: t\n    rows:\n";
-    match kind {
-        "alias_bomb" => {
-            let mut s = format!("{head}      - {{sum_of: &a0 [x, x, x, x, x, x, x, x, x, x]}}\n");
-            for i in 1..9 {
-                let p = format!("*a{}", i - 1);
-                s.push_str(&format!(
-                    "      - {{sum_of: &a{i} [{}]}}\n",
-                    vec![p; 10].join(", ")
-                ));
-            }
-            s
-        }
-        "deep_nesting" => format!("kind: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
-        "million_rows" => format!("{head}{}", "      - {}\n".repeat(1_000_000)),
-        _ => String::new(),
-    }
-}
+#[path = "../../../tests/common/cases.rs"]
+mod cases;
+use cases::{Case, generated, hex};
 
 /// Every case of the hostile-input corpus, applied to the valid fixture: wherever the fast
 /// path accepts a file, serde-saphyr reads the same.
@@ -250,7 +204,11 @@ fn hostile_corpus_reads_the_same() {
             if !name.ends_with(".yaml") {
                 continue;
             }
-            // As `read_text` does: a byte-order mark is dropped, other encodings refused.
+            // As `read_text` does: files over its limit are refused, a byte-order mark is
+            // dropped, other encodings refused.
+            if bytes.len() as u64 > crate::source::MAX_FILE_BYTES {
+                continue;
+            }
             let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             let Ok(text) = std::str::from_utf8(bytes) else {
                 continue;
