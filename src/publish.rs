@@ -964,11 +964,25 @@ pub fn build(
     clean: bool,
     progress: bool,
 ) -> Result<Outcome, String> {
-    let renderer = Renderer::new(config, site_root)?;
+    let mut renderer = Renderer::new(config, site_root)?;
     let writer = Writer::begin(out, site_root, Mode::Swap { clean })?;
+    // Each unit's share of the indexes, kept beside the output for the next build.
+    let store = crate::site::shares::dir_beside(out)
+        .map(crate::site::shares::ShareStore::open)
+        .transpose()?;
+    if let Some(store) = &store {
+        if clean {
+            store.clear()?;
+        }
+        renderer = renderer.with_store(store.clone());
+    }
     let progress = Progress::new(progress, site.units.len());
     render_into(&renderer, site, Scope::All, &writer, &progress)?;
-    writer.finish(|_| false)
+    let outcome = writer.finish(|_| false)?;
+    if let Some(store) = &store {
+        store.retain(&site.units.iter().map(|u| u.slug.as_str()).collect());
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ fn a_build_aborted_mid_way_leaves_the_old_output_intact() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        // Kept on purpose beside the output: the indexes' shares (`site::shares`).
+        .filter(|n| n.starts_with(".public") && n != ".public.gongkai-cache")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -274,4 +275,66 @@ fn unchanged_units_are_not_rendered_again_and_the_output_equals_a_clean_build() 
     let clean = dir.path().join("clean");
     assert_eq!(reused(&build_reporting(&site, &clean, &["--clean"])), 0);
     assert_eq!(files(&out), files(&clean));
+}
+
+#[test]
+fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    let store = dir.path().join(".public.gongkai-cache");
+    build(&site, &out, &[]);
+    // Each unit's search documents and data-package resources are kept beside the output.
+    let mut shares: Vec<String> = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    shares.sort();
+    assert_eq!(shares.len(), 10, "{shares:?}");
+    assert!(
+        shares.contains(&"hetang-ybj.docs".to_string()),
+        "{shares:?}"
+    );
+    assert!(shares.contains(&"hetang-ybj.resources".to_string()));
+
+    // An edited unit's shares are made again: its new name is in the search documents
+    // and the data package.
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    build(&site, &out, &[]);
+    let datapackage = std::fs::read_to_string(out.join("datapackage.json")).unwrap();
+    assert!(datapackage.contains("改名"));
+    let docs = std::fs::read(store.join("hetang-ybj.docs")).unwrap();
+    assert!(String::from_utf8_lossy(&docs).contains("改名"));
+
+    // Damaged shares (cut short, or garbage) are made again, not trusted.
+    for (i, name) in shares.iter().enumerate() {
+        let path = store.join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let damaged = if i % 2 == 0 {
+            bytes[..bytes.len() / 2].to_vec()
+        } else {
+            b"not a share".to_vec()
+        };
+        std::fs::write(&path, damaged).unwrap();
+    }
+    // Every unit is carried over; its shares are read, found damaged and made again.
+    build(&site, &out, &[]);
+    let clean = dir.path().join("clean");
+    build(&site, &clean, &["--clean"]);
+    assert_eq!(files(&out), files(&clean));
+    assert_eq!(
+        std::fs::read(store.join("hetang-ybj.docs")).unwrap(),
+        docs,
+        "the damaged share was not made again"
+    );
+
+    // A removed unit's shares go.
+    std::fs::remove_dir_all(site.join("content/kaifu-ybj")).unwrap();
+    build(&site, &out, &[]);
+    assert!(!store.join("kaifu-ybj.docs").exists());
+    assert!(!store.join("kaifu-ybj.resources").exists());
+    assert!(store.join("hetang-ybj.docs").exists());
 }

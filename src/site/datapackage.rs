@@ -254,23 +254,29 @@ fn unit_tables(u: &Unit) -> Vec<(&Disclosure, &Table)> {
         .collect()
 }
 
-/// One unit's resources, in the order of `unit_tables`; `write` names them.
-pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<Json> {
+/// One unit's resources, in the order of `unit_tables`, as compact JSON text, each named
+/// by `resource_name` (`write` renames the rare one whose name another unit took first).
+pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<String> {
     unit_tables(u)
         .into_iter()
-        .map(|(d, t)| resource(u, d, t, templates))
+        .map(|(d, t)| {
+            let mut r = resource(u, d, t, templates);
+            r["name"] = json!(resource_name(u, d, t));
+            // Serializing a `Value` cannot fail.
+            serde_json::to_string(&r).unwrap_or_default()
+        })
         .collect()
 }
 
 /// The site's `datapackage.json`: every table CSV of every disclosure, units in folder
-/// order (each unit's resources from `unit_resources`, which may remember them). The
+/// order (each unit's resources from `unit_resources`, which may be remembered). The
 /// names are settled first (unique across the site); then the units' resources are
-/// made in parallel, a chunk of units at a time, and written to `out` as they come: the
+/// gathered in parallel, a chunk of units at a time, and written to `out` as they come: the
 /// descriptor (≈ 220 MB at 10,000 unit-years, ≈ 130,000 resources) is never held whole.
 pub fn write(
     info: &SiteInfo,
     site: &Site,
-    unit_resources: &(dyn Fn(&Unit) -> Vec<Json> + Sync),
+    unit_resources: &(dyn Fn(&Unit) -> Vec<String> + Sync),
     out: &mut dyn std::io::Write,
 ) -> Result<(), String> {
     use rayon::prelude::*;
@@ -278,7 +284,8 @@ pub fn write(
     let mut units: Vec<&Unit> = site.units.iter().collect();
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut taken = BTreeSet::new();
-    let names: Vec<Vec<String>> = units
+    // Each resource's name when another unit took its own name first.
+    let renamed: Vec<Vec<Option<String>>> = units
         .iter()
         .map(|u| {
             unit_tables(u)
@@ -291,7 +298,7 @@ pub fn write(
                         n += 1;
                         name = format!("{base}-{n}");
                     }
-                    name
+                    (name != base).then_some(name)
                 })
                 .collect()
         })
@@ -318,18 +325,27 @@ pub fn write(
     out.write_all(b",\"resources\":[").map_err(io)?;
     let mut first = true;
     // A chunk of units at a time, each chunk's resources made in parallel.
-    for chunk in units.chunks(CHUNK).zip(names.chunks(CHUNK)) {
+    for chunk in units.chunks(CHUNK).zip(renamed.chunks(CHUNK)) {
         let parts: Vec<Result<Vec<String>, String>> = chunk
             .0
             .par_iter()
             .zip(chunk.1)
-            .map(|(u, names)| {
-                unit_resources(u)
+            .map(|(u, renamed)| {
+                let texts = unit_resources(u);
+                if texts.len() != renamed.len() {
+                    return Err(failed(&format!("单位 {} 的资源数目不符", u.slug)));
+                }
+                texts
                     .into_iter()
-                    .zip(names)
-                    .map(|(mut r, name)| {
-                        r["name"] = json!(name);
-                        serde_json::to_string(&r).map_err(|e| failed(&e))
+                    .zip(renamed)
+                    .map(|(text, name)| match name {
+                        None => Ok(text),
+                        Some(name) => {
+                            let mut r: Json =
+                                serde_json::from_str(&text).map_err(|e| failed(&e))?;
+                            r["name"] = json!(name);
+                            serde_json::to_string(&r).map_err(|e| failed(&e))
+                        }
                     })
                     .collect()
             })

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod render;
 pub mod search;
 pub mod sections;
+pub mod shares;
 pub mod summary;
 
 use crate::amount;

@@ -161,6 +161,8 @@ pub struct Renderer {
     /// What a unit's pages depend on besides the unit (see [`Renderer::unit_key`]);
     /// `None` when it cannot be known (nothing is then carried over unrendered).
     fingerprint: Option<String>,
+    /// Where units' shares of the indexes are kept between processes (`build`).
+    store: Option<super::shares::ShareStore>,
 }
 
 impl Renderer {
@@ -173,6 +175,7 @@ impl Renderer {
             info: site_info(config),
             config: config.clone(),
             memo: None,
+            store: None,
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
@@ -204,34 +207,65 @@ impl Renderer {
         }
     }
 
-    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Entry> {
-        let remembered = self
-            .memo
-            .as_ref()
-            .and_then(|m| m.lock().ok()?.docs.get(&u.slug).cloned());
-        if let Some(docs) = remembered {
-            return docs;
-        }
-        let docs = super::search::unit_docs(u, &self.templates);
-        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
-            m.docs.insert(u.slug.clone(), docs.clone());
-        }
-        docs
+    /// Keeps each unit's share of the site-wide indexes in `store` too, from one process
+    /// to the next (`build`; see [`super::shares`]).
+    pub fn with_store(mut self, store: super::shares::ShareStore) -> Self {
+        self.store = Some(store);
+        self
     }
 
-    fn unit_resources(&self, u: &Unit) -> Vec<serde_json::Value> {
+    /// A unit's share of an index: remembered (`serve`), else saved in the store under
+    /// the unit's key, else made by `make` (and remembered and saved).
+    fn share<T: Clone>(
+        &self,
+        u: &Unit,
+        memo: impl Fn(&mut Memo) -> &mut std::collections::HashMap<String, T>,
+        load: impl Fn(&super::shares::ShareStore, &str) -> Option<T>,
+        save: impl Fn(&super::shares::ShareStore, &str, &T),
+        make: impl Fn() -> T,
+    ) -> T {
         let remembered = self
             .memo
             .as_ref()
-            .and_then(|m| m.lock().ok()?.resources.get(&u.slug).cloned());
-        if let Some(r) = remembered {
-            return r;
+            .and_then(|m| memo(&mut *m.lock().ok()?).get(&u.slug).cloned());
+        if let Some(v) = remembered {
+            return v;
         }
-        let r = super::datapackage::unit_resources(u, &self.templates);
+        let stored = self.store.as_ref().zip(self.unit_key(u));
+        let v = match stored.as_ref().and_then(|(store, key)| load(store, key)) {
+            Some(v) => v,
+            None => {
+                let v = make();
+                if let Some((store, key)) = &stored {
+                    save(store, key, &v);
+                }
+                v
+            }
+        };
         if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
-            m.resources.insert(u.slug.clone(), r.clone());
+            memo(&mut m).insert(u.slug.clone(), v.clone());
         }
-        r
+        v
+    }
+
+    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Entry> {
+        self.share(
+            u,
+            |m| &mut m.docs,
+            |store, key| store.docs(&u.slug, key),
+            |store, key, docs| store.put_docs(&u.slug, key, docs),
+            || super::search::unit_docs(u, &self.templates),
+        )
+    }
+
+    fn unit_resources(&self, u: &Unit) -> Vec<String> {
+        self.share(
+            u,
+            |m| &mut m.resources,
+            |store, key| store.resources(&u.slug, key),
+            |store, key, r| store.put_resources(&u.slug, key, r),
+            || super::datapackage::unit_resources(u, &self.templates),
+        )
     }
 
     fn context(&self) -> tera::Context {
@@ -393,7 +427,7 @@ impl Renderer {
 #[derive(Default)]
 struct Memo {
     docs: std::collections::HashMap<String, Vec<super::search::Entry>>,
-    resources: std::collections::HashMap<String, Vec<serde_json::Value>>,
+    resources: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// The output paths of every page the site has, without rendering anything.

@@ -151,6 +151,21 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry as four strings (kind, key, row, terms), for [`super::shares`].
+    pub fn parts(&self) -> [&str; 4] {
+        [KINDS[self.kind].0, &self.key, &self.row, &self.terms]
+    }
+
+    /// The entry [`Entry::parts`] gave, or `None` when they cannot be one.
+    pub fn from_parts([kind, key, row, terms]: [&str; 4]) -> Option<Entry> {
+        Some(Entry {
+            kind: KINDS.iter().position(|(k, _)| *k == kind)?,
+            key: key.to_string(),
+            row: row.to_string(),
+            terms: terms.to_string(),
+        })
+    }
+
     /// The document's terms in order, each with whether it is strong.
     pub fn terms(&self) -> impl Iterator<Item = (&str, bool)> {
         self.terms
@@ -228,6 +243,37 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
         h = h.wrapping_mul(0x0100_0193);
     }
     h % shards
+}
+
+/// FxHash (rustc's hasher): fast on short keys such as terms; the map it serves is
+/// never iterated in an order that reaches the output.
+#[derive(Default, Clone, Copy)]
+struct BuildFx;
+
+struct Fx(u64);
+
+impl std::hash::BuildHasher for BuildFx {
+    type Hasher = Fx;
+    fn build_hasher(&self) -> Fx {
+        Fx(0)
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Appends `n` in base 36 (digits, then lower-case letters) to `out`.
@@ -623,10 +669,13 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// The index files (paths under `search/`) of the documents.
 pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
     let mut out = Vec::new();
     // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
-    // ids come (ascending), with the last id.
-    let mut postings: BTreeMap<&str, (String, u32)> = BTreeMap::new();
+    // ids come (ascending), with the last id. A hash map: a B-tree of a large site's
+    // million terms spent most of the index's time comparing strings.
+    let mut postings: HashMap<&str, (String, u32), BuildFx> = HashMap::default();
     for (id, d) in docs.iter().enumerate() {
         let id = u32::try_from(id)
             .ok()
@@ -649,21 +698,30 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
         .sum();
     let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
         .map_err(|_| "搜索索引过大".to_string())?;
-    // Every shard is written, also an empty one: a term's shard always exists.
-    let mut files: BTreeMap<u32, String> = (0..shards).map(|n| (n, String::new())).collect();
-    for (t, (gaps, _)) in std::mem::take(&mut postings) {
-        let f = files.entry(shard_of(t, shards)).or_default();
-        f.push_str(t);
-        f.push('\t');
-        f.push_str(&gaps);
-        f.push('\n');
+    // Every shard is written, also an empty one: a term's shard always exists. Its
+    // lines are sorted by term.
+    let mut by_shard: Vec<Vec<(&str, String)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (t, (gaps, _)) in postings {
+        by_shard[shard_of(t, shards) as usize].push((t, gaps));
     }
-    // Each file is compressed as soon as it is made (in parallel), so the index is never
-    // held uncompressed whole.
-    use rayon::prelude::*;
+    let files: Vec<(u32, String)> = by_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, mut lines)| {
+            lines.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut f =
+                String::with_capacity(lines.iter().map(|(t, g)| t.len() + g.len() + 2).sum());
+            for (t, gaps) in lines {
+                f.push_str(t);
+                f.push('\t');
+                f.push_str(&gaps);
+                f.push('\n');
+            }
+            (n as u32, f)
+        })
+        .collect();
+    // Each file is compressed in parallel.
     let shards_packed: Result<Vec<_>, String> = files
-        .into_iter()
-        .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(n, text)| Ok((format!("{DIR}/i/{n}.bin"), gzip(text.as_bytes())?)))
         .collect();
