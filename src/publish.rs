@@ -16,6 +16,15 @@
 //! modification time) instead of being written, so its mtime and inode stay and `rsync`
 //! or an object-store sync uploads only what changed. Outputs of removed sources simply
 //! are not in the new directory. `clean` writes every file anew.
+//!
+//! The standby: after a swap, the previous output is not removed but kept beside the
+//! output (`.<name>.standby`, with its manifest). Its unchanged files are links of the
+//! new output's, so the next build takes it as its directory and brings it up to date
+//! with what changed in the last two builds only (a changed file put over by a rename,
+//! never written into, as it may be a link of the published one; a file that no longer
+//! exists removed), instead of linking a large site's two hundred thousand files into
+//! a new directory and removing the old one. The manifest is removed from the standby
+//! as it is taken, so one left half-updated by a killed build is never trusted again.
 
 use crate::config::Config;
 use crate::model::{Site, Unit};
@@ -314,10 +323,13 @@ fn carry_over(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Swaps `tmp` in as `out` in one step where the system can; otherwise by two
-/// renames (with the old one put back on failure).
-fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), String> {
+/// renames (with the old one put back on failure). Returns where the previous output
+/// now is (`tmp` or `old`), if there was one.
+fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, String> {
     if !out.exists() {
-        return std::fs::rename(tmp, out).map_err(|e| format!("无法写入 {}：{e}", out.display()));
+        return std::fs::rename(tmp, out)
+            .map(|_| None)
+            .map_err(|e| format!("无法写入 {}：{e}", out.display()));
     }
     #[cfg(target_os = "linux")]
     {
@@ -336,8 +348,7 @@ fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), String> {
         };
         if rc == 0 {
             // `tmp` now holds the previous output.
-            let _ = std::fs::remove_dir_all(tmp);
-            return Ok(());
+            return Ok(Some(tmp.to_path_buf()));
         }
     }
     std::fs::rename(out, old).map_err(|e| format!("无法替换 {}：{e}", out.display()))?;
@@ -345,8 +356,59 @@ fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), String> {
         let _ = std::fs::rename(old, out);
         return Err(format!("无法写入 {}：{e}", out.display()));
     }
-    let _ = std::fs::remove_dir_all(old);
-    Ok(())
+    Ok(Some(old.to_path_buf()))
+}
+
+/// The standby of output `name` in `parent`: the previous output, kept after a swap to
+/// become the next build's directory (see [`Writer`]).
+fn standby_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.standby"))
+}
+
+/// What builds keep beside the output `out` on purpose: the standby and the indexes'
+/// shares (`site::shares`).
+pub fn beside(out: &Path) -> Vec<PathBuf> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::iter::once(standby_path(parent, &name))
+        .chain(crate::site::shares::dir_beside(out))
+        .collect()
+}
+
+/// Takes the standby at `standby` for a build by renaming it to the build's own
+/// directory `dir` (of two builds at once, one gets it), and returns its manifest.
+/// The manifest is removed from it first: a build that stops while updating it leaves
+/// a directory that is never trusted again (`remove_stale` removes it). A standby
+/// without its manifest and marker is removed.
+fn take_standby(standby: &Path, dir: &Path) -> Option<std::collections::BTreeSet<String>> {
+    std::fs::rename(standby, dir).ok()?;
+    let manifest = (dir.join(MARKER).is_file() && dir.join(MANIFEST).is_file())
+        .then(|| read_manifest(dir))
+        .filter(|m| !m.files.is_empty());
+    match manifest {
+        Some(m) if std::fs::remove_file(dir.join(MANIFEST)).is_ok() => {
+            Some(m.files.into_keys().collect())
+        }
+        _ => {
+            let _ = std::fs::remove_dir_all(dir);
+            None
+        }
+    }
+}
+
+/// True when `a` and `b` are the same file (hard links of one inode).
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// How a [`Writer`] places the files.
@@ -362,7 +424,8 @@ pub enum Mode {
 
 /// Places rendered files into the output as they come (from several threads), records
 /// the manifest, and publishes at [`Writer::finish`]. Dropped without `finish`, it
-/// removes what it wrote beside the output and leaves the output as it was.
+/// removes what it wrote beside the output (a standby it took included) and leaves the
+/// output as it was.
 pub struct Writer {
     mode: Mode,
     out: PathBuf,
@@ -370,6 +433,9 @@ pub struct Writer {
     dir: PathBuf,
     old: PathBuf,
     previous: Manifest,
+    /// When `dir` is the standby (the output before the previous one, see the type's
+    /// docs): the files it holds, from its manifest.
+    standby: Option<std::collections::BTreeSet<String>>,
     entries: Mutex<BTreeMap<String, Entry>>,
     /// The units' keys for the manifest (swap mode).
     units: Mutex<BTreeMap<String, String>>,
@@ -405,16 +471,25 @@ impl Writer {
         } else {
             mode
         };
-        let dir = match mode {
-            Mode::Swap { .. } => {
+        let (dir, standby) = match mode {
+            Mode::Swap { clean } => {
                 remove_stale(&parent, &name);
                 let tmp = parent.join(format!(".{name}.tmp-{pid}"));
                 let _ = std::fs::remove_dir_all(&tmp);
-                std::fs::create_dir_all(&tmp)
-                    .map_err(|e| format!("无法创建 {}：{e}", tmp.display()))?;
-                tmp
+                let standby = standby_path(&parent, &name);
+                let taken = if clean || !out.join(MANIFEST).is_file() {
+                    let _ = std::fs::remove_dir_all(&standby);
+                    None
+                } else {
+                    take_standby(&standby, &tmp)
+                };
+                if taken.is_none() {
+                    std::fs::create_dir_all(&tmp)
+                        .map_err(|e| format!("无法创建 {}：{e}", tmp.display()))?;
+                }
+                (tmp, taken)
             }
-            Mode::InPlace => out.to_path_buf(),
+            Mode::InPlace => (out.to_path_buf(), None),
         };
         let writer = Writer {
             mode,
@@ -425,6 +500,7 @@ impl Writer {
                 Mode::Swap { clean: true } => Manifest::default(),
                 _ => read_manifest(out),
             },
+            standby,
             entries: Mutex::new(BTreeMap::new()),
             units: Mutex::new(BTreeMap::new()),
             outcome: Mutex::new(Outcome::default()),
@@ -476,11 +552,17 @@ impl Writer {
         let before = self.out.join(rel);
         let written = match self.mode {
             Mode::Swap { clean } => {
-                self.make_parent(&path)?;
                 let unchanged = !clean && same_as_before && same_file(&before, bytes);
-                if unchanged && carry_over(&before, &path).is_ok() {
+                if unchanged && self.mirror(rel).is_ok() {
                     false
+                } else if self.standby.is_some() {
+                    // The standby's file may be a link of the output's: replaced, never
+                    // written into.
+                    self.make_parent(&path)?;
+                    write_by_rename(&path, bytes)?;
+                    true
                 } else {
+                    self.make_parent(&path)?;
                     std::fs::write(&path, bytes)
                         .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
                     true
@@ -556,10 +638,7 @@ impl Writer {
         let before = self.out.join(rel);
         let keep_before = match self.mode {
             Mode::Swap { clean } => {
-                !clean
-                    && same_as_before
-                    && same_files(&before, &tmp)
-                    && carry_over(&before, &path).is_ok()
+                !clean && same_as_before && same_files(&before, &tmp) && self.mirror(rel).is_ok()
             }
             Mode::InPlace => same_as_before && same_files(&path, &tmp),
         };
@@ -609,9 +688,7 @@ impl Writer {
         for ((rel, entry), len) in files.into_iter().zip(lens) {
             self.enter(rel, entry.clone())?;
             self.abort_hook();
-            let path = self.dir.join(rel);
-            self.make_parent(&path)?;
-            carry_over(&self.out.join(rel), &path)
+            self.mirror(rel)
                 .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
             self.record(rel, false, len)?;
         }
@@ -628,6 +705,32 @@ impl Writer {
             .map_err(|e| e.to_string())?
             .insert(slug.to_string(), key);
         Ok(())
+    }
+
+    /// Makes `rel` in this build's directory the output's file of that path: a hard link
+    /// (or a copy keeping its mtime) into a fresh directory; in the standby, nothing when
+    /// it already is that file, else a link put over the standby's by a rename.
+    fn mirror(&self, rel: &str) -> std::io::Result<()> {
+        let (live, path) = (self.out.join(rel), self.dir.join(rel));
+        let io = |e: String| std::io::Error::other(e);
+        if self.standby.is_none() {
+            self.make_parent(&path).map_err(io)?;
+            return carry_over(&live, &path);
+        }
+        if same_inode(&live, &path) {
+            return Ok(());
+        }
+        self.make_parent(&path).map_err(io)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        carry_over(&live, &tmp)?;
+        std::fs::rename(&tmp, &path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
     }
 
     /// Records `rel` in the manifest; two files with the same path are an error.
@@ -727,29 +830,56 @@ impl Writer {
         let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
         text.push('\n');
         match self.mode {
-            Mode::Swap { .. } => {
+            Mode::Swap { clean } => {
+                // The standby's files that this build did not put (old outputs) go.
+                if let Some(standby) = &self.standby {
+                    for rel in standby {
+                        if !manifest.files.contains_key(rel) {
+                            remove_with_empty_folders(&self.dir, rel);
+                        }
+                    }
+                }
                 self.abort_hook();
                 std::fs::write(self.dir.join(MANIFEST), text)
                     .map_err(|e| format!("无法写入清单：{e}"))?;
-                swap_in(&self.dir, &self.out, &self.old)?;
+                let previous = swap_in(&self.dir, &self.out, &self.old)?;
+                // The previous output becomes the next build's standby: its unchanged
+                // files are links of the new output's, so the next build updates it
+                // with only what changed instead of linking every file anew. After a
+                // clean build it shares nothing and goes.
+                if let Some(previous) = previous {
+                    let (parent, name) = (self.old.parent(), self.out.file_name());
+                    let standby = parent
+                        .zip(name)
+                        .map(|(p, n)| standby_path(p, &n.to_string_lossy()));
+                    let kept =
+                        !clean && standby.is_some_and(|s| std::fs::rename(&previous, s).is_ok());
+                    if !kept {
+                        let _ = std::fs::remove_dir_all(&previous);
+                    }
+                }
             }
             Mode::InPlace => {
                 for rel in &outcome.removed {
-                    let path = self.out.join(rel);
-                    let _ = std::fs::remove_file(&path);
-                    // Empty folders of removed outputs go too.
-                    let mut dir = path.parent();
-                    while let Some(d) = dir {
-                        if d == self.out || std::fs::remove_dir(d).is_err() {
-                            break;
-                        }
-                        dir = d.parent();
-                    }
+                    remove_with_empty_folders(&self.out, rel);
                 }
                 write_by_rename(&self.out.join(MANIFEST), text.as_bytes())?;
             }
         }
         Ok(outcome)
+    }
+}
+
+/// Removes `root/rel`, and the folders above it that this leaves empty (up to `root`).
+fn remove_with_empty_folders(root: &Path, rel: &str) {
+    let path = root.join(rel);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 

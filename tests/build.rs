@@ -375,8 +375,11 @@ fn a_failed_build_leaves_the_old_output() {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            // Kept on purpose beside the output: the indexes' shares (`site::shares`).
-            name.starts_with(".public") && name != ".public.gongkai-cache"
+            // Kept on purpose beside the output: the indexes' shares (`site::shares`) and the
+            // previous output, the next build's directory (`publish::Writer`).
+            name.starts_with(".public")
+                && name != ".public.gongkai-cache"
+                && name != ".public.standby"
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

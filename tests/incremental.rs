@@ -153,8 +153,11 @@ fn a_build_aborted_mid_way_leaves_the_old_output_intact() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // Kept on purpose beside the output: the indexes' shares (`site::shares`).
-        .filter(|n| n.starts_with(".public") && n != ".public.gongkai-cache")
+        // Kept on purpose beside the output: the indexes' shares (`site::shares`) and the
+        // previous output, the next build's directory (`publish::Writer`).
+        .filter(|n| {
+            n.starts_with(".public") && n != ".public.gongkai-cache" && n != ".public.standby"
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -337,4 +340,100 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
     assert!(!store.join("kaifu-ybj.docs").exists());
     assert!(!store.join("kaifu-ybj.resources").exists());
     assert!(store.join("hetang-ybj.docs").exists());
+}
+
+#[test]
+fn the_previous_output_is_kept_as_the_next_builds_directory_and_never_trusted_half_updated() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    let standby = dir.path().join(".public.standby");
+    let mut clean_builds = 0;
+    let mut equals_a_clean_build = |out: &Path| {
+        clean_builds += 1;
+        let clean = dir.path().join(format!("clean{clean_builds}"));
+        build(&site, &clean, &["--clean"]);
+        assert_eq!(
+            files(out),
+            files(&clean),
+            "after clean build {clean_builds}"
+        );
+    };
+    build(&site, &out, &[]);
+    assert!(
+        !standby.exists(),
+        "a first build has no previous output to keep"
+    );
+    build(&site, &out, &[]);
+    assert!(standby.join(".gongkai-manifest.json").is_file());
+
+    // Edits built one after another, each through the standby (which holds the output
+    // of two builds before): a renamed unit, a removed one, the same back, a figure.
+    let kaifu = site.join("content/kaifu-ybj");
+    let kept = dir.path().join("kaifu-ybj");
+    common::copy_dir(&kaifu, &kept);
+    let before = identities(&out);
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    build(&site, &out, &[]);
+    equals_a_clean_build(&out);
+    // Files that did not change keep their inode: the standby was brought up to date
+    // by links, not by new copies.
+    let after = identities(&out);
+    let unchanged = before
+        .iter()
+        .filter(|(rel, id)| rel.starts_with("hengshan-ybj/") && after.get(*rel) == Some(id))
+        .count();
+    assert!(unchanged > 10, "{unchanged}");
+    std::fs::remove_dir_all(&kaifu).unwrap();
+    build(&site, &out, &[]);
+    equals_a_clean_build(&out);
+    assert!(!out.join("kaifu-ybj").exists());
+    common::copy_dir(&kept, &kaifu);
+    build(&site, &out, &[]);
+    equals_a_clean_build(&out);
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: 改名",
+        "name: ",
+    );
+    build(&site, &out, &[]);
+    equals_a_clean_build(&out);
+
+    // A build that stops while updating the standby leaves the output as it was; the
+    // half-updated directory is removed by the next build, which completes.
+    let old = files(&out);
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 再改名",
+    );
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "build",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("GONGKAI_TEST_ABORT_AFTER", "40")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success());
+    assert_eq!(files(&out), old);
+    assert!(
+        !standby.exists(),
+        "the standby was taken by the stopped build"
+    );
+    build(&site, &out, &[]);
+    equals_a_clean_build(&out);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".public.gongkai-cache", ".public.standby"]);
 }

@@ -184,7 +184,13 @@ pub fn run(opts: Options) -> Result<(), String> {
         .canonicalize()
         .map_err(|e| format!("无法访问 {}：{e}", opts.root.display()))?;
     let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    // The preview and what a full rebuild keeps beside it (`publish::beside`).
+    let remove_preview = || {
+        for dir in std::iter::once(out.clone()).chain(crate::publish::beside(&out)) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    };
+    remove_preview();
 
     // Units whose files did not change are not parsed or rendered again on a rebuild.
     let mut preview = build::Preview::default();
@@ -359,7 +365,7 @@ pub fn run(opts: Options) -> Result<(), String> {
             _ = terminated() => Ok(()),
         }
     });
-    let _ = std::fs::remove_dir_all(&out);
+    remove_preview();
     runtime.shutdown_timeout(Duration::from_millis(100));
     result
 }
