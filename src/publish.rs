@@ -604,11 +604,7 @@ impl Writer {
         }
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = tmp_beside(&path);
         let failed = |e: String| {
             let _ = std::fs::remove_file(&tmp);
             e
@@ -721,11 +717,7 @@ impl Writer {
             return Ok(());
         }
         self.make_parent(&path).map_err(io)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = tmp_beside(&path);
         let _ = std::fs::remove_file(&tmp);
         carry_over(&live, &tmp)?;
         std::fs::rename(&tmp, &path).inspect_err(|_| {
@@ -911,14 +903,20 @@ pub fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool, Strin
     Ok(true)
 }
 
-/// Writes `bytes` beside `path` and renames it over `path`, so a reader sees the old or
-/// the new file, never half of one.
-fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Where a file for `path` is written before it is renamed over it: beside it, hidden,
+/// named for this process.
+fn tmp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes `bytes` beside `path` and renames it over `path`, so a reader sees the old or
+/// the new file, never half of one.
+fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = tmp_beside(path);
     std::fs::write(&tmp, bytes).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -367,7 +367,7 @@ fn the_previous_output_is_kept_as_the_next_builds_directory_and_never_trusted_ha
     assert!(standby.join(".gongkai-manifest.json").is_file());
 
     // Edits built one after another, each through the standby (which holds the output
-    // of two builds before): a renamed unit, a removed one, the same back, a figure.
+    // of two builds before): a unit renamed, a unit removed and put back, the name back.
     let kaifu = site.join("content/kaifu-ybj");
     let kept = dir.path().join("kaifu-ybj");
     common::copy_dir(&kaifu, &kept);
