@@ -359,26 +359,33 @@ fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, String
     Ok(Some(old.to_path_buf()))
 }
 
+/// The folder the output `out` is in, and its name (`None` for a path without one).
+fn parent_and_name(out: &Path) -> Option<(PathBuf, String)> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some((parent, name))
+}
+
 /// The standby of output `name` in `parent`: the previous output, kept after a swap to
 /// become the next build's directory (see [`Writer`]).
 fn standby_path(parent: &Path, name: &str) -> PathBuf {
     parent.join(format!(".{name}.standby"))
 }
 
+/// The folder of the indexes' shares of output `name` in `parent` (`site::shares`).
+fn shares_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.gongkai-cache"))
+}
+
 /// What builds keep beside the output `out` on purpose: the standby and the indexes'
-/// shares (`site::shares`).
+/// shares.
 pub fn beside(out: &Path) -> Vec<PathBuf> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::iter::once(standby_path(parent, &name))
-        .chain(crate::site::shares::dir_beside(out))
-        .collect()
+    parent_and_name(out)
+        .map(|(parent, name)| vec![standby_path(&parent, &name), shares_path(&parent, &name)])
+        .unwrap_or_default()
 }
 
 /// Takes the standby at `standby` for a build by renaming it to the build's own
@@ -432,6 +439,8 @@ pub struct Writer {
     /// Where files go: the temporary directory (swap) or the output (in place).
     dir: PathBuf,
     old: PathBuf,
+    /// Where the previous output is kept after the swap (see the type's docs).
+    standby_at: PathBuf,
     previous: Manifest,
     /// When `dir` is the standby (the output before the previous one, see the type's
     /// docs): the files it holds, from its manifest.
@@ -455,17 +464,12 @@ impl Writer {
     /// did not write).
     pub fn begin(out: &Path, site_root: &Path, mode: Mode) -> Result<Writer, String> {
         render::check_output(out, site_root)?;
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) =
+            parent_and_name(out).ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
         std::fs::create_dir_all(&parent)
             .map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
         let pid = std::process::id();
+        let standby_at = standby_path(&parent, &name);
         let mode = if mode == Mode::InPlace && !out.join(MANIFEST).is_file() {
             Mode::Swap { clean: false }
         } else {
@@ -476,12 +480,12 @@ impl Writer {
                 remove_stale(&parent, &name);
                 let tmp = parent.join(format!(".{name}.tmp-{pid}"));
                 let _ = std::fs::remove_dir_all(&tmp);
-                let standby = standby_path(&parent, &name);
+                let standby = &standby_at;
                 let taken = if clean || !out.join(MANIFEST).is_file() {
-                    let _ = std::fs::remove_dir_all(&standby);
+                    let _ = std::fs::remove_dir_all(standby);
                     None
                 } else {
-                    take_standby(&standby, &tmp)
+                    take_standby(standby, &tmp)
                 };
                 if taken.is_none() {
                     std::fs::create_dir_all(&tmp)
@@ -496,6 +500,7 @@ impl Writer {
             out: out.to_path_buf(),
             dir,
             old: parent.join(format!(".{name}.old-{pid}")),
+            standby_at,
             previous: match mode {
                 Mode::Swap { clean: true } => Manifest::default(),
                 _ => read_manifest(out),
@@ -840,12 +845,7 @@ impl Writer {
                 // with only what changed instead of linking every file anew. After a
                 // clean build it shares nothing and goes.
                 if let Some(previous) = previous {
-                    let (parent, name) = (self.old.parent(), self.out.file_name());
-                    let standby = parent
-                        .zip(name)
-                        .map(|(p, n)| standby_path(p, &n.to_string_lossy()));
-                    let kept =
-                        !clean && standby.is_some_and(|s| std::fs::rename(&previous, s).is_ok());
+                    let kept = !clean && std::fs::rename(&previous, &self.standby_at).is_ok();
                     if !kept {
                         let _ = std::fs::remove_dir_all(&previous);
                     }
@@ -1095,8 +1095,8 @@ pub fn build(
     let mut renderer = Renderer::new(config, site_root)?;
     let writer = Writer::begin(out, site_root, Mode::Swap { clean })?;
     // Each unit's share of the indexes, kept beside the output for the next build.
-    let store = crate::site::shares::dir_beside(out)
-        .map(crate::site::shares::ShareStore::open)
+    let store = parent_and_name(out)
+        .map(|(parent, name)| crate::site::shares::ShareStore::open(shares_path(&parent, &name)))
         .transpose()?;
     if let Some(store) = &store {
         if clean {

@@ -12,17 +12,7 @@
 //! leaves whole files (of either key).
 
 use super::search::Entry;
-use std::path::{Path, PathBuf};
-
-/// The folder of `out`'s shares: `.<name>.gongkai-cache` beside it.
-pub fn dir_beside(out: &Path) -> Option<PathBuf> {
-    let name = out.file_name()?.to_string_lossy().into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Some(parent.join(format!(".{name}.gongkai-cache")))
-}
+use std::path::PathBuf;
 
 /// The shares of the units of one output (see the module docs).
 #[derive(Debug, Clone)]
