@@ -8,7 +8,7 @@ use std::str::FromStr;
 /// The most decimals a printed amount may carry.
 pub const MAX_DECIMALS: u32 = 2;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AmountUnit {
     Yuan,
     Wanyuan,

@@ -16,6 +16,30 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_failing)
     }
+
+    /// The units (folder names) with an unacknowledged error; every unit when an error
+    /// is not located in one unit's files.
+    pub fn failing_units(&self) -> std::collections::BTreeSet<String> {
+        let all: std::collections::BTreeSet<String> =
+            self.site.units.iter().map(|u| u.slug.clone()).collect();
+        let mut out = std::collections::BTreeSet::new();
+        for d in self.diagnostics.iter().filter(|d| d.is_failing()) {
+            // A unit's files are shown as `<folder>/<file>`.
+            let folder = d
+                .loc
+                .map(|loc| self.site.files.get(loc.file).display.as_str())
+                .and_then(|shown| shown.split_once('/'))
+                .map(|(folder, _)| folder)
+                .filter(|folder| all.contains(*folder));
+            match folder {
+                Some(f) => {
+                    out.insert(f.to_string());
+                }
+                None => return all,
+            }
+        }
+        out
+    }
 }
 
 /// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
@@ -26,9 +50,25 @@ pub fn check(root: &Root) -> Result<Report, String> {
 
 /// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
 pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, String> {
+    let (site, diagnostics) = source::load_cached(root, cache);
+    check_site(site, diagnostics)
+}
+
+/// `check`, except for the units `keep` takes (see `source::load_planned`): they are
+/// neither parsed nor checked, and come back with what `keep` gave. `build` keeps only
+/// units whose sources, rules and configuration are those of a previous build in which
+/// they had no unacknowledged error, so the report's verdict is the whole site's.
+pub fn check_planned<T: Send>(
+    root: &Root,
+    keep: &source::Keep<T>,
+) -> Result<(Report, Vec<(source::Kept, T)>), String> {
+    let (site, diagnostics, kept) = source::load_planned(root, keep);
+    Ok((check_site(site, diagnostics)?, kept))
+}
+
+fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, String> {
     let catalogue = Catalogue::builtin()?;
     let templates = Templates::builtin()?;
-    let (site, mut diagnostics) = source::load_cached(root, cache);
     let mut cx = rules::Context {
         site: &site,
         catalogue: &catalogue,

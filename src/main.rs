@@ -163,10 +163,31 @@ fn run_build(
             return ExitCode::from(2);
         }
     };
-    let report = match load_and_check(path) {
-        Ok(r) => r,
-        Err(code) => return code,
+    let out = out.unwrap_or_else(|| path.join(&config.output_dir));
+    let plan = match gongkai::publish::Plan::new(&config, path, &out, clean) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("gongkai：生成失败：{e}");
+            return ExitCode::from(2);
+        }
     };
+    // Units whose sources, rules and configuration match a previous build in which they
+    // had no unacknowledged error are neither read again nor checked.
+    let root = match source::resolve_root(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gongkai：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (report, kept) =
+        match check::check_planned(&root, &|slug, digest| plan.kept_listing(slug, digest)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("gongkai：无法运行检查：{e}");
+                return ExitCode::from(2);
+            }
+        };
     if report.has_errors() {
         let text =
             diagnostic::render_human(&report.diagnostics, &report.site.files, use_color(color));
@@ -181,21 +202,22 @@ fn run_build(
         }
         eprintln!("gongkai：存在未确认的错误，按 --allow-errors 仍生成网站。");
     }
+    let failing = report.failing_units();
     // The sources' text and the diagnostics were only needed to show the diagnostics:
     // freed before rendering.
     let mut report = report;
     report.site.files = Default::default();
     report.diagnostics = Vec::new();
-    let out = out.unwrap_or_else(|| path.join(&config.output_dir));
     let started = Instant::now();
     let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     if on_terminal {
         eprintln!(
-            "gongkai：已检查 {} 个单位，正在生成……",
-            report.site.units.len()
+            "gongkai：已检查 {} 个单位（另有 {} 个单位未改动，沿用上次的检查结果），正在生成……",
+            report.site.units.len(),
+            kept.len()
         );
     }
-    match gongkai::publish::build(&report.site, &config, path, &out, clean, on_terminal) {
+    match plan.build(&report.site, &kept, failing, on_terminal) {
         Ok(outcome) => {
             let stats = &outcome.stats;
             eprintln!(
@@ -209,6 +231,12 @@ fn run_build(
                 outcome.kept,
                 outcome.removed.len()
             );
+            if !kept.is_empty() {
+                eprintln!(
+                    "gongkai：{} 个单位的数据源、规则和配置与上次生成时相同且当时没有未确认的错误，未重新读取和检查",
+                    kept.len()
+                );
+            }
             if outcome.reused_units > 0 {
                 eprintln!(
                     "gongkai：{} 个单位的数据源、模板和配置均未改动，沿用上次生成的文件，未重新渲染（--clean 可全部重新生成）",

@@ -28,7 +28,8 @@
 
 use crate::config::Config;
 use crate::model::{Site, Unit};
-use crate::site::render::{self, ASSET_DIR, MARKER, Renderer, Stats};
+use crate::site::listing::UnitListing;
+use crate::site::render::{self, ASSET_DIR, MARKER, Renderer, Stats, UnitRef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -178,7 +179,7 @@ pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
     for d in &u.disclosures {
         v.extend(own(d));
     }
-    if rel == crate::site::feeds::unit_feed_path(u) {
+    if rel == crate::site::feeds::unit_feed_path(&u.slug) {
         v.push("gongkai.toml".into());
         v.sort();
         return v;
@@ -1017,25 +1018,32 @@ impl render::Emit for SiteEmit<'_> {
 }
 
 /// Renders the site's outputs in `scope` with `renderer` and places them with `writer`:
-/// the listings, sitemap and assets first, then the units in parallel (rayon), each
-/// unit's files written as soon as they are rendered.
+/// the units' listings first, then the listings, sitemap and assets, and at the same
+/// time the units in parallel (rayon), each unit's files written as soon as they are
+/// rendered. `units` are the site's units in folder order.
 pub fn render_into(
     renderer: &Renderer,
-    site: &Site,
+    units: &[UnitRef],
     scope: Scope,
     writer: &Writer,
     progress: &Progress,
 ) -> Result<(), String> {
     use rayon::prelude::*;
-    render::check_unit_names(site)?;
-    let units: Vec<&Unit> = match scope {
-        Scope::All => site.units.iter().collect(),
-        Scope::Units(slugs) => site
-            .units
-            .iter()
-            .filter(|u| slugs.contains(&u.slug))
-            .collect(),
-    };
+    render::check_unit_names(units)?;
+    // What the listings need of each unit, made or read back once.
+    let listings: Vec<UnitListing> = units
+        .par_iter()
+        .map(|u| renderer.listing(*u))
+        .collect::<Result<_, _>>()?;
+    let todo: Vec<(UnitRef, &UnitListing)> = units
+        .iter()
+        .copied()
+        .zip(&listings)
+        .filter(|(u, _)| match scope {
+            Scope::All => true,
+            Scope::Units(slugs) => slugs.contains(u.slug()),
+        })
+        .collect();
     // The listings and the units are independent: both run at once.
     let (shared, units) = rayon::join(
         || {
@@ -1043,10 +1051,10 @@ pub fn render_into(
                 writer,
                 paths: Mutex::new(Vec::new()),
             };
-            renderer.site_files(site, &emit)?;
+            renderer.site_files(units, &listings, &emit)?;
             let mut paths = std::mem::take(&mut *emit.paths.lock().map_err(|e| e.to_string())?);
             paths.sort();
-            let pages = render::page_paths(site, &paths);
+            let pages = render::page_paths(&listings, &paths);
             let shared = renderer
                 .sitemap_files(&pages)?
                 .into_iter()
@@ -1057,18 +1065,19 @@ pub fn render_into(
             Ok::<(), String>(())
         },
         || {
-            units.par_iter().try_for_each(|u| {
-                let key = renderer.unit_key(u);
+            todo.par_iter().try_for_each(|(u, listing)| {
+                let key = renderer.unit_key(u.digest());
                 let reused = match &key {
-                    Some(key) => writer.reuse_unit(&u.slug, key)?,
+                    Some(key) => writer.reuse_unit(u.slug(), key)?,
                     None => false,
                 };
                 if !reused {
-                    for (rel, bytes) in renderer.unit_files(u)? {
-                        writer.put(&rel, &bytes, unit_sources(u, &rel))?;
+                    let unit = u.unit()?;
+                    for (rel, bytes) in renderer.unit_files(unit, listing)? {
+                        writer.put(&rel, &bytes, unit_sources(unit, &rel))?;
                     }
                     if let Some(key) = key {
-                        writer.unit_rendered(&u.slug, key)?;
+                        writer.unit_rendered(u.slug(), key)?;
                     }
                 }
                 progress.tick();
@@ -1082,6 +1091,82 @@ pub fn render_into(
     Ok(())
 }
 
+/// A build about to run: its renderer and the folder where units' shares are kept.
+/// Made before the sources are checked, so that the check can skip the units whose
+/// listing the previous build kept under the same key ([`Plan::kept_listing`]).
+pub struct Plan {
+    renderer: Renderer,
+    store: Option<crate::site::shares::ShareStore>,
+    site_root: PathBuf,
+    out: PathBuf,
+    clean: bool,
+}
+
+impl Plan {
+    pub fn new(config: &Config, site_root: &Path, out: &Path, clean: bool) -> Result<Plan, String> {
+        let mut renderer = Renderer::new(config, site_root)?;
+        // Each unit's share of the listings, kept beside the output for the next build.
+        let store = parent_and_name(out)
+            .map(|(parent, name)| {
+                crate::site::shares::ShareStore::open(shares_path(&parent, &name))
+            })
+            .transpose()?;
+        if let Some(store) = &store {
+            if clean {
+                store.clear()?;
+            }
+            renderer = renderer.with_store(store.clone());
+        }
+        Ok(Plan {
+            renderer,
+            store,
+            site_root: site_root.to_path_buf(),
+            out: out.to_path_buf(),
+            clean,
+        })
+    }
+
+    /// The listing the previous build kept for unit `slug` under the key its sources
+    /// (`digest`) give now, if any: such a unit need not be read nor checked again (a
+    /// listing is kept only for a unit without unacknowledged errors).
+    pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
+        if self.clean {
+            return None;
+        }
+        self.renderer.kept_listing(slug, digest)
+    }
+
+    /// Renders `site` (the units read) and `kept` (the units not read) and publishes
+    /// them to the output atomically (see the module docs); `failing` are the units with
+    /// unacknowledged errors (built with `--allow-errors`), whose listings are not kept.
+    /// Shows progress on stderr when `progress` is set.
+    pub fn build(
+        self,
+        site: &Site,
+        kept: &[(crate::source::Kept, UnitListing)],
+        failing: std::collections::BTreeSet<String>,
+        progress: bool,
+    ) -> Result<Outcome, String> {
+        let renderer = self.renderer.unlisted(failing);
+        let writer = Writer::begin(&self.out, &self.site_root, Mode::Swap { clean: self.clean })?;
+        // Read and kept units, in folder order.
+        let mut units: Vec<UnitRef> = site
+            .units
+            .iter()
+            .map(UnitRef::Read)
+            .chain(kept.iter().map(|(k, l)| UnitRef::Kept(k, l)))
+            .collect();
+        units.sort_by(|a, b| a.slug().cmp(b.slug()));
+        let progress = Progress::new(progress, units.len());
+        render_into(&renderer, &units, Scope::All, &writer, &progress)?;
+        let outcome = writer.finish(|_| false)?;
+        if let Some(store) = &self.store {
+            store.retain(&units.iter().map(|u| u.slug()).collect());
+        }
+        Ok(outcome)
+    }
+}
+
 /// Renders the site and publishes it to `out` atomically (see the module docs); shows
 /// progress on stderr when `progress` is set.
 pub fn build(
@@ -1092,25 +1177,7 @@ pub fn build(
     clean: bool,
     progress: bool,
 ) -> Result<Outcome, String> {
-    let mut renderer = Renderer::new(config, site_root)?;
-    let writer = Writer::begin(out, site_root, Mode::Swap { clean })?;
-    // Each unit's share of the indexes, kept beside the output for the next build.
-    let store = parent_and_name(out)
-        .map(|(parent, name)| crate::site::shares::ShareStore::open(shares_path(&parent, &name)))
-        .transpose()?;
-    if let Some(store) = &store {
-        if clean {
-            store.clear()?;
-        }
-        renderer = renderer.with_store(store.clone());
-    }
-    let progress = Progress::new(progress, site.units.len());
-    render_into(&renderer, site, Scope::All, &writer, &progress)?;
-    let outcome = writer.finish(|_| false)?;
-    if let Some(store) = &store {
-        store.retain(&site.units.iter().map(|u| u.slug.as_str()).collect());
-    }
-    Ok(outcome)
+    Plan::new(config, site_root, out, clean)?.build(site, &[], Default::default(), progress)
 }
 
 #[cfg(test)]

@@ -280,6 +280,78 @@ fn unchanged_units_are_not_rendered_again_and_the_output_equals_a_clean_build() 
     assert_eq!(files(&out), files(&clean));
 }
 
+/// The number of units `gongkai build` neither read nor checked again (from its report).
+fn unread(err: &str) -> usize {
+    err.lines()
+        .find(|l| l.contains("未重新读取和检查"))
+        .map_or(0, |l| {
+            let n = l.trim_start_matches("gongkai：");
+            n[..n.find(' ').unwrap()].parse().unwrap()
+        })
+}
+
+#[test]
+fn unchanged_units_without_errors_are_not_read_again_and_errors_are_never_forgotten() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    let store = dir.path().join(".public.gongkai-cache");
+    let unit_yaml = site.join("content/hetang-ybj/unit.yaml");
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 0);
+    // Nothing changed: no unit is read or checked again.
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 5);
+    // One unit edited: only it is read and checked; the listings still show every unit.
+    edit(&unit_yaml, "name: ", "name: 改名");
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("改名"));
+    for unit in std::fs::read_dir(site.join("content")).unwrap() {
+        let slug = unit.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            home.contains(&format!("/{slug}/\"")),
+            "{slug} not on the home page"
+        );
+    }
+
+    // An error published with --allow-errors is not forgotten: the unit keeps no
+    // listing, so the next build reads and checks it again and refuses to publish.
+    edit(&unit_yaml, "level: 县级", "level: 乡级");
+    let err = build_reporting(&site, &out, &["--allow-errors"]);
+    assert_eq!(unread(&err), 4, "{err}");
+    assert!(!store.join("hetang-ybj.listing").exists());
+    let args = [
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let (ok, err) = gongkai(&args);
+        assert!(!ok && err.contains("存在未确认的错误"), "{err}");
+    }
+    // Mended: read once more, then kept.
+    edit(&unit_yaml, "level: 乡级", "level: 县级");
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 5);
+
+    // A kept unit whose published files are gone is read then, and rendered again.
+    std::fs::remove_file(out.join("kaifu-ybj/2023-budget/index.html")).unwrap();
+    let err = build_reporting(&site, &out, &[]);
+    assert_eq!((unread(&err), reused(&err)), (5, 4), "{err}");
+    assert!(out.join("kaifu-ybj/2023-budget/index.html").is_file());
+    // A damaged listing is not trusted: its unit is read and checked again.
+    std::fs::write(store.join("hetang-ybj.listing"), "not a listing").unwrap();
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    // A listing saved under another key (the sources changed) is not used either.
+    edit(&unit_yaml, "name: 改名", "name: ");
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+
+    // The output is byte for byte a clean build's.
+    let clean = dir.path().join("clean");
+    let err = build_reporting(&site, &clean, &["--clean"]);
+    assert_eq!(unread(&err), 0);
+    assert_eq!(files(&out), files(&clean));
+}
+
 #[test]
 fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
     let (dir, site) = seed_copy();
@@ -292,12 +364,13 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     shares.sort();
-    assert_eq!(shares.len(), 10, "{shares:?}");
+    assert_eq!(shares.len(), 15, "{shares:?}");
     assert!(
         shares.contains(&"hetang-ybj.docs".to_string()),
         "{shares:?}"
     );
     assert!(shares.contains(&"hetang-ybj.resources".to_string()));
+    assert!(shares.contains(&"hetang-ybj.listing".to_string()));
 
     // An edited unit's shares are made again: its new name is in the search documents
     // and the data package.
@@ -339,6 +412,7 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
     build(&site, &out, &[]);
     assert!(!store.join("kaifu-ybj.docs").exists());
     assert!(!store.join("kaifu-ybj.resources").exists());
+    assert!(!store.join("kaifu-ybj.listing").exists());
     assert!(store.join("hetang-ybj.docs").exists());
 }
 

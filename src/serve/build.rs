@@ -2,6 +2,7 @@
 //! Never fails: every problem becomes the overlay text.
 
 use crate::config::Config;
+use crate::site::render::UnitRef;
 use crate::{check, diagnostic, publish, site, source};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -150,7 +151,8 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             publish::Scope::All
         };
         let progress = publish::Progress::new(false, 0);
-        publish::render_into(renderer, &report.site, scope, &writer, &progress)?;
+        let units: Vec<UnitRef> = report.site.units.iter().map(UnitRef::Read).collect();
+        publish::render_into(renderer, &units, scope, &writer, &progress)?;
         rendered = started.elapsed();
         // The files of units not rendered again stay (looked up by their top folder).
         let kept: std::collections::HashSet<&str> = report
@@ -278,7 +280,8 @@ pub fn rebuild_units(
             ));
         }
         checking += begun.elapsed();
-        files.extend(renderer.unit_files(unit).ok()?);
+        let listing = renderer.make_listing(unit);
+        files.extend(renderer.unit_files(unit, &listing).ok()?);
     }
     let rendered = started.elapsed();
     let (mut written, mut pages) = (0, 0);

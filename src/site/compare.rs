@@ -10,12 +10,13 @@
 //! (`static/sort.js`); without the script the table is complete in its published order.
 //! A figure the sources lack shows "—" with a numbered note saying why.
 
-use super::{Absent, Measure, SiteInfo, disclosure_path, groups, key_cell, url_of};
+use super::listing::{DisclosureListing, UnitListing};
+use super::{Measure, SiteInfo, key_cell, url_of};
 use crate::amount::{self, AmountUnit};
-use crate::model::{Disclosure, Kind, Site, Unit};
+use crate::model::{Disclosure, Kind};
 use crate::templates::Templates;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The measures compared, with their column labels.
@@ -144,36 +145,58 @@ fn common_unit(units: &[AmountUnit], fallback: AmountUnit) -> AmountUnit {
     }
 }
 
-/// The measures of `d`, each read once.
-fn cells<'a>(d: &'a Disclosure) -> Vec<(Measure, Result<super::KeyCell<'a>, Absent>)> {
+/// One compared figure of a disclosure: the cell it is read from, or why it is missing
+/// (in Chinese, for the page).
+pub type Read = Result<KeyRead, String>;
+
+/// The cell a compared figure is read from (`site::key_cell`), as the pages need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRead {
+    /// The amount unit of its table.
+    pub unit: AmountUnit,
+    /// As printed; zero for a blank cell.
+    pub value: Decimal,
+    /// Printed blank: zero as published.
+    pub blank: bool,
+    /// Its row's anchor on the disclosure page.
+    pub anchor: String,
+    /// `T01 收支总表 › 本年支出合计 › 金额`.
+    pub source: String,
+}
+
+/// The measures of `d` (`MEASURES`, in order), each read once.
+pub fn reads(d: &Disclosure, templates: &Templates) -> Vec<Read> {
     MEASURES
         .iter()
-        .map(|(m, _)| (*m, key_cell(d, *m)))
+        .map(|(m, _)| match key_cell(d, *m) {
+            Ok(k) => Ok(KeyRead {
+                unit: k.table.unit,
+                value: k.value,
+                blank: k.blank,
+                source: k.source(),
+                anchor: k.anchor,
+            }),
+            Err(absent) => Err(absent.describe(templates)),
+        })
         .collect()
 }
 
 /// Turns the key cells of one table into figure views in one amount unit (chosen from
 /// all the cells the table shows); missing figures get numbered notes, one per reason.
-struct Builder<'t> {
-    templates: &'t Templates,
+struct Builder {
     unit: AmountUnit,
     converted: bool,
     notes: Vec<String>,
 }
 
-impl<'t> Builder<'t> {
-    fn new(
-        templates: &'t Templates,
-        reads: &[&[(Measure, Result<super::KeyCell, Absent>)]],
-        fallback: AmountUnit,
-    ) -> Self {
+impl Builder {
+    fn new(reads: &[&[Read]], fallback: AmountUnit) -> Self {
         let units: Vec<AmountUnit> = reads
             .iter()
             .flat_map(|r| r.iter())
-            .filter_map(|(_, c)| c.as_ref().ok().map(|k| k.table.unit))
+            .filter_map(|c| c.as_ref().ok().map(|k| k.unit))
             .collect();
         Builder {
-            templates,
             unit: common_unit(&units, fallback),
             converted: false,
             notes: Vec::new(),
@@ -190,17 +213,13 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn figure(
-        &mut self,
-        page_url: &str,
-        read: &Result<super::KeyCell, Absent>,
-    ) -> Result<FigureView, String> {
+    fn figure(&mut self, page_url: &str, read: &Read) -> Result<FigureView, String> {
         match read {
             Ok(k) => {
-                let from = k.table.unit;
+                let from = k.unit;
                 let v = convert(k.value, from, self.unit)
-                    .ok_or_else(|| format!("{}：金额超出可换算的范围", k.source()))?;
-                let mut source = k.source();
+                    .ok_or_else(|| format!("{}：金额超出可换算的范围", k.source))?;
+                let mut source = k.source.clone();
                 if from != self.unit {
                     self.converted = true;
                     source.push_str(&format!(
@@ -225,8 +244,8 @@ impl<'t> Builder<'t> {
                     note: None,
                 })
             }
-            Err(absent) => {
-                let why = absent.describe(self.templates);
+            Err(why) => {
+                let why = why.clone();
                 Ok(FigureView {
                     text: "—".into(),
                     value: None,
@@ -239,22 +258,14 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// The disclosures of one year and kind, with their units.
+type YearKind<'a> = ((u32, Kind), Vec<(&'a UnitListing, &'a DisclosureListing)>);
+
 /// The (year, kind) pairs of the site, newest first, each with its disclosures in the
 /// home page's unit order.
-/// The disclosures of one year and kind, with their units.
-type YearKind<'a> = ((u32, Kind), Vec<(&'a Unit, &'a Disclosure)>);
-
-fn by_year_kind(site: &Site) -> Vec<YearKind<'_>> {
-    let order: Vec<String> = groups("/", site)
-        .into_iter()
-        .flat_map(|g| g.levels)
-        .flat_map(|l| l.units)
-        .map(|u| u.slug)
-        .collect();
-    let mut units: Vec<&Unit> = site.units.iter().collect();
-    units.sort_by_key(|u| order.iter().position(|s| *s == u.slug));
-    let mut map: BTreeMap<(u32, Kind), Vec<(&Unit, &Disclosure)>> = BTreeMap::new();
-    for u in units {
+fn by_year_kind(units: &[UnitListing]) -> Vec<YearKind<'_>> {
+    let mut map: BTreeMap<(u32, Kind), Vec<(&UnitListing, &DisclosureListing)>> = BTreeMap::new();
+    for u in super::home_order(units) {
         for d in &u.disclosures {
             map.entry((d.year, d.kind)).or_default().push((u, d));
         }
@@ -270,24 +281,23 @@ fn title(year: u32, kind: Kind) -> String {
 
 /// The comparison page of one year and kind.
 pub fn compare_page(
-    templates: &Templates,
     base: &str,
     year: u32,
     kind: Kind,
-    ds: &[(&Unit, &Disclosure)],
+    ds: &[(&UnitListing, &DisclosureListing)],
 ) -> Result<ComparePage, String> {
-    let reads: Vec<_> = ds.iter().map(|(_, d)| cells(d)).collect();
-    let refs: Vec<&[_]> = reads.iter().map(Vec::as_slice).collect();
+    let refs: Vec<&[Read]> = ds.iter().map(|(_, d)| d.figures.as_slice()).collect();
     let fallback = ds
         .first()
         .map_or(AmountUnit::Wanyuan, |(_, d)| d.amount_unit);
-    let mut b = Builder::new(templates, &refs, fallback);
+    let mut b = Builder::new(&refs, fallback);
     let mut rows = Vec::new();
-    for ((u, d), read) in ds.iter().zip(&reads) {
-        let url = url_of(base, &disclosure_path(u, d));
-        let figures = read
+    for (u, d) in ds {
+        let url = url_of(base, &d.path);
+        let figures = d
+            .figures
             .iter()
-            .map(|(_, r)| b.figure(&url, r))
+            .map(|r| b.figure(&url, r))
             .collect::<Result<Vec<_>, _>>()?;
         rows.push(CompareRow {
             unit_name: u.name.clone(),
@@ -328,8 +338,7 @@ pub fn site_files(
     tera: &tera::Tera,
     ctx: &tera::Context,
     info: &SiteInfo,
-    site: &Site,
-    templates: &Templates,
+    units: &[UnitListing],
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let render = |name: &str, c: &tera::Context| {
         tera.render(name, c)
@@ -338,8 +347,8 @@ pub fn site_files(
     };
     let mut out = Vec::new();
     let mut links = Vec::new();
-    for ((year, kind), ds) in by_year_kind(site) {
-        let page = compare_page(templates, &info.base, year, kind, &ds)?;
+    for ((year, kind), ds) in by_year_kind(units) {
+        let page = compare_page(&info.base, year, kind, &ds)?;
         let path = compare_path(year, kind);
         links.push(CompareLink {
             year,
@@ -359,29 +368,21 @@ pub fn site_files(
 }
 
 /// `u`'s figures across its disclosures, oldest first, for its page.
-pub fn across_years(
-    templates: &Templates,
-    base: &str,
-    u: &Unit,
-) -> Result<Option<AcrossYears>, String> {
-    let mut ds: Vec<&Disclosure> = super::newest_first(u);
+pub fn across_years(base: &str, u: &UnitListing) -> Result<Option<AcrossYears>, String> {
+    let mut ds: Vec<&DisclosureListing> = u.newest_first();
     ds.reverse();
     if ds.is_empty() {
         return Ok(None);
     }
-    let reads: Vec<_> = ds.iter().map(|d| cells(d)).collect();
-    let refs: Vec<&[_]> = reads.iter().map(Vec::as_slice).collect();
-    let mut b = Builder::new(templates, &refs, ds[0].amount_unit);
-    let urls: Vec<String> = ds
-        .iter()
-        .map(|d| url_of(base, &disclosure_path(u, d)))
-        .collect();
+    let refs: Vec<&[Read]> = ds.iter().map(|d| d.figures.as_slice()).collect();
+    let mut b = Builder::new(&refs, ds[0].amount_unit);
+    let urls: Vec<String> = ds.iter().map(|d| url_of(base, &d.path)).collect();
     let mut rows = Vec::new();
     for (i, (_, label)) in MEASURES.iter().enumerate() {
-        let figures = reads
+        let figures = refs
             .iter()
             .zip(&urls)
-            .map(|(r, url)| b.figure(url, &r[i].1))
+            .map(|(r, url)| b.figure(url, &r[i]))
             .collect::<Result<Vec<_>, _>>()?;
         rows.push(MeasureRow {
             label: label.to_string(),

@@ -13,7 +13,8 @@
 
 use super::SiteInfo;
 use super::downloads::{self, GridColumn, Label, grid};
-use crate::model::{ColType, Column, Disclosure, Kind, Site, Table, Unit, Value};
+use super::listing::UnitListing;
+use crate::model::{ColType, Column, Disclosure, Kind, Table, Unit, Value};
 use crate::templates::Templates;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeSet;
@@ -254,6 +255,15 @@ fn unit_tables(u: &Unit) -> Vec<(&Disclosure, &Table)> {
         .collect()
 }
 
+/// The names `unit_resources` gives the unit's resources (see `write` for the rare
+/// rename), in order.
+pub fn resource_names(u: &Unit) -> Vec<String> {
+    unit_tables(u)
+        .into_iter()
+        .map(|(d, t)| resource_name(u, d, t))
+        .collect()
+}
+
 /// One unit's resources, in the order of `unit_tables`, as compact JSON text, each named
 /// by `resource_name` (`write` renames the rare one whose name another unit took first).
 pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<String> {
@@ -275,30 +285,29 @@ pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<String> {
 /// descriptor (≈ 220 MB at 10,000 unit-years, ≈ 130,000 resources) is never held whole.
 pub fn write(
     info: &SiteInfo,
-    site: &Site,
-    unit_resources: &(dyn Fn(&Unit) -> Vec<String> + Sync),
+    units: &[UnitListing],
+    unit_resources: &(dyn Fn(&UnitListing) -> Result<Vec<String>, String> + Sync),
     out: &mut dyn std::io::Write,
 ) -> Result<(), String> {
     use rayon::prelude::*;
     let failed = |e: &dyn std::fmt::Display| format!("生成 datapackage.json 失败：{e}");
-    let mut units: Vec<&Unit> = site.units.iter().collect();
+    let mut units: Vec<&UnitListing> = units.iter().collect();
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut taken = BTreeSet::new();
     // Each resource's name when another unit took its own name first.
     let renamed: Vec<Vec<Option<String>>> = units
         .iter()
         .map(|u| {
-            unit_tables(u)
-                .into_iter()
-                .map(|(d, t)| {
-                    let base = resource_name(u, d, t);
+            u.resources
+                .iter()
+                .map(|base| {
                     let mut name = base.clone();
                     let mut n = 1;
                     while !taken.insert(name.clone()) {
                         n += 1;
                         name = format!("{base}-{n}");
                     }
-                    (name != base).then_some(name)
+                    (name != *base).then_some(name)
                 })
                 .collect()
         })
@@ -331,7 +340,7 @@ pub fn write(
             .par_iter()
             .zip(chunk.1)
             .map(|(u, renamed)| {
-                let texts = unit_resources(u);
+                let texts = unit_resources(u)?;
                 if texts.len() != renamed.len() {
                     return Err(failed(&format!("单位 {} 的资源数目不符", u.slug)));
                 }

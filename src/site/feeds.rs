@@ -15,9 +15,10 @@
 //! - Every text is escaped for XML, and characters XML 1.0 cannot carry are replaced by
 //!   U+FFFD. The output is a pure function of the sources and the configuration.
 
-use super::{SiteInfo, disclosure_path, key_figures, newest_first, unit_path};
+use super::listing::{DisclosureListing, UnitListing};
+use super::{SiteInfo, key_figures};
 use crate::config::{Config, DEFAULT_FEED_AUTHORITY};
-use crate::model::{Disclosure, Site, Unit, parse_date};
+use crate::model::{Disclosure, Unit, parse_date};
 
 /// The file name of every feed.
 pub const FEED: &str = "feed.xml";
@@ -26,8 +27,8 @@ pub const FEED: &str = "feed.xml";
 pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
 /// Output path of a unit's feed.
-pub fn unit_feed_path(u: &Unit) -> String {
-    format!("{}/{FEED}", u.slug)
+pub fn unit_feed_path(slug: &str) -> String {
+    format!("{slug}/{FEED}")
 }
 
 /// How feed ids and links are made from the configuration.
@@ -115,19 +116,19 @@ pub fn atom_date(date: &str) -> Result<String, String> {
 
 /// One disclosure in a feed.
 struct Item<'a> {
-    unit: &'a Unit,
-    disclosure: &'a Disclosure,
+    unit: &'a UnitListing,
+    disclosure: &'a DisclosureListing,
     /// `YYYY-MM-DD`, as the source records it.
     date: &'a str,
 }
 
 /// The dated disclosures of `units`, newest first: by publication date, then year, final
 /// accounts before budgets (as on the unit page), then unit folder.
-fn items<'a>(units: &[&'a Unit]) -> Vec<Item<'a>> {
+fn items<'a>(units: &[&'a UnitListing]) -> Vec<Item<'a>> {
     let mut out: Vec<Item> = units
         .iter()
         .flat_map(|u| {
-            newest_first(u).into_iter().filter_map(move |d| {
+            u.newest_first().into_iter().filter_map(move |d| {
                 d.published.as_deref().map(|date| Item {
                     unit: u,
                     disclosure: d,
@@ -147,7 +148,7 @@ fn items<'a>(units: &[&'a Unit]) -> Vec<Item<'a>> {
 }
 
 /// The entry's summary: the year and kind, then the key figures as printed.
-fn summary(u: &Unit, d: &Disclosure) -> String {
+pub(super) fn summary(u: &Unit, d: &Disclosure) -> String {
     let mut s = format!("{}{}年{}。", u.name, d.year, d.kind.label_zh());
     let figures: Vec<String> = key_figures(d)
         .iter()
@@ -210,15 +211,15 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
                 d.kind.as_str()
             )
         })?;
-        let page = disclosure_path(u, d);
+        let page = &d.path;
         x.push_str("<entry>\n");
-        x.push_str(&format!("<id>{}</id>\n", escape_xml(&ids.id(&page))));
+        x.push_str(&format!("<id>{}</id>\n", escape_xml(&ids.id(page))));
         x.push_str(&format!("<title>{}</title>\n", escape_xml(&d.title)));
         x.push_str(&format!("<published>{date}</published>\n"));
         x.push_str(&format!("<updated>{date}</updated>\n"));
         x.push_str(&format!(
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape_xml(&ids.href(&page))
+            escape_xml(&ids.href(page))
         ));
         x.push_str(&format!(
             "<author><name>{}</name></author>\n",
@@ -231,7 +232,7 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
         ));
         x.push_str(&format!(
             "<summary type=\"text\">{}</summary>\n",
-            escape_xml(&summary(u, d))
+            escape_xml(&d.summary)
         ));
         x.push_str("</entry>\n");
     }
@@ -243,10 +244,10 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
 pub fn site_feed(
     config: &Config,
     info: &SiteInfo,
-    site: &Site,
+    units: &[UnitListing],
 ) -> Result<(String, Vec<u8>), String> {
     let ids = Ids::new(config, info);
-    let all: Vec<&Unit> = site.units.iter().collect();
+    let all: Vec<&UnitListing> = units.iter().collect();
     Ok((
         FEED.to_string(),
         feed(
@@ -266,20 +267,24 @@ pub fn site_feed(
 }
 
 /// A unit's feed.
-pub fn unit_feed(config: &Config, info: &SiteInfo, u: &Unit) -> Result<(String, Vec<u8>), String> {
+pub fn unit_feed(
+    config: &Config,
+    info: &SiteInfo,
+    u: &UnitListing,
+) -> Result<(String, Vec<u8>), String> {
     let ids = Ids::new(config, info);
     Ok((
-        unit_feed_path(u),
+        unit_feed_path(&u.slug),
         feed(
             &ids,
             &FeedHead {
-                path: unit_feed_path(u),
+                path: unit_feed_path(&u.slug),
                 title: format!("{}：新公开的部门预算和决算", u.name),
                 subtitle: format!(
                     "{}新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。",
                     u.name
                 ),
-                alternate: unit_path(u),
+                alternate: u.path(),
                 author: &u.name,
             },
             &items(&[u]),
@@ -297,7 +302,7 @@ pub struct FeedLink {
 
 pub fn unit_feed_link(base: &str, u: &Unit) -> FeedLink {
     FeedLink {
-        url: format!("{base}{}", unit_feed_path(u)),
+        url: format!("{base}{}", unit_feed_path(&u.slug)),
         undated: u
             .disclosures
             .iter()

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod datapackage;
 pub mod downloads;
 pub mod feeds;
+pub mod listing;
 pub mod markdown;
 pub mod render;
 pub mod search;
@@ -19,11 +20,11 @@ pub mod summary;
 use crate::amount;
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::model::{ColType, Disclosure, Kind, Row, Site, Status, Table, Unit, Value};
+use crate::model::{ColType, Disclosure, Kind, Row, Status, Table, Unit, Value};
 use crate::templates::Templates;
 use markdown::{Heading, Rendered};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Facts about the site shown on every page.
@@ -35,29 +36,29 @@ pub struct SiteInfo {
     pub base: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisclosureLink {
     pub year: u32,
-    pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind: String,
+    pub kind_label: String,
     pub title: String,
     pub url: String,
     /// 本年支出合计 as printed, and its unit.
     pub total: Option<String>,
-    pub total_unit: Option<&'static str>,
+    pub total_unit: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Total {
     pub year: u32,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub label: String,
     pub amount: String,
-    pub unit: &'static str,
+    pub unit: String,
     pub url: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnitSummary {
     pub slug: String,
     pub name: String,
@@ -235,10 +236,10 @@ pub fn disclosure_link(base: &str, u: &Unit, d: &Disclosure) -> DisclosureLink {
     let total = total_expenditure(d);
     DisclosureLink {
         total: total.as_ref().map(|(_, v, _)| amount::format_grouped(*v)),
-        total_unit: total.as_ref().map(|(_, _, unit)| *unit),
+        total_unit: total.as_ref().map(|(_, _, unit)| unit.to_string()),
         year: d.year,
-        kind: d.kind.as_str(),
-        kind_label: d.kind.label_zh(),
+        kind: d.kind.as_str().to_string(),
+        kind_label: d.kind.label_zh().to_string(),
         title: d.title.clone(),
         url: url_of(base, &disclosure_path(u, d)),
     }
@@ -274,10 +275,10 @@ pub fn unit_summary(base: &str, u: &Unit) -> UnitSummary {
     let latest_total = ds.iter().find_map(|d| {
         total_expenditure(d).map(|(label, v, unit)| Total {
             year: d.year,
-            kind_label: d.kind.label_zh(),
+            kind_label: d.kind.label_zh().to_string(),
             label,
             amount: amount::format_grouped(v),
-            unit,
+            unit: unit.to_string(),
             url: url_of(base, &disclosure_path(u, d)),
         })
     });
@@ -312,10 +313,14 @@ fn level_rank(level: &str) -> usize {
         .unwrap_or(3)
 }
 
-/// Every unit, grouped by province then level, units by region and name.
-pub fn groups(base: &str, site: &Site) -> Vec<RegionGroup> {
-    let mut by_region: BTreeMap<String, BTreeMap<(usize, String), Vec<&Unit>>> = BTreeMap::new();
-    for u in &site.units {
+/// The units of each province (by name), by level (province, city, county), each
+/// level's units by region and name.
+type Grouped<'a> = Vec<(String, Vec<(String, Vec<&'a listing::UnitListing>)>)>;
+
+fn grouped(units: &[listing::UnitListing]) -> Grouped<'_> {
+    let mut by_region: BTreeMap<String, BTreeMap<(usize, String), Vec<&listing::UnitListing>>> =
+        BTreeMap::new();
+    for u in units {
         by_region
             .entry(province(&u.region))
             .or_default()
@@ -325,19 +330,42 @@ pub fn groups(base: &str, site: &Site) -> Vec<RegionGroup> {
     }
     by_region
         .into_iter()
+        .map(|(region, levels)| {
+            let levels = levels
+                .into_iter()
+                .map(|((_, level), mut units)| {
+                    units.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+                    (level, units)
+                })
+                .collect();
+            (region, levels)
+        })
+        .collect()
+}
+
+/// Every unit, grouped by province then level, units by region and name.
+pub fn groups(units: &[listing::UnitListing]) -> Vec<RegionGroup> {
+    grouped(units)
+        .into_iter()
         .map(|(region, levels)| RegionGroup {
             region,
             levels: levels
                 .into_iter()
-                .map(|((_, level), mut units)| {
-                    units.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
-                    LevelGroup {
-                        level,
-                        units: units.into_iter().map(|u| unit_summary(base, u)).collect(),
-                    }
+                .map(|(level, units)| LevelGroup {
+                    level,
+                    units: units.into_iter().map(|u| u.summary.clone()).collect(),
                 })
                 .collect(),
         })
+        .collect()
+}
+
+/// The units in the home page's order (see [`groups`]).
+pub fn home_order(units: &[listing::UnitListing]) -> Vec<&listing::UnitListing> {
+    grouped(units)
+        .into_iter()
+        .flat_map(|(_, levels)| levels)
+        .flat_map(|(_, units)| units)
         .collect()
 }
 

@@ -2,12 +2,10 @@
 //! assets (built in, plus the site's `static/`), written to a temporary directory that
 //! replaces the output only when everything succeeded.
 
-use super::{
-    SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path, unit_summary,
-};
+use super::listing::{self, UnitListing};
+use super::{SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::model::Site;
 use crate::model::Unit;
 use crate::templates::Templates;
 use std::collections::BTreeMap;
@@ -142,6 +140,41 @@ pub trait Emit: Sync {
     ) -> Result<(), String>;
 }
 
+/// A unit of the site as a build knows it: read (its model), or kept (its sources are
+/// those a previous build saved its listing under, so they were not parsed; see
+/// `source::Kept`).
+#[derive(Clone, Copy)]
+pub enum UnitRef<'a> {
+    Read(&'a Unit),
+    Kept(&'a crate::source::Kept, &'a UnitListing),
+}
+
+impl<'a> UnitRef<'a> {
+    /// Its folder name.
+    pub fn slug(&self) -> &'a str {
+        match self {
+            UnitRef::Read(u) => &u.slug,
+            UnitRef::Kept(k, _) => &k.slug,
+        }
+    }
+
+    /// `Unit::digest`.
+    pub fn digest(&self) -> u64 {
+        match self {
+            UnitRef::Read(u) => u.digest,
+            UnitRef::Kept(k, _) => k.digest,
+        }
+    }
+
+    /// The model; a kept unit's is read now (the first time).
+    pub fn unit(&self) -> Result<&'a Unit, String> {
+        match self {
+            UnitRef::Read(u) => Ok(u),
+            UnitRef::Kept(k, _) => k.unit(),
+        }
+    }
+}
+
 /// Everything rendering needs that does not depend on the units: the compiled templates,
 /// the catalogue, the table set of each template and the site's facts. Built once per
 /// build (and kept by `serve` while templates and configuration do not change); shared
@@ -163,6 +196,8 @@ pub struct Renderer {
     fingerprint: Option<String>,
     /// Where units' shares of the indexes are kept between processes (`build`).
     store: Option<super::shares::ShareStore>,
+    /// Units whose listing is not saved in `store` (they have unacknowledged errors).
+    unlisted: std::collections::BTreeSet<String>,
 }
 
 impl Renderer {
@@ -176,6 +211,7 @@ impl Renderer {
             config: config.clone(),
             memo: None,
             store: None,
+            unlisted: Default::default(),
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
@@ -185,9 +221,9 @@ impl Renderer {
     /// renderer's configuration, the site's `templates/` and `static/`, and the gongkai
     /// executable itself (its built-in templates, catalogue and code). The same key, the
     /// same files: a build may carry them over from the previous output unrendered.
-    pub fn unit_key(&self, u: &Unit) -> Option<String> {
+    pub fn unit_key(&self, digest: u64) -> Option<String> {
         let f = self.fingerprint.as_ref()?;
-        Some(format!("{f}-{:016x}", u.digest))
+        Some(format!("{f}-{digest:016x}"))
     }
 
     /// Remember each unit's share of the site-wide indexes (search, data package) from
@@ -203,6 +239,7 @@ impl Renderer {
             for s in slugs {
                 m.docs.remove(s);
                 m.resources.remove(s);
+                m.listings.remove(s);
             }
         }
     }
@@ -214,28 +251,29 @@ impl Renderer {
         self
     }
 
-    /// A unit's share of an index: remembered (`serve`), else saved in the store under
-    /// the unit's key, else made by `make` (and remembered and saved).
+    /// A unit's share of the listings: remembered (`serve`), else saved in the store
+    /// under the unit's key, else made by `make` from its model (and remembered and
+    /// saved).
     fn share<T: Clone>(
         &self,
-        u: &Unit,
+        u: UnitRef,
         memo: impl Fn(&mut Memo) -> &mut std::collections::HashMap<String, T>,
         load: impl Fn(&super::shares::ShareStore, &str) -> Option<T>,
         save: impl Fn(&super::shares::ShareStore, &str, &T),
-        make: impl Fn() -> T,
-    ) -> T {
+        make: impl Fn(&Unit) -> T,
+    ) -> Result<T, String> {
         let remembered = self
             .memo
             .as_ref()
-            .and_then(|m| memo(&mut *m.lock().ok()?).get(&u.slug).cloned());
+            .and_then(|m| memo(&mut *m.lock().ok()?).get(u.slug()).cloned());
         if let Some(v) = remembered {
-            return v;
+            return Ok(v);
         }
-        let stored = self.store.as_ref().zip(self.unit_key(u));
+        let stored = self.store.as_ref().zip(self.unit_key(u.digest()));
         let v = match stored.as_ref().and_then(|(store, key)| load(store, key)) {
             Some(v) => v,
             None => {
-                let v = make();
+                let v = make(u.unit()?);
                 if let Some((store, key)) = &stored {
                     save(store, key, &v);
                 }
@@ -243,28 +281,77 @@ impl Renderer {
             }
         };
         if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
-            memo(&mut m).insert(u.slug.clone(), v.clone());
+            memo(&mut m).insert(u.slug().to_string(), v.clone());
         }
-        v
+        Ok(v)
     }
 
-    fn unit_docs(&self, u: &Unit) -> Vec<super::search::Entry> {
+    /// Saves no listing of the units `slugs` in the store: they have unacknowledged
+    /// errors, and a kept listing lets the next build skip checking its unit.
+    pub fn unlisted(mut self, slugs: std::collections::BTreeSet<String>) -> Self {
+        self.unlisted = slugs;
+        self
+    }
+
+    /// What the listings need of `u` (a kept unit's came with it).
+    pub fn listing(&self, u: UnitRef) -> Result<UnitListing, String> {
+        if let UnitRef::Kept(_, l) = u {
+            return Ok(l.clone());
+        }
+        let slug = u.slug();
         self.share(
             u,
-            |m| &mut m.docs,
-            |store, key| store.docs(&u.slug, key),
-            |store, key, docs| store.put_docs(&u.slug, key, docs),
-            || super::search::unit_docs(u, &self.templates),
+            |m| &mut m.listings,
+            |store, key| store.listing(slug, key),
+            |store, key, l| {
+                if self.unlisted.contains(slug) {
+                    store.drop_listing(slug)
+                } else {
+                    store.put_listing(slug, key, l)
+                }
+            },
+            |unit| self.make_listing(unit),
         )
     }
 
-    fn unit_resources(&self, u: &Unit) -> Vec<String> {
+    /// What the listings need of `u`, made from its model now (nothing remembered).
+    pub fn make_listing(&self, u: &Unit) -> UnitListing {
+        listing::of(&self.info.base, u, &self.templates)
+    }
+
+    /// The listing of unit `slug` saved under `digest`'s key, if any (see
+    /// [`super::shares`]).
+    pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
+        let key = self.unit_key(digest)?;
+        self.store.as_ref()?.listing(slug, &key)
+    }
+
+    /// Forgets the saved listing of unit `slug` (see `ShareStore::drop_listing`).
+    pub fn drop_listing(&self, slug: &str) {
+        if let Some(store) = &self.store {
+            store.drop_listing(slug);
+        }
+    }
+
+    fn unit_docs(&self, u: UnitRef) -> Result<Vec<super::search::Entry>, String> {
+        let slug = u.slug();
+        self.share(
+            u,
+            |m| &mut m.docs,
+            |store, key| store.docs(slug, key),
+            |store, key, docs| store.put_docs(slug, key, docs),
+            |unit| super::search::unit_docs(unit, &self.templates),
+        )
+    }
+
+    fn unit_resources(&self, u: UnitRef) -> Result<Vec<String>, String> {
+        let slug = u.slug();
         self.share(
             u,
             |m| &mut m.resources,
-            |store, key| store.resources(&u.slug, key),
-            |store, key, r| store.put_resources(&u.slug, key, r),
-            || super::datapackage::unit_resources(u, &self.templates),
+            |store, key| store.resources(slug, key),
+            |store, key, r| store.put_resources(slug, key, r),
+            |unit| super::datapackage::unit_resources(unit, &self.templates),
         )
     }
 
@@ -276,15 +363,15 @@ impl Renderer {
     }
 
     /// A unit's own outputs: its page, its feed, the pages of its disclosures and their
-    /// downloads.
-    pub fn unit_files(&self, u: &Unit) -> Result<Files, String> {
+    /// downloads (`listing` is the unit's, from [`Renderer::listing`]).
+    pub fn unit_files(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
-        ctx.insert("unit", &unit_summary(&self.info.base, u));
+        ctx.insert("unit", &listing.summary);
         ctx.insert("charts", &super::charts::over_years(u));
         ctx.insert(
             "across_years",
-            &super::compare::across_years(&self.templates, &self.info.base, u)?,
+            &super::compare::across_years(&self.info.base, listing)?,
         );
         ctx.insert("feed", &super::feeds::unit_feed_link(&self.info.base, u));
         out.push((
@@ -307,29 +394,33 @@ impl Renderer {
             out.push((disclosure_path(u, d), page?.into_bytes()));
             out.extend(downloads?);
         }
-        out.push(super::feeds::unit_feed(&self.config, &self.info, u)?);
+        out.push(super::feeds::unit_feed(&self.config, &self.info, listing)?);
         Ok(out)
     }
 
     /// The outputs that list or serve the whole site (home page, comparisons, the site's
-    /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets.
+    /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets,
+    /// made from the `units` and their `listings` (in the same order).
     /// Each goes to `emit` as soon as it is made (the data package piece by piece).
-    pub fn site_files(&self, site: &Site, emit: &dyn Emit) -> Result<(), String> {
+    pub fn site_files(
+        &self,
+        units: &[UnitRef],
+        listings: &[UnitListing],
+        emit: &dyn Emit,
+    ) -> Result<(), String> {
         use rayon::prelude::*;
+        let by_slug: std::collections::HashMap<&str, UnitRef> =
+            units.iter().map(|u| (u.slug(), *u)).collect();
         type Producer<'a> = Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>;
         // Independent of each other: made in parallel.
         let producers: Vec<Producer> = vec![
             Box::new(|| {
                 let mut ctx = self.context();
-                ctx.insert("groups", &groups(&self.info.base, site));
-                ctx.insert("unit_count", &site.units.len());
+                ctx.insert("groups", &groups(listings));
+                ctx.insert("unit_count", &listings.len());
                 ctx.insert(
                     "disclosure_count",
-                    &site
-                        .units
-                        .iter()
-                        .map(|u| u.disclosures.len())
-                        .sum::<usize>(),
+                    &listings.iter().map(|u| u.disclosures.len()).sum::<usize>(),
                 );
                 Ok(vec![(
                     "index.html".into(),
@@ -337,29 +428,29 @@ impl Renderer {
                 )])
             }),
             Box::new(|| {
-                super::compare::site_files(
-                    &self.tera,
-                    &self.context(),
-                    &self.info,
-                    site,
-                    &self.templates,
-                )
+                super::compare::site_files(&self.tera, &self.context(), &self.info, listings)
             }),
             Box::new(|| {
                 Ok(vec![super::feeds::site_feed(
                     &self.config,
                     &self.info,
-                    site,
+                    listings,
                 )?])
             }),
             Box::new(|| {
                 emit.stream(super::datapackage::PATH, &mut |out| {
-                    super::datapackage::write(&self.info, site, &|u| self.unit_resources(u), out)
+                    let resources = |l: &UnitListing| match by_slug.get(l.slug.as_str()) {
+                        Some(u) => self.unit_resources(*u),
+                        None => Err(format!("内部错误：找不到单位 {}", l.slug)),
+                    };
+                    super::datapackage::write(&self.info, listings, &resources, out)
                 })?;
                 Ok(Files::new())
             }),
             Box::new(|| {
-                super::search::site_files(&self.tera, &self.context(), site, &|u| self.unit_docs(u))
+                super::search::site_files(&self.tera, &self.context(), units, &|u| {
+                    self.unit_docs(*u)
+                })
             }),
             Box::new(|| {
                 Ok(vec![(
@@ -428,14 +519,15 @@ impl Renderer {
 struct Memo {
     docs: std::collections::HashMap<String, Vec<super::search::Entry>>,
     resources: std::collections::HashMap<String, Vec<String>>,
+    listings: std::collections::HashMap<String, UnitListing>,
 }
 
 /// The output paths of every page the site has, without rendering anything.
-pub fn page_paths(site: &Site, site_files: &[String]) -> Vec<String> {
+pub fn page_paths(listings: &[UnitListing], site_files: &[String]) -> Vec<String> {
     let mut pages: Vec<String> = site_files.to_vec();
-    for u in &site.units {
-        pages.push(unit_path(u));
-        pages.extend(u.disclosures.iter().map(|d| disclosure_path(u, d)));
+    for u in listings {
+        pages.push(u.path());
+        pages.extend(u.disclosures.iter().map(|d| d.path.clone()));
     }
     pages
 }
@@ -458,12 +550,12 @@ pub const RESERVED: &[&str] = &[
 
 /// Refuses unit folder names that would collide with the site's own top-level outputs
 /// ([`RESERVED`]).
-pub fn check_unit_names(site: &Site) -> Result<(), String> {
-    for u in &site.units {
-        if RESERVED.contains(&u.slug.as_str()) {
+pub fn check_unit_names(units: &[UnitRef]) -> Result<(), String> {
+    for u in units {
+        if RESERVED.contains(&u.slug()) {
             return Err(format!(
                 "单位目录名 `{}` 与网站自身的输出重名，请改用其他目录名",
-                u.slug
+                u.slug()
             ));
         }
     }

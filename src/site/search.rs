@@ -340,15 +340,19 @@ fn year_key(d: &Disclosure) -> String {
 /// Every document of the site, sorted (kind, key). Units are read in parallel; the
 /// sort makes the order independent of it.
 pub fn documents(site: &Site, templates: &Templates) -> Vec<Entry> {
-    documents_with(site, &|u| unit_docs(u, templates))
+    documents_with(&site.units, &|u| Ok(unit_docs(u, templates))).unwrap_or_default()
 }
 
 /// `documents`, with each unit's documents from `unit_docs` (which may remember them).
-pub fn documents_with(site: &Site, unit_docs: &(dyn Fn(&Unit) -> Vec<Entry> + Sync)) -> Vec<Entry> {
+pub fn documents_with<U: Sync>(
+    units: &[U],
+    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
+) -> Result<Vec<Entry>, String> {
     use rayon::prelude::*;
-    let mut docs: Vec<Entry> = site.units.par_iter().flat_map_iter(unit_docs).collect();
+    let per_unit: Vec<Vec<Entry>> = units.par_iter().map(unit_docs).collect::<Result<_, _>>()?;
+    let mut docs: Vec<Entry> = per_unit.into_iter().flatten().collect();
     docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
-    docs
+    Ok(docs)
 }
 
 /// The documents of one unit: the unit, its disclosures, their classification items,
@@ -770,17 +774,17 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
 }
 
 /// The search page and its index (each unit's documents from `unit_docs`).
-pub fn site_files(
+pub fn site_files<U: Sync>(
     tera: &tera::Tera,
     ctx: &tera::Context,
-    site: &Site,
-    unit_docs: &(dyn Fn(&Unit) -> Vec<Entry> + Sync),
+    units: &[U],
+    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let page = tera
         .render("search.html", ctx)
         .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
     let mut out = vec![(format!("{DIR}/index.html"), page.into_bytes())];
-    out.extend(index_files(&documents_with(site, unit_docs))?);
+    out.extend(index_files(&documents_with(units, unit_docs)?)?);
     Ok(out)
 }
 

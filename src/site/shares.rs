@@ -1,9 +1,11 @@
 //! Each unit's share of the site-wide listings, kept on disk from one build to the next.
 //!
-//! The search index and `datapackage.json` list every unit; making a unit's search
-//! documents (its explanation text rendered and sanitized again) and its data-package
-//! resources is most of the work of an incremental build once the unit's own pages are
-//! carried over. A [`ShareStore`] keeps both per unit, under the unit's key
+//! The home page, comparisons, feeds, sitemap, search index and `datapackage.json` list
+//! every unit. A [`ShareStore`] keeps, per unit, what they need of it: its listing
+//! (`listing::UnitListing`), its search documents (its explanation text rendered and
+//! sanitized again) and its data-package resources; a unit's listing is kept only when
+//! the unit had no unacknowledged error, so that a build whose unit keys all match can
+//! list and publish the site without reading those units again. Each is kept under the unit's key
 //! (`Renderer::unit_key`: its sources, the configuration, `templates/`, `static/` and the
 //! executable), in a folder beside the output (`.<output>.gongkai-cache/`, never inside
 //! the published site). A share whose key differs, or that cannot be read whole, is made
@@ -11,6 +13,7 @@
 //! says. Each file is written beside its place and renamed over it, so a killed build
 //! leaves whole files (of either key).
 
+use super::listing::UnitListing;
 use super::search::Entry;
 use std::path::PathBuf;
 
@@ -25,13 +28,17 @@ pub struct ShareStore {
 enum Part {
     Docs,
     Resources,
+    Listing,
 }
 
 impl Part {
+    const ALL: [Part; 3] = [Part::Docs, Part::Resources, Part::Listing];
+
     fn extension(self) -> &'static str {
         match self {
             Part::Docs => "docs",
             Part::Resources => "resources",
+            Part::Listing => "listing",
         }
     }
 }
@@ -60,7 +67,7 @@ impl ShareStore {
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let slug = [Part::Docs, Part::Resources]
+            let slug = Part::ALL
                 .iter()
                 .find_map(|p| name.strip_suffix(&format!(".{}", p.extension())));
             // Anything else (a temporary file of a killed build) goes too.
@@ -137,6 +144,27 @@ impl ShareStore {
     pub fn put_resources(&self, slug: &str, key: &str, resources: &[String]) {
         let parts: Vec<&str> = resources.iter().map(String::as_str).collect();
         self.write(slug, key, Part::Resources, &parts);
+    }
+
+    /// The listing saved for `slug` under `key`.
+    pub fn listing(&self, slug: &str, key: &str) -> Option<UnitListing> {
+        let parts = self.read(slug, key, Part::Listing)?;
+        match parts.as_slice() {
+            [json] => serde_json::from_str(json).ok(),
+            _ => None,
+        }
+    }
+
+    pub fn put_listing(&self, slug: &str, key: &str, listing: &UnitListing) {
+        if let Ok(json) = serde_json::to_string(listing) {
+            self.write(slug, key, Part::Listing, &[&json]);
+        }
+    }
+
+    /// Forgets the listing of `slug` (it has unacknowledged errors: the next build must
+    /// read and check it again).
+    pub fn drop_listing(&self, slug: &str) {
+        let _ = std::fs::remove_file(self.path(slug, Part::Listing));
     }
 }
 

@@ -93,7 +93,7 @@ fn valid_slug(name: &str) -> bool {
 
 /// A unit folder as read from disk: its files' texts are in `Files`, nothing parsed yet.
 pub struct UnitFiles {
-    slug: String,
+    pub slug: String,
     unit_file: FileId,
     /// (year, kind, YAML file, Markdown file).
     docs: Vec<(u32, Kind, FileId, Option<FileId>)>,

@@ -48,6 +48,12 @@ impl Files {
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
+    /// Frees the text of a file nothing will point into (a kept unit's, see [`Kept`]).
+    fn drop_text(&mut self, id: FileId) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.text = String::new();
+        }
+    }
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
@@ -133,8 +139,62 @@ pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
     load_cached(root, &mut Cache::default())
 }
 
+/// A unit folder whose files were read (for their digest) but not parsed, because the
+/// caller already had what it needed of them (see [`load_planned`]). Its model is read
+/// only if something asks for it ([`Kept::unit`]).
+pub struct Kept {
+    pub slug: String,
+    pub dir: PathBuf,
+    /// `Unit::digest` of the files as read.
+    pub digest: u64,
+    model: std::sync::OnceLock<Result<Box<Unit>, String>>,
+}
+
+impl Kept {
+    /// The unit's model, read on first use; an error if its files changed since they
+    /// were read (the digest differs) or can no longer be read.
+    pub fn unit(&self) -> Result<&Unit, String> {
+        self.model
+            .get_or_init(|| {
+                let (mut site, _) = load(&Root::Unit(self.dir.clone()));
+                match site.units.pop() {
+                    Some(u) if u.digest == self.digest => Ok(Box::new(u)),
+                    _ => Err(format!(
+                        "单位 {} 的数据源在生成过程中被改动，请重新生成",
+                        self.slug
+                    )),
+                }
+            })
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// What `build` gives [`load_planned`]: for a unit folder name and digest, what it keeps
+/// of a previous build instead of the unit's model, if anything.
+pub type Keep<'a, T> = dyn Fn(&str, u64) -> Option<T> + Sync + 'a;
+
+/// `load`, except that a unit for which `keep(folder name, digest)` gives something is
+/// not parsed: it is returned as a [`Kept`] with what `keep` gave (`build` keeps the
+/// units whose listing it saved last time under the same key, see `publish::Plan`).
+pub fn load_planned<T: Send>(
+    root: &Root,
+    keep: &Keep<T>,
+) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
+    load_with(root, &mut Cache::default(), Some(keep))
+}
+
 /// `load`, reusing from `cache` the units whose files have not changed.
 pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
+    let (site, diags, _) = load_with::<()>(root, cache, None);
+    (site, diags)
+}
+
+fn load_with<T: Send>(
+    root: &Root,
+    cache: &mut Cache,
+    keep: Option<&Keep<T>>,
+) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
     let mut files = Files::default();
     let mut diags = Vec::new();
     let (base, unit_dirs) = match root {
@@ -183,11 +243,61 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         diags.extend(d);
         read.extend(u.map(|u| u.shifted(offset)));
     }
+    // Units `keep` takes are not parsed: only their digest is needed.
+    enum Planned<T> {
+        Read(convert::UnitFiles),
+        Kept(Kept, T, Vec<FileId>),
+    }
+    let planned: Vec<Planned<T>> = read
+        .into_par_iter()
+        .map(|u| {
+            let Some(keep) = keep else {
+                return Planned::Read(u);
+            };
+            let digest = u.digest(&files);
+            match keep(&u.slug, digest) {
+                Some(t) => {
+                    let ids = u.file_ids().collect();
+                    let kept = Kept {
+                        dir: base.join(&u.slug),
+                        slug: u.slug,
+                        digest,
+                        model: std::sync::OnceLock::new(),
+                    };
+                    Planned::Kept(kept, t, ids)
+                }
+                None => Planned::Read(u),
+            }
+        })
+        .collect();
+    let mut read = Vec::with_capacity(planned.len());
+    let mut kept = Vec::new();
+    for p in planned {
+        match p {
+            Planned::Read(u) => read.push(u),
+            Planned::Kept(k, t, ids) => {
+                // Nothing will point into a kept unit's files: their text goes now.
+                for id in ids {
+                    files.drop_text(id);
+                }
+                kept.push((k, t));
+            }
+        }
+    }
+    // The key of `cache` (serve); `keep` is given only without one.
     let keyed: Vec<(u64, convert::UnitFiles)> = read
         .into_par_iter()
-        .map(|u| (unit_key(&files, &u), u))
+        .map(|u| {
+            (
+                if keep.is_some() {
+                    0
+                } else {
+                    unit_key(&files, &u)
+                },
+                u,
+            )
+        })
         .collect();
-    // Units whose files are unchanged are moved out of the cache; the rest are parsed.
     let mut previous = std::mem::take(&mut cache.units);
     type Work = Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>;
     let work: Vec<(u64, Work)> = keyed
@@ -217,10 +327,9 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
         cache.latest.push((key, d));
         units.push(unit);
     }
-    (Site { files, units }, diags)
+    (Site { files, units }, diags, kept)
 }
 
-/// Reads a file as UTF-8 text; a byte-order mark is dropped.
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     // Symlinks are not followed: a source must not read a file outside the site.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
