@@ -56,13 +56,46 @@ pub struct Manifest {
     pub units: BTreeMap<String, String>,
 }
 
-#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+#[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Entry {
     /// FNV-1a 64 of the content and its length, as hex.
     pub hash: String,
     /// Site-relative sources this output was built from (`content/<unit>/…`,
-    /// `templates/<name>`, `static/<file>`, `gongkai.toml`).
-    pub sources: Vec<String>,
+    /// `templates/<name>`, `static/<file>`, `gongkai.toml`): a JSON array of strings,
+    /// kept as its text (gongkai only writes it; reading a large site's manifest would
+    /// otherwise spend most of its time making these strings).
+    pub sources: Box<serde_json::value::RawValue>,
+}
+
+impl Entry {
+    fn new(hash: String, sources: &[String]) -> Result<Entry, String> {
+        Ok(Entry {
+            hash,
+            sources: serde_json::value::to_raw_value(sources).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+impl Manifest {
+    /// The manifest as written: compact JSON with one file per line (`grep`-able,
+    /// `jq`-readable), in path order.
+    pub fn to_text(&self) -> Result<String, String> {
+        let mut text = format!("{{\"version\":{},\"files\":{{", self.version);
+        for (i, (rel, entry)) in self.files.iter().enumerate() {
+            text.push_str(if i == 0 { "\n" } else { ",\n" });
+            text.push_str(&compact(rel)?);
+            text.push(':');
+            text.push_str(&compact(entry)?);
+        }
+        text.push_str("\n},\"units\":");
+        text.push_str(&compact(&self.units)?);
+        text.push_str("}\n");
+        Ok(text)
+    }
+}
+
+fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, String> {
+    serde_json::to_string(v).map_err(|e| e.to_string())
 }
 
 /// What a publish did.
@@ -412,11 +445,16 @@ fn take_standby(standby: &Path, dir: &Path) -> Option<std::collections::BTreeSet
 
 /// True when `a` and `b` are the same file (hard links of one inode).
 fn same_inode(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt as _;
     match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => a.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        (Ok(a), Ok(b)) => same_file_meta(&a, &b),
         _ => false,
     }
+}
+
+/// [`same_inode`] of two files' metadata.
+fn same_file_meta(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    a.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino()
 }
 
 /// How a [`Writer`] places the files.
@@ -545,13 +583,7 @@ impl Writer {
     pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), String> {
         self.go_on()?;
         let h = hash(bytes);
-        self.enter(
-            rel,
-            Entry {
-                hash: h.clone(),
-                sources,
-            },
-        )?;
+        self.enter(rel, Entry::new(h.clone(), &sources)?)?;
         self.abort_hook();
         let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
         let path = self.dir.join(rel);
@@ -627,14 +659,8 @@ impl Writer {
         drop(out.file);
         let h = out.hasher.finish();
         let len = out.hasher.len;
-        self.enter(
-            rel,
-            Entry {
-                hash: h.clone(),
-                sources,
-            },
-        )
-        .map_err(failed)?;
+        self.enter(rel, Entry::new(h.clone(), &sources).map_err(failed)?)
+            .map_err(failed)?;
         self.abort_hook();
         let same_as_before = self.previous.files.get(rel).map(|e| &e.hash) == Some(&h);
         let before = self.out.join(rel);
@@ -677,22 +703,21 @@ impl Writer {
             std::fs::symlink_metadata(self.out.join(rel))
                 .ok()
                 .filter(|m| m.file_type().is_file() && m.len() == len)
-                .map(|_| len)
         };
-        let Some(lens) = files
+        let Some(found) = files
             .iter()
             .map(|(rel, e)| present(rel, e))
-            .collect::<Option<Vec<u64>>>()
+            .collect::<Option<Vec<std::fs::Metadata>>>()
             .filter(|l| !l.is_empty())
         else {
             return Ok(false);
         };
-        for ((rel, entry), len) in files.into_iter().zip(lens) {
+        for ((rel, entry), live) in files.into_iter().zip(found) {
             self.enter(rel, entry.clone())?;
             self.abort_hook();
-            self.mirror(rel)
+            self.mirror_known(rel, Some(&live))
                 .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
-            self.record(rel, false, len)?;
+            self.record(rel, false, live.len())?;
         }
         self.unit_rendered(slug, key.to_string())?;
         self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
@@ -713,13 +738,26 @@ impl Writer {
     /// (or a copy keeping its mtime) into a fresh directory; in the standby, nothing when
     /// it already is that file, else a link put over the standby's by a rename.
     fn mirror(&self, rel: &str) -> std::io::Result<()> {
+        self.mirror_known(rel, None)
+    }
+
+    /// [`Writer::mirror`], given the live file's metadata when already read.
+    fn mirror_known(
+        &self,
+        rel: &str,
+        live_meta: Option<&std::fs::Metadata>,
+    ) -> std::io::Result<()> {
         let (live, path) = (self.out.join(rel), self.dir.join(rel));
         let io = |e: String| std::io::Error::other(e);
         if self.standby.is_none() {
             self.make_parent(&path).map_err(io)?;
             return carry_over(&live, &path);
         }
-        if same_inode(&live, &path) {
+        let same = match live_meta {
+            Some(m) => std::fs::symlink_metadata(&path).is_ok_and(|p| same_file_meta(m, &p)),
+            None => same_inode(&live, &path),
+        };
+        if same {
             return Ok(());
         }
         self.make_parent(&path).map_err(io)?;
@@ -825,8 +863,7 @@ impl Writer {
             files: entries,
             units,
         };
-        let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
-        text.push('\n');
+        let text = manifest.to_text()?;
         match self.mode {
             Mode::Swap { clean } => {
                 // The standby's files that this build did not put (old outputs) go.
@@ -1192,6 +1229,51 @@ mod tests {
             }
             Ok(())
         })
+    }
+
+    #[test]
+    fn the_manifest_is_json_with_one_file_per_line_and_reads_back_the_same() {
+        let mut m = Manifest {
+            version: 1,
+            ..Manifest::default()
+        };
+        for (rel, sources) in [
+            ("a/index.html", vec!["content/a/unit.yaml".to_string()]),
+            ("b \"引号\"/x.csv", vec![]),
+            (
+                "index.html",
+                vec!["content/".into(), "templates/index.html".into()],
+            ),
+        ] {
+            m.files.insert(
+                rel.into(),
+                Entry::new(hash(rel.as_bytes()), &sources).unwrap(),
+            );
+        }
+        m.units.insert("a".into(), "key-1".into());
+        let text = m.to_text().unwrap();
+        // One line per file, between the head and the units.
+        assert_eq!(text.lines().count(), 2 + m.files.len(), "{text}");
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("\"a/index.html\":{")
+        );
+        let back: Manifest = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.to_text().unwrap(), text);
+        let sources: Vec<String> =
+            serde_json::from_str(back.files["index.html"].sources.get()).unwrap();
+        assert_eq!(sources, ["content/", "templates/index.html"]);
+        assert_eq!(back.units, m.units);
+        // And an empty one.
+        let empty = Manifest::default().to_text().unwrap();
+        assert!(
+            serde_json::from_str::<Manifest>(&empty)
+                .unwrap()
+                .files
+                .is_empty()
+        );
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn take<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
     }
     let (s, tail) = rest.split_at(n);
     *rest = tail;
-    std::str::from_utf8(s).ok()
+    simdutf8::basic::from_utf8(s).ok()
 }
 
 #[cfg(test)]
