@@ -20,7 +20,9 @@
 //! The standby: after a swap, the previous output is not removed but kept beside the
 //! output (`.<name>.standby`, with its manifest). Its unchanged files are links of the
 //! new output's, so the next build takes it as its directory and brings it up to date
-//! with what changed in the last two builds only (a changed file put over by a rename,
+//! with what changed in the last two builds only, known from the standby's manifest and
+//! the output's without looking at the files (a file with the same hash in both is the
+//! same file: an unchanged file is always linked, never written again) (a changed file put over by a rename,
 //! never written into, as it may be a link of the published one; a file that no longer
 //! exists removed), instead of linking a large site's two hundred thousand files into
 //! a new directory and removing the old one. The manifest is removed from the standby
@@ -427,34 +429,23 @@ pub fn beside(out: &Path) -> Vec<PathBuf> {
 /// The manifest is removed from it first: a build that stops while updating it leaves
 /// a directory that is never trusted again (`remove_stale` removes it). A standby
 /// without its manifest and marker is removed.
-fn take_standby(standby: &Path, dir: &Path) -> Option<std::collections::BTreeSet<String>> {
+fn take_standby(standby: &Path, dir: &Path) -> Option<BTreeMap<String, String>> {
     std::fs::rename(standby, dir).ok()?;
     let manifest = (dir.join(MARKER).is_file() && dir.join(MANIFEST).is_file())
         .then(|| read_manifest(dir))
         .filter(|m| !m.files.is_empty());
     match manifest {
-        Some(m) if std::fs::remove_file(dir.join(MANIFEST)).is_ok() => {
-            Some(m.files.into_keys().collect())
-        }
+        Some(m) if std::fs::remove_file(dir.join(MANIFEST)).is_ok() => Some(
+            m.files
+                .into_iter()
+                .map(|(rel, entry)| (rel, entry.hash))
+                .collect(),
+        ),
         _ => {
             let _ = std::fs::remove_dir_all(dir);
             None
         }
     }
-}
-
-/// True when `a` and `b` are the same file (hard links of one inode).
-fn same_inode(a: &Path, b: &Path) -> bool {
-    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => same_file_meta(&a, &b),
-        _ => false,
-    }
-}
-
-/// [`same_inode`] of two files' metadata.
-fn same_file_meta(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt as _;
-    a.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino()
 }
 
 /// How a [`Writer`] places the files.
@@ -482,8 +473,8 @@ pub struct Writer {
     standby_at: PathBuf,
     previous: Manifest,
     /// When `dir` is the standby (the output before the previous one, see the type's
-    /// docs): the files it holds, from its manifest.
-    standby: Option<std::collections::BTreeSet<String>>,
+    /// docs): the files it holds and their hashes, from its manifest.
+    standby: Option<BTreeMap<String, String>>,
     entries: Mutex<BTreeMap<String, Entry>>,
     /// The units' keys for the manifest (swap mode).
     units: Mutex<BTreeMap<String, String>>,
@@ -514,25 +505,26 @@ impl Writer {
         } else {
             mode
         };
-        let (dir, standby) = match mode {
+        let (dir, standby, previous) = match mode {
             Mode::Swap { clean } => {
                 remove_stale(&parent, &name);
                 let tmp = parent.join(format!(".{name}.tmp-{pid}"));
                 let _ = std::fs::remove_dir_all(&tmp);
                 let standby = &standby_at;
-                let taken = if clean || !out.join(MANIFEST).is_file() {
+                let (taken, previous) = if clean || !out.join(MANIFEST).is_file() {
                     let _ = std::fs::remove_dir_all(standby);
-                    None
+                    (None, Manifest::default())
                 } else {
-                    take_standby(standby, &tmp)
+                    // Both manifests are large on a large site: read at once.
+                    rayon::join(|| take_standby(standby, &tmp), || read_manifest(out))
                 };
                 if taken.is_none() {
                     std::fs::create_dir_all(&tmp)
                         .map_err(|e| format!("无法创建 {}：{e}", tmp.display()))?;
                 }
-                (tmp, taken)
+                (tmp, taken, previous)
             }
-            Mode::InPlace => (out.to_path_buf(), None),
+            Mode::InPlace => (out.to_path_buf(), None, read_manifest(out)),
         };
         let writer = Writer {
             mode,
@@ -540,10 +532,7 @@ impl Writer {
             dir,
             old: parent.join(format!(".{name}.old-{pid}")),
             standby_at,
-            previous: match mode {
-                Mode::Swap { clean: true } => Manifest::default(),
-                _ => read_manifest(out),
-            },
+            previous,
             standby,
             entries: Mutex::new(BTreeMap::new()),
             units: Mutex::new(BTreeMap::new()),
@@ -715,7 +704,7 @@ impl Writer {
         for ((rel, entry), live) in files.into_iter().zip(found) {
             self.enter(rel, entry.clone())?;
             self.abort_hook();
-            self.mirror_known(rel, Some(&live))
+            self.mirror(rel)
                 .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
             self.record(rel, false, live.len())?;
         }
@@ -736,28 +725,18 @@ impl Writer {
 
     /// Makes `rel` in this build's directory the output's file of that path: a hard link
     /// (or a copy keeping its mtime) into a fresh directory; in the standby, nothing when
-    /// it already is that file, else a link put over the standby's by a rename.
+    /// the standby's file has the content of the output's (by the two manifests: an
+    /// unchanged file is always linked, never written again, so it is that very file),
+    /// else a link put over the standby's by a rename.
     fn mirror(&self, rel: &str) -> std::io::Result<()> {
-        self.mirror_known(rel, None)
-    }
-
-    /// [`Writer::mirror`], given the live file's metadata when already read.
-    fn mirror_known(
-        &self,
-        rel: &str,
-        live_meta: Option<&std::fs::Metadata>,
-    ) -> std::io::Result<()> {
         let (live, path) = (self.out.join(rel), self.dir.join(rel));
         let io = |e: String| std::io::Error::other(e);
-        if self.standby.is_none() {
+        let Some(standby) = &self.standby else {
             self.make_parent(&path).map_err(io)?;
             return carry_over(&live, &path);
-        }
-        let same = match live_meta {
-            Some(m) => std::fs::symlink_metadata(&path).is_ok_and(|p| same_file_meta(m, &p)),
-            None => same_inode(&live, &path),
         };
-        if same {
+        let published = self.previous.files.get(rel).map(|e| &e.hash);
+        if published.is_some() && standby.get(rel) == published {
             return Ok(());
         }
         self.make_parent(&path).map_err(io)?;
@@ -868,7 +847,7 @@ impl Writer {
             Mode::Swap { clean } => {
                 // The standby's files that this build did not put (old outputs) go.
                 if let Some(standby) = &self.standby {
-                    for rel in standby {
+                    for rel in standby.keys() {
                         if !manifest.files.contains_key(rel) {
                             remove_with_empty_folders(&self.dir, rel);
                         }

@@ -351,7 +351,8 @@ pub fn documents_with<U: Sync>(
     use rayon::prelude::*;
     let per_unit: Vec<Vec<Entry>> = units.par_iter().map(unit_docs).collect::<Result<_, _>>()?;
     let mut docs: Vec<Entry> = per_unit.into_iter().flatten().collect();
-    docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    // Stable: the same order whatever the threads.
+    docs.par_sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(docs)
 }
 
