@@ -21,8 +21,9 @@
 //! output (`.<name>.standby`, with its manifest). Its unchanged files are links of the
 //! new output's, so the next build takes it as its directory and brings it up to date
 //! with what changed in the last two builds only, known from the standby's manifest and
-//! the output's without looking at the files (a file with the same hash in both is the
-//! same file: an unchanged file is always linked, never written again) (a changed file put over by a rename,
+//! the output's (a file with the same hash in both is the same file, an unchanged file
+//! being always linked, never written again; one `stat` says it is still there) (a
+//! changed file put over by a rename,
 //! never written into, as it may be a link of the published one; a file that no longer
 //! exists removed), instead of linking a large site's two hundred thousand files into
 //! a new directory and removing the old one. The manifest is removed from the standby
@@ -686,28 +687,45 @@ impl Writer {
             .range(prefix.clone()..)
             .take_while(|(rel, _)| rel.starts_with(&prefix))
             .collect();
-        // Every file present, a regular file of the recorded length (the hash's suffix).
-        let present = |rel: &str, e: &Entry| {
-            let len = e.hash.rsplit('-').next()?.parse::<u64>().ok()?;
+        // Every file at hand: the standby already holds it (the same hash in both
+        // manifests, see `mirror`), or the output has it, a regular file of the recorded
+        // length (the hash's suffix).
+        let at_hand = |rel: &str, e: &Entry| {
+            let len = recorded_len(e)?;
+            if self.standby_holds(rel, e) {
+                return Some((len, true));
+            }
             std::fs::symlink_metadata(self.out.join(rel))
                 .ok()
                 .filter(|m| m.file_type().is_file() && m.len() == len)
+                .map(|_| (len, false))
         };
         let Some(found) = files
             .iter()
-            .map(|(rel, e)| present(rel, e))
-            .collect::<Option<Vec<std::fs::Metadata>>>()
+            .map(|(rel, e)| at_hand(rel, e))
+            .collect::<Option<Vec<(u64, bool)>>>()
             .filter(|l| !l.is_empty())
         else {
             return Ok(false);
         };
-        for ((rel, entry), live) in files.into_iter().zip(found) {
-            self.enter(rel, entry.clone())?;
-            self.abort_hook();
-            self.mirror(rel)
-                .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
-            self.record(rel, false, live.len())?;
+        {
+            // One lock for the unit's files.
+            let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+            for (rel, entry) in &files {
+                if entries.insert((*rel).clone(), (*entry).clone()).is_some() {
+                    return Err(format!("两个输出文件的路径相同：{rel}"));
+                }
+            }
         }
+        for ((rel, _), (_, held)) in files.iter().zip(&found) {
+            self.abort_hook();
+            if !held {
+                self.mirror(rel)
+                    .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
+            }
+        }
+        let lens = found.iter().map(|(len, _)| *len);
+        self.record_many(false, files.iter().map(|(rel, _)| rel.as_str()).zip(lens))?;
         self.unit_rendered(slug, key.to_string())?;
         self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
         Ok(true)
@@ -725,18 +743,18 @@ impl Writer {
 
     /// Makes `rel` in this build's directory the output's file of that path: a hard link
     /// (or a copy keeping its mtime) into a fresh directory; in the standby, nothing when
-    /// the standby's file has the content of the output's (by the two manifests: an
-    /// unchanged file is always linked, never written again, so it is that very file),
-    /// else a link put over the standby's by a rename.
+    /// the standby holds that file already ([`Writer::standby_holds`]), else a link put
+    /// over the standby's by a rename.
     fn mirror(&self, rel: &str) -> std::io::Result<()> {
         let (live, path) = (self.out.join(rel), self.dir.join(rel));
         let io = |e: String| std::io::Error::other(e);
-        let Some(standby) = &self.standby else {
+        if self.standby.is_none() {
             self.make_parent(&path).map_err(io)?;
             return carry_over(&live, &path);
-        };
-        let published = self.previous.files.get(rel).map(|e| &e.hash);
-        if published.is_some() && standby.get(rel) == published {
+        }
+        if let Some(e) = self.previous.files.get(rel)
+            && self.standby_holds(rel, e)
+        {
             return Ok(());
         }
         self.make_parent(&path).map_err(io)?;
@@ -746,6 +764,16 @@ impl Writer {
         std::fs::rename(&tmp, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
+    }
+
+    /// True when the standby holds the output's file `rel` (published as `e`): its
+    /// manifest gives it the same hash (an unchanged file is always linked, never
+    /// written again, so it is that very file) and it is there, of the recorded length
+    /// (it may have been deleted by hand while it was the output).
+    fn standby_holds(&self, rel: &str, e: &Entry) -> bool {
+        self.standby.as_ref().and_then(|s| s.get(rel)) == Some(&e.hash)
+            && std::fs::symlink_metadata(self.dir.join(rel))
+                .is_ok_and(|m| m.file_type().is_file() && Some(m.len()) == recorded_len(e))
     }
 
     /// Records `rel` in the manifest; two files with the same path are an error.
@@ -760,16 +788,27 @@ impl Writer {
 
     /// Counts a placed file in the outcome.
     fn record(&self, rel: &str, written: bool, len: u64) -> Result<(), String> {
+        self.record_many(written, [(rel, len)])
+    }
+
+    /// [`Writer::record`] of several files (path, length), under one lock.
+    fn record_many<'a>(
+        &self,
+        written: bool,
+        files: impl IntoIterator<Item = (&'a str, u64)>,
+    ) -> Result<(), String> {
         let mut o = self.outcome.lock().map_err(|e| e.to_string())?;
-        if written {
-            o.written.push(rel.to_string());
-        } else {
-            o.kept += 1;
-        }
-        o.stats.files += 1;
-        o.stats.bytes += len;
-        if rel.ends_with(".html") {
-            o.stats.pages += 1;
+        for (rel, len) in files {
+            if written {
+                o.written.push(rel.to_string());
+            } else {
+                o.kept += 1;
+            }
+            o.stats.files += 1;
+            o.stats.bytes += len;
+            if rel.ends_with(".html") {
+                o.stats.pages += 1;
+            }
         }
         Ok(())
     }
@@ -877,6 +916,11 @@ impl Writer {
         }
         Ok(outcome)
     }
+}
+
+/// The length recorded in a file's hash (its suffix).
+fn recorded_len(e: &Entry) -> Option<u64> {
+    e.hash.rsplit('-').next()?.parse().ok()
 }
 
 /// Removes `root/rel`, and the folders above it that this leaves empty (up to `root`).

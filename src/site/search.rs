@@ -831,8 +831,12 @@ mod tests {
         let mut rng = 7u64;
         let mut long = String::new();
         while long.len() < 300_000 {
-            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            long.push_str(["医疗", "保障", "2101501", "局", "\t", "a,b\n"][(rng >> 60) as usize % 6]);
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            long.push_str(
+                ["医疗", "保障", "2101501", "局", "\t", "a,b\n"][(rng >> 60) as usize % 6],
+            );
         }
         for text in ["", "x", "衡山县医疗保障局\t1,2,3\n", long.as_str()] {
             let mut enc = flate2::GzBuilder::new()
