@@ -172,7 +172,7 @@ fn run_build(
         }
     };
     // Units whose sources, rules and configuration match a previous build in which they
-    // had no unacknowledged error are neither read again nor checked.
+    // had no unacknowledged error are neither parsed nor checked again.
     let root = match source::resolve_root(path) {
         Ok(r) => r,
         Err(e) => {
@@ -233,7 +233,7 @@ fn run_build(
             );
             if !kept.is_empty() {
                 eprintln!(
-                    "gongkai：{} 个单位的数据源、规则和配置与上次生成时相同且当时没有未确认的错误，未重新读取和检查",
+                    "gongkai：{} 个单位的数据源、规则和配置与上次生成时相同且当时没有未确认的错误，未重新解析和检查",
                     kept.len()
                 );
             }

@@ -1187,7 +1187,7 @@ impl Plan {
     }
 
     /// The listing the previous build kept for unit `slug` under the key its sources
-    /// (`digest`) give now, if any: such a unit need not be read nor checked again (a
+    /// (`digest`) give now, if any: such a unit need not be parsed nor checked again (a
     /// listing is kept only for a unit without unacknowledged errors).
     pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
         if self.clean {

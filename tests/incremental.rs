@@ -203,14 +203,17 @@ fn a_build_killed_at_any_moment_leaves_a_complete_output() {
     }
 }
 
+/// The number that starts `gongkai build`'s report line saying `what` (0 without one).
+fn units_said(err: &str, what: &str) -> usize {
+    err.lines().find(|l| l.contains(what)).map_or(0, |l| {
+        let n = l.trim_start_matches("gongkai：");
+        n[..n.find(' ').unwrap()].parse().unwrap()
+    })
+}
+
 /// The number of units `gongkai build` carried over unrendered (from its report).
 fn reused(err: &str) -> usize {
-    err.lines()
-        .find(|l| l.contains("沿用上次生成的文件，未重新渲染"))
-        .map_or(0, |l| {
-            let n = l.trim_start_matches("gongkai：");
-            n[..n.find(' ').unwrap()].parse().unwrap()
-        })
+    units_said(err, "沿用上次生成的文件，未重新渲染")
 }
 
 fn build_reporting(site: &Path, out: &Path, extra: &[&str]) -> String {
@@ -280,28 +283,23 @@ fn unchanged_units_are_not_rendered_again_and_the_output_equals_a_clean_build() 
     assert_eq!(files(&out), files(&clean));
 }
 
-/// The number of units `gongkai build` neither read nor checked again (from its report).
-fn unread(err: &str) -> usize {
-    err.lines()
-        .find(|l| l.contains("未重新读取和检查"))
-        .map_or(0, |l| {
-            let n = l.trim_start_matches("gongkai：");
-            n[..n.find(' ').unwrap()].parse().unwrap()
-        })
+/// The number of units `gongkai build` neither parsed nor checked again (from its report).
+fn unparsed(err: &str) -> usize {
+    units_said(err, "未重新解析和检查")
 }
 
 #[test]
-fn unchanged_units_without_errors_are_not_read_again_and_errors_are_never_forgotten() {
+fn unchanged_units_without_errors_are_not_parsed_again_and_errors_are_never_forgotten() {
     let (dir, site) = seed_copy();
     let out = dir.path().join("public");
     let store = dir.path().join(".public.gongkai-cache");
     let unit_yaml = site.join("content/hetang-ybj/unit.yaml");
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 0);
-    // Nothing changed: no unit is read or checked again.
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 5);
-    // One unit edited: only it is read and checked; the listings still show every unit.
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 0);
+    // Nothing changed: no unit is parsed or checked again.
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 5);
+    // One unit edited: only it is parsed and checked; the listings still show every unit.
     edit(&unit_yaml, "name: ", "name: 改名");
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 4);
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("改名"));
     for unit in std::fs::read_dir(site.join("content")).unwrap() {
@@ -313,10 +311,10 @@ fn unchanged_units_without_errors_are_not_read_again_and_errors_are_never_forgot
     }
 
     // An error published with --allow-errors is not forgotten: the unit keeps no
-    // listing, so the next build reads and checks it again and refuses to publish.
+    // listing, so the next build parses and checks it again and refuses to publish.
     edit(&unit_yaml, "level: 县级", "level: 乡级");
     let err = build_reporting(&site, &out, &["--allow-errors"]);
-    assert_eq!(unread(&err), 4, "{err}");
+    assert_eq!(unparsed(&err), 4, "{err}");
     assert!(!store.join("hetang-ybj.listing").exists());
     let args = [
         "build",
@@ -330,35 +328,35 @@ fn unchanged_units_without_errors_are_not_read_again_and_errors_are_never_forgot
     }
     // Mended: read once more, then kept.
     edit(&unit_yaml, "level: 乡级", "level: 县级");
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 5);
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 4);
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 5);
 
     // A published file deleted by hand comes back from the standby (the same file).
     let page = "kaifu-ybj/2023-budget/index.html";
     let before = std::fs::read(out.join(page)).unwrap();
     std::fs::remove_file(out.join(page)).unwrap();
     let err = build_reporting(&site, &out, &[]);
-    assert_eq!((unread(&err), reused(&err)), (5, 5), "{err}");
+    assert_eq!((unparsed(&err), reused(&err)), (5, 5), "{err}");
     assert_eq!(std::fs::read(out.join(page)).unwrap(), before);
-    // Gone from both: the kept unit is read then, and rendered again.
+    // Gone from both: the kept unit is parsed then, and rendered again.
     std::fs::remove_file(out.join(page)).unwrap();
     let in_standby = dir.path().join(".public.standby").join(page);
     let _ = std::fs::remove_file(&in_standby);
     assert!(!in_standby.exists());
     let err = build_reporting(&site, &out, &[]);
-    assert_eq!((unread(&err), reused(&err)), (5, 4), "{err}");
+    assert_eq!((unparsed(&err), reused(&err)), (5, 4), "{err}");
     assert_eq!(std::fs::read(out.join(page)).unwrap(), before);
-    // A damaged listing is not trusted: its unit is read and checked again.
+    // A damaged listing is not trusted: its unit is parsed and checked again.
     std::fs::write(store.join("hetang-ybj.listing"), "not a listing").unwrap();
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 4);
     // A listing saved under another key (the sources changed) is not used either.
     edit(&unit_yaml, "name: 改名", "name: ");
-    assert_eq!(unread(&build_reporting(&site, &out, &[])), 4);
+    assert_eq!(unparsed(&build_reporting(&site, &out, &[])), 4);
 
     // The output is byte for byte a clean build's.
     let clean = dir.path().join("clean");
     let err = build_reporting(&site, &clean, &["--clean"]);
-    assert_eq!(unread(&err), 0);
+    assert_eq!(unparsed(&err), 0);
     assert_eq!(files(&out), files(&clean));
 }
 

@@ -5,7 +5,7 @@
 //! A [`UnitListing`] is made from the unit's model by [`of`], once per build, and every
 //! listing (home page, comparisons, feeds, sitemap, data package, search) is made from
 //! the units' listings, never from the model. So a build can list a unit whose sources
-//! did not change without reading them again: its listing is kept between builds beside
+//! did not change without parsing them again: its listing is kept between builds beside
 //! the output (`shares`), under the unit's key, as the search documents and data-package
 //! resources are.
 

@@ -5,7 +5,7 @@
 //! (`listing::UnitListing`), its search documents (its explanation text rendered and
 //! sanitized again) and its data-package resources; a unit's listing is kept only when
 //! the unit had no unacknowledged error, so that a build whose unit keys all match can
-//! list and publish the site without reading those units again. Each is kept under the unit's key
+//! list and publish the site without parsing those units again. Each is kept under the unit's key
 //! (`Renderer::unit_key`: its sources, the configuration, `templates/`, `static/` and the
 //! executable), in a folder beside the output (`.<output>.gongkai-cache/`, never inside
 //! the published site). A share whose key differs, or that cannot be read whole, is made
