@@ -701,6 +701,8 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     // ISIZE: the length modulo 2^32.
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    // A large site's index is held whole until placed: no spare capacity.
+    out.shrink_to_fit();
     Ok(out)
 }
 
