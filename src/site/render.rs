@@ -326,13 +326,6 @@ impl Renderer {
         self.store.as_ref()?.listing(slug, &key)
     }
 
-    /// Forgets the saved listing of unit `slug` (see `ShareStore::drop_listing`).
-    pub fn drop_listing(&self, slug: &str) {
-        if let Some(store) = &self.store {
-            store.drop_listing(slug);
-        }
-    }
-
     fn unit_docs(&self, u: UnitRef) -> Result<Vec<super::search::Entry>, String> {
         let slug = u.slug();
         self.share(
