@@ -20,14 +20,14 @@
 //! The standby: after a swap, the previous output is not removed but kept beside the
 //! output (`.<name>.standby`, with its manifest). Its unchanged files are links of the
 //! new output's, so the next build takes it as its directory and brings it up to date
-//! with what changed in the last two builds only, known from the standby's manifest and
-//! the output's (a file with the same hash in both is the same file, an unchanged file
-//! being always linked, never written again; one `stat` says it is still there) (a
-//! changed file put over by a rename,
+//! with what changed in the last two builds only (a changed file put over by a rename,
 //! never written into, as it may be a link of the published one; a file that no longer
 //! exists removed), instead of linking a large site's two hundred thousand files into
-//! a new directory and removing the old one. The manifest is removed from the standby
-//! as it is taken, so one left half-updated by a killed build is never trusted again.
+//! a new directory and removing the old one. Which files are already right it knows
+//! from the standby's manifest and the output's: a file with the same hash in both is
+//! the same file (an unchanged file is always linked, never written again), and one
+//! `stat` says it is still there. The manifest is removed from the standby as it is
+//! taken, so one left half-updated by a killed build is never trusted again.
 
 use crate::config::Config;
 use crate::model::{Site, Unit};

@@ -284,7 +284,7 @@ fn load_with<T: Send>(
             }
         }
     }
-    // The key of `cache` (serve); `keep` is given only without one.
+    // Each unit's key in `cache` (serve's); a planned load (`build`) has no cache to look in.
     let keyed: Vec<(u64, convert::UnitFiles)> = read
         .into_par_iter()
         .map(|u| {
