@@ -441,9 +441,14 @@ impl Renderer {
                 Ok(Files::new())
             }),
             Box::new(|| {
-                super::search::site_files(&self.tera, &self.context(), units, &|u| {
-                    self.unit_docs(*u)
-                })
+                super::search::site_files(
+                    &self.tera,
+                    &self.context(),
+                    units,
+                    &|u| self.unit_docs(*u),
+                    &|rel, bytes| emit.file(&rel, bytes),
+                )?;
+                Ok(Files::new())
             }),
             Box::new(|| {
                 Ok(vec![(

@@ -350,9 +350,11 @@ pub fn documents_with<U: Sync>(
 ) -> Result<Vec<Entry>, String> {
     use rayon::prelude::*;
     let per_unit: Vec<Vec<Entry>> = units.par_iter().map(unit_docs).collect::<Result<_, _>>()?;
-    let mut docs: Vec<Entry> = per_unit.into_iter().flatten().collect();
-    // Stable: the same order whatever the threads.
-    docs.par_sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    let mut docs: Vec<Entry> = Vec::with_capacity(per_unit.iter().map(Vec::len).sum());
+    for unit in per_unit {
+        docs.extend(unit);
+    }
+    docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(docs)
 }
 
@@ -706,11 +708,27 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The index files (paths under `search/`) of the documents.
+/// Where index files go as soon as each is made (path under the output, bytes): a large
+/// site's index is never held whole.
+pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
+
+/// The index files (paths under `search/`) of the documents, sorted by path.
 pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let out = std::sync::Mutex::new(Vec::new());
+    write_index(docs, &|rel, bytes| {
+        out.lock().map_err(|e| e.to_string())?.push((rel, bytes));
+        Ok(())
+    })?;
+    let mut out = out.into_inner().map_err(|e| e.to_string())?;
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Makes the index files of the documents, each given to `put` as soon as it is made
+/// (from several threads).
+pub fn write_index(docs: &[Entry], put: &Put) -> Result<(), String> {
     use rayon::prelude::*;
     use std::collections::HashMap;
-    let mut out = Vec::new();
     // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
     // ids come (ascending), with the last id. A hash map: a B-tree of a large site's
     // million terms spent most of the index's time comparing strings.
@@ -760,21 +778,19 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
         })
         .collect();
     // Each file is compressed in parallel.
-    let shards_packed: Result<Vec<_>, String> = files
+    files
         .into_par_iter()
-        .map(|(n, text)| Ok((format!("{DIR}/i/{n}.bin"), gzip(text.as_bytes())?)))
-        .collect();
-    out.extend(shards_packed?);
+        .try_for_each(|(n, text)| put(format!("{DIR}/i/{n}.bin"), gzip(text.as_bytes())?))?;
 
     // Documents in chunks, per kind.
     let mut kinds = Vec::new();
     for (k, (name, per)) in KINDS.iter().enumerate() {
         let start = docs.iter().position(|d| d.kind == k).unwrap_or(0);
         let of_kind: Vec<&Entry> = docs.iter().filter(|d| d.kind == k).collect();
-        let chunks: Result<Vec<_>, String> = of_kind
+        of_kind
             .par_chunks(*per)
             .enumerate()
-            .map(|(n, chunk)| {
+            .try_for_each(|(n, chunk)| {
                 let mut json =
                     String::with_capacity(chunk.iter().map(|d| d.row.len() + 1).sum::<usize>() + 2);
                 json.push('[');
@@ -785,10 +801,8 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
                     json.push_str(&d.row);
                 }
                 json.push(']');
-                Ok((format!("{DIR}/d/{k}-{n}.bin"), gzip(json.as_bytes())?))
-            })
-            .collect();
-        out.extend(chunks?);
+                put(format!("{DIR}/d/{k}-{n}.bin"), gzip(json.as_bytes())?)
+            })?;
         kinds.push(serde_json::json!({
             "name": name, "start": start, "count": of_kind.len(), "per": per
         }));
@@ -799,28 +813,28 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
         "docs": docs.len(),
         "kinds": kinds,
     });
-    out.push((
+    put(
         format!("{DIR}/meta.json"),
         serde_json::to_string(&meta)
             .map_err(|e| e.to_string())?
             .into_bytes(),
-    ));
-    Ok(out)
+    )
 }
 
-/// The search page and its index (each unit's documents from `unit_docs`).
+/// The search page and its index (each unit's documents from `unit_docs`), each file
+/// given to `put` as soon as it is made.
 pub fn site_files<U: Sync>(
     tera: &tera::Tera,
     ctx: &tera::Context,
     units: &[U],
     unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+    put: &Put,
+) -> Result<(), String> {
     let page = tera
         .render("search.html", ctx)
         .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
-    let mut out = vec![(format!("{DIR}/index.html"), page.into_bytes())];
-    out.extend(index_files(&documents_with(units, unit_docs)?)?);
-    Ok(out)
+    put(format!("{DIR}/index.html"), page.into_bytes())?;
+    write_index(&documents_with(units, unit_docs)?, put)
 }
 
 #[cfg(test)]
@@ -948,13 +962,13 @@ mod tests {
         assert_eq!(
             names,
             [
-                "search/i/0.bin",
                 "search/d/0-0.bin",
                 "search/d/2-0.bin",
+                "search/i/0.bin",
                 "search/meta.json"
             ]
         );
-        let index = gunzip(&files[0].1);
+        let index = gunzip(&files[2].1);
         // 医疗 in docs 0, 1, 2, all strong: 1, 3, 5 → deltas 1, 2, 2.
         assert!(index.contains("医疗\t1,2,2\n"), "{index}");
         assert!(index.contains("救助\t5\n"), "{index}");
