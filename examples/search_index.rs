@@ -18,7 +18,7 @@ fn main() -> Result<(), String> {
     let docs = search::documents(&site, &templates);
     let collect = t.elapsed();
     let t = Instant::now();
-    let files = search::index_files(&docs)?;
+    let files = search::index_files(search::DIR, &docs)?;
     let write = t.elapsed();
     let size = |prefix: &str| -> (usize, usize) {
         let f: Vec<_> = files

@@ -26,6 +26,10 @@ pub struct Config {
     /// host: a domain or e-mail address the publisher controls and a date it did,
     /// `ybj.example.gov.cn,2024`.
     pub feed_authority: Option<String>,
+    /// Units per segment of the search index, on average (default 256): a change to one
+    /// unit makes its segment's index again, and a query fetches one file per term from
+    /// each segment. Fewer per segment: faster rebuilds, more requests per query.
+    pub search_segment_units: usize,
 }
 
 impl Default for Config {
@@ -36,6 +40,7 @@ impl Default for Config {
             output_dir: "public".into(),
             description: None,
             feed_authority: None,
+            search_segment_units: 256,
         }
     }
 }
@@ -59,6 +64,9 @@ impl Config {
         }
         if c.output_dir.trim().is_empty() {
             return Err("output_dir 不能为空".into());
+        }
+        if c.search_segment_units == 0 {
+            return Err("search_segment_units 应为正整数".into());
         }
         if let Some(a) = &c.feed_authority
             && !valid_tag_authority(a)

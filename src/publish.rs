@@ -53,8 +53,9 @@ pub const ABORT_HOOK: &str = "GONGKAI_TEST_ABORT_AFTER";
 pub struct Manifest {
     pub version: u32,
     pub files: BTreeMap<String, Entry>,
-    /// Each unit's key (`Renderer::unit_key`) when its files were rendered: a later
-    /// build with the same key carries them over without rendering.
+    /// Each unit's key (`Renderer::unit_key`) when its files were rendered, and each
+    /// search index segment's (under its folder, `search/<n>`): a later build with the
+    /// same key carries them over without rendering.
     #[serde(default)]
     pub units: BTreeMap<String, String>,
 }
@@ -673,6 +674,19 @@ impl Writer {
     /// it was rendered with the same `key` (and this build is neither clean nor in
     /// place) and all its files are still there; false when they must be rendered.
     pub fn reuse_unit(&self, slug: &str, key: &str) -> Result<bool, String> {
+        let reused = self.reuse_folder(slug, key)?;
+        if reused {
+            self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
+        }
+        Ok(reused)
+    }
+
+    /// Carries the files under `folder` (a unit's, or a segment of the search index)
+    /// over from the previous output, when they were made with the same `key` (and this
+    /// build is neither clean nor in place) and are all still there; false when they
+    /// must be made.
+    pub fn reuse_folder(&self, folder: &str, key: &str) -> Result<bool, String> {
+        let slug = folder;
         self.go_on()?;
         if self.mode != (Mode::Swap { clean: false })
             || self.previous.units.get(slug).map(String::as_str) != Some(key)
@@ -727,12 +741,12 @@ impl Writer {
         let lens = found.iter().map(|(len, _)| *len);
         self.record_many(false, files.iter().map(|(rel, _)| rel.as_str()).zip(lens))?;
         self.unit_rendered(slug, key.to_string())?;
-        self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
         Ok(true)
     }
 
-    /// Notes that unit `slug`'s files, made with `key`, are all placed (the next build
-    /// may carry them over).
+    /// Notes that unit `slug`'s files (or those under a folder, see
+    /// [`Writer::reuse_folder`]), made with `key`, are all placed (the next build may
+    /// carry them over).
     pub fn unit_rendered(&self, slug: &str, key: String) -> Result<(), String> {
         self.units
             .lock()
@@ -1074,6 +1088,12 @@ impl render::Emit for SiteEmit<'_> {
     ) -> Result<(), String> {
         self.note(rel)?;
         self.writer.put_streamed(rel, site_sources(rel), write)
+    }
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
+        self.writer.reuse_folder(folder, key)
+    }
+    fn made(&self, folder: &str, key: String) -> Result<(), String> {
+        self.writer.unit_rendered(folder, key)
     }
 }
 

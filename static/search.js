@@ -1,6 +1,7 @@
 // gongkai search: queries the static index under search/ (written by `gongkai build`, see
-// src/site/search.rs for the format). Fetches meta.json, the index shards of the query's
-// terms, then the document chunks of the best candidates; no server, no external request.
+// src/site/search.rs for the format). Fetches meta.json and each segment's, the index
+// shards of the query's terms in every segment, then the document chunks of the best
+// candidates; no server, no external request.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -89,8 +90,16 @@
     }
     return h >>> 0;
   }
-  async function postings(meta, term) {
-    var text = await get('i/' + (fnv(term) % meta.shards) + '.bin', false);
+  // The index is cut into segments (search/<n>/), each a whole index of some units:
+  // meta.json gives their number, each segment's meta.json its shards and kinds.
+  async function segments() {
+    var top = await get('meta.json', true);
+    var metas = [];
+    for (var n = 0; n < top.segments; n++) metas.push(get(n + '/meta.json', true));
+    return Promise.all(metas);
+  }
+  async function postings(seg, meta, term) {
+    var text = await get(seg + '/i/' + (fnv(term) % meta.shards) + '.bin', false);
     var at = text.startsWith(term + '\t') ? 0 : text.indexOf('\n' + term + '\t');
     if (at < 0) return [];
     if (at > 0) at += 1;
@@ -110,18 +119,18 @@
     }
     return -1;
   }
-  async function doc(meta, id) {
-    var k = kindOf(meta, id);
-    var m = meta.kinds[k];
-    var chunk = await get('d/' + k + '-' + Math.floor((id - m.start) / m.per) + '.bin', true);
-    var d = chunk[(id - m.start) % m.per];
-    return { id: id, kind: m.name, title: d[0], context: d[1], url: d[2], text: d[3], links: d[4] };
+  async function doc(metas, c) {
+    var meta = metas[c.seg];
+    var m = meta.kinds[c.kind];
+    var chunk = await get(c.seg + '/d/' + c.kind + '-' + Math.floor((c.id - m.start) / m.per) + '.bin', true);
+    var d = chunk[(c.id - m.start) % m.per];
+    return { kind: m.name, title: d[0], context: d[1], url: d[2], text: d[3], links: d[4] };
   }
 
-  // Candidates: documents with every term, those where every term is strong (title,
-  // exact code) first, then by id (kind, then what the document is found by).
-  async function candidates(meta, ts) {
-    var lists = await Promise.all(ts.map(function (t) { return postings(meta, t); }));
+  // Candidates of one segment: documents with every term, with how many of the terms
+  // are weak for them (not in the title, not the exact code).
+  async function segmentCandidates(seg, meta, ts) {
+    var lists = await Promise.all(ts.map(function (t) { return postings(seg, meta, t); }));
     lists.sort(function (a, b) { return a.length - b.length; });
     var weak = new Map();
     for (var p of lists[0]) weak.set(p >> 1, (p & 1) ? 0 : 1);
@@ -133,8 +142,18 @@
       }
       weak = seen;
     }
-    return Array.from(weak.keys()).sort(function (a, b) {
-      return (weak.get(a) > 0) - (weak.get(b) > 0) || a - b;
+    var out = [];
+    weak.forEach(function (w, id) {
+      out.push({ seg: seg, id: id, kind: kindOf(meta, id), weak: w > 0 });
+    });
+    return out;
+  }
+  // Candidates of every segment: those where every term is strong first, then by kind,
+  // then by place in the index (segment, then what the document is found by).
+  async function candidates(metas, ts) {
+    var all = await Promise.all(metas.map(function (m, seg) { return segmentCandidates(seg, m, ts); }));
+    return [].concat.apply([], all).sort(function (a, b) {
+      return (a.weak - b.weak) || (a.kind - b.kind) || (a.seg - b.seg) || (a.id - b.id);
     });
   }
 
@@ -212,7 +231,7 @@
     while (shown < PAGE && s.pos < s.cands.length) {
       var ids = s.cands.slice(s.pos, s.pos + PAGE);
       s.pos += ids.length;
-      var docs = await Promise.all(ids.map(function (id) { return doc(s.meta, id); }));
+      var docs = await Promise.all(ids.map(function (c) { return doc(s.metas, c); }));
       if (my !== run) return;
       for (var d of docs) {
         var hay = normalize(d.title + ' ' + d.context + ' ' + d.text);
@@ -245,10 +264,10 @@
     }
     status.textContent = '正在搜索……';
     try {
-      var meta = await get('meta.json', true);
-      var cands = await candidates(meta, ts);
+      var metas = await segments();
+      var cands = await candidates(metas, ts);
       if (my !== run) return;
-      state = { meta: meta, cands: cands, pos: 0, found: 0, query: q,
+      state = { metas: metas, cands: cands, pos: 0, found: 0, query: q,
         needles: rs.map(function (r) { return r.text; }) };
       await showMore(my);
     } catch (e) {

@@ -283,6 +283,72 @@ fn unchanged_units_are_not_rendered_again_and_the_output_equals_a_clean_build() 
     assert_eq!(files(&out), files(&clean));
 }
 
+/// The search index in segments (`search_segment_units = 1`: the five seeds in four of
+/// eight): an edit to one unit rewrites its segment's index and nothing of the others'.
+#[test]
+fn an_edit_to_one_unit_remakes_only_its_segment_of_the_search_index() {
+    let (dir, site) = seed_copy();
+    let toml = site.join("gongkai.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{config}\nsearch_segment_units = 1\n")).unwrap();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    let meta = std::fs::read_to_string(out.join("search/meta.json")).unwrap();
+    assert!(meta.contains("\"segments\":8"), "{meta}");
+    let first = identities(&out);
+    // The segment of each unit: the one whose documents link to its pages.
+    let segment_of = |slug: &str| -> String {
+        (0..8)
+            .map(|n| format!("search/{n}/"))
+            .find(|seg| {
+                first.keys().any(|f| {
+                    f.starts_with(&format!("{seg}d/0-"))
+                        && gunzip(&out.join(f)).contains(&format!("\"{slug}/\""))
+                })
+            })
+            .unwrap_or_else(|| panic!("no segment lists {slug}"))
+    };
+    let hetang = segment_of("hetang-ybj");
+    edit(
+        &site.join("content/hetang-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
+    build(&site, &out, &[]);
+    let rewritten = changed(&first, &identities(&out));
+    let search: Vec<&String> = rewritten
+        .iter()
+        .filter(|f| f.starts_with("search/"))
+        .collect();
+    assert!(!search.is_empty(), "{rewritten:?}");
+    assert!(
+        search.iter().all(|f| f.starts_with(&hetang)),
+        "{hetang}: {search:?}"
+    );
+    // The other segments' files are those of the first build (same inode and mtime).
+    let after = identities(&out);
+    let others = first
+        .iter()
+        .filter(|(f, _)| f.starts_with("search/") && !f.starts_with(&hetang));
+    assert!(others.clone().count() > 10);
+    for (f, id) in others {
+        assert_eq!(after.get(f), Some(id), "{f}");
+    }
+    // And the whole output is a clean build's.
+    let clean = dir.path().join("clean");
+    build(&site, &clean, &["--clean"]);
+    assert_eq!(files(&out), files(&clean));
+}
+
+fn gunzip(path: &Path) -> String {
+    use std::io::Read as _;
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
 /// The number of units `gongkai build` neither parsed nor checked again (from its report).
 fn unparsed(err: &str) -> usize {
     units_said(err, "未重新解析和检查")
@@ -404,7 +470,14 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
         };
         std::fs::write(&path, damaged).unwrap();
     }
-    // Every unit is carried over; its shares are read, found damaged and made again.
+    // Every unit is carried over; its shares are read when needed (the search index of
+    // the site's one segment is made again after an edit to another unit), found
+    // damaged and made again.
+    edit(
+        &site.join("content/kaifu-ybj/unit.yaml"),
+        "name: ",
+        "name: 改名",
+    );
     build(&site, &out, &[]);
     let clean = dir.path().join("clean");
     build(&site, &clean, &["--clean"]);

@@ -49,6 +49,11 @@ fn tools_present() {
 
 /// Builds the seed site with `base_url` into a fresh directory.
 fn build(base_url: &str) -> (tempfile::TempDir, PathBuf) {
+    build_with(base_url, "")
+}
+
+/// [`build`], with `extra` lines added to `gongkai.toml`.
+fn build_with(base_url: &str, extra: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     std::fs::create_dir_all(&root).unwrap();
@@ -64,7 +69,7 @@ fn build(base_url: &str) -> (tempfile::TempDir, PathBuf) {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    std::fs::write(root.join("gongkai.toml"), config).unwrap();
+    std::fs::write(root.join("gongkai.toml"), format!("{config}\n{extra}\n")).unwrap();
     copy_dir(Path::new("content"), &root.join("content"));
     let out = dir.path().join("out");
     let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
@@ -172,9 +177,21 @@ fn comparison_tables_sort_in_a_real_browser() {
 fn search_finds_what_a_person_means() {
     tools_present();
     // Under a sub-path, also with a server that sends the gzipped index files with
-    // `Content-Encoding: gzip`.
-    for (base, extra) in [("/", None), ("/yjsgk/", Some("--content-encoding"))] {
-        let (_dir, out) = build(base);
+    // `Content-Encoding: gzip`, and with the index cut into segments of one unit (the
+    // five seeds fall into four of eight segments).
+    for (base, extra, config) in [
+        ("/", None, ""),
+        (
+            "/yjsgk/",
+            Some("--content-encoding"),
+            "search_segment_units = 1",
+        ),
+    ] {
+        let (_dir, out) = build_with(base, config);
+        if !config.is_empty() {
+            let meta = std::fs::read_to_string(out.join("search/meta.json")).unwrap();
+            assert!(meta.contains("\"segments\":8"), "{meta}");
+        }
         let r = Command::new("node")
             .args([SEARCH, out.to_str().unwrap(), "--base", base])
             .args(extra)

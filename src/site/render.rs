@@ -138,6 +138,44 @@ pub trait Emit: Sync {
         rel: &str,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
     ) -> Result<(), String>;
+    /// Carries the files under `folder` over from the previous output when they were
+    /// made under `key` (true), instead of their being made again.
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    /// Notes that the files under `folder` were made under `key`.
+    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+}
+
+/// A unit as the search index sees it: its documents from the renderer.
+struct Indexed<'a> {
+    renderer: &'a Renderer,
+    unit: UnitRef<'a>,
+}
+
+impl super::search::Indexed for Indexed<'_> {
+    fn slug(&self) -> &str {
+        self.unit.slug()
+    }
+    fn key(&self) -> Option<String> {
+        self.renderer.unit_key(self.unit.digest())
+    }
+    fn docs(&self) -> Result<Vec<super::search::Entry>, String> {
+        self.renderer.unit_docs(self.unit)
+    }
+}
+
+/// The search index's files go where the other site-wide files go.
+struct SearchOut<'a>(&'a dyn Emit);
+
+impl super::search::Out for SearchOut<'_> {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String> {
+        self.0.file(&rel, bytes)
+    }
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
+        self.0.reuse(folder, key)
+    }
+    fn made(&self, folder: &str, key: String) -> Result<(), String> {
+        self.0.made(folder, key)
+    }
 }
 
 /// A unit of the site as a build knows it: read (its model), or kept (its sources are
@@ -441,12 +479,23 @@ impl Renderer {
                 Ok(Files::new())
             }),
             Box::new(|| {
+                let indexed: Vec<Indexed> = units
+                    .iter()
+                    .map(|u| Indexed {
+                        renderer: self,
+                        unit: *u,
+                    })
+                    .collect();
+                let indexed: Vec<&dyn super::search::Indexed> = indexed
+                    .iter()
+                    .map(|u| u as &dyn super::search::Indexed)
+                    .collect();
                 super::search::site_files(
                     &self.tera,
                     &self.context(),
-                    units,
-                    &|u| self.unit_docs(*u),
-                    &|rel, bytes| emit.file(&rel, bytes),
+                    &indexed,
+                    self.config.search_segment_units,
+                    &SearchOut(emit),
                 )?;
                 Ok(Files::new())
             }),

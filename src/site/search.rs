@@ -14,15 +14,17 @@
 //! `210`, `21015`). Each posting says whether the term is *strong* for that document (in
 //! its title, or the exact code) or not (body text, a code prefix).
 //!
-//! Files (under `search/`): `meta.json` (kinds with their id ranges and chunk sizes, the
-//! shard count); `i/<n>.bin`, the inverted index sharded by a hash of the term (FNV-1a 32
-//! of its UTF-8 modulo the shard count), one `term\tpostings` line per term with the
-//! postings (`id * 2 + strong`) delta-encoded in base 36; `d/<kind>-<n>.bin`, the
-//! documents in chunks (JSON `[title, context, url, text, [[label, url] …]]`, URLs
-//! relative to the site's base). Shards and chunks are gzipped (fixed header, decoded in
-//! the browser with `DecompressionStream`; a server that already decoded them is fine),
-//! which makes the index about a tenth of its raw size. Everything is built from sorted
-//! orders: byte-identical output.
+//! Files (under `search/`): `meta.json` (format version, number of segments) and, per
+//! segment, a complete index of its units under `<n>/` (see [`site_files`]): `meta.json`
+//! (kinds with their id ranges and chunk sizes, the shard count); `i/<k>.bin`, the
+//! inverted index sharded by a hash of the term (FNV-1a 32 of its UTF-8 modulo the shard
+//! count), one `term\tpostings` line per term with the postings (`id * 2 + strong`)
+//! delta-encoded in base 36; `d/<kind>-<k>.bin`, the documents in chunks (JSON `[title,
+//! context, url, text, [[label, url] …]]`, URLs relative to the site's base). Shards and
+//! chunks are gzipped (fixed header, decoded in the browser with `DecompressionStream`; a
+//! server that already decoded them is fine), which makes the index about a tenth of its
+//! raw size. Segments let a build make again only the index of the segment of a changed
+//! unit. Everything is built from sorted orders: byte-identical output.
 
 use super::{markdown, sections, summary};
 use crate::model::{Disclosure, Site, Status, Table, Unit, Value};
@@ -33,7 +35,7 @@ use std::collections::BTreeMap;
 pub const DIR: &str = "search";
 
 /// Index format version, in `meta.json`.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Shards aim at this many bytes each.
 const SHARD_TARGET: usize = 32 * 1024;
@@ -712,10 +714,10 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// site's index is never held whole.
 pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
 
-/// The index files (paths under `search/`) of the documents, sorted by path.
-pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// The index files (paths under `dir`) of the documents, sorted by path.
+pub fn index_files(dir: &str, docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let out = std::sync::Mutex::new(Vec::new());
-    write_index(docs, &|rel, bytes| {
+    write_index(dir, docs, &|rel, bytes| {
         out.lock().map_err(|e| e.to_string())?.push((rel, bytes));
         Ok(())
     })?;
@@ -724,9 +726,9 @@ pub fn index_files(docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// Makes the index files of the documents, each given to `put` as soon as it is made
-/// (from several threads).
-pub fn write_index(docs: &[Entry], put: &Put) -> Result<(), String> {
+/// Makes the index files of the documents under `dir` (`meta.json`, `i/`, `d/`), each
+/// given to `put` as soon as it is made (from several threads).
+pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
     use rayon::prelude::*;
     use std::collections::HashMap;
     // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
@@ -780,7 +782,7 @@ pub fn write_index(docs: &[Entry], put: &Put) -> Result<(), String> {
     // Each file is compressed in parallel.
     files
         .into_par_iter()
-        .try_for_each(|(n, text)| put(format!("{DIR}/i/{n}.bin"), gzip(text.as_bytes())?))?;
+        .try_for_each(|(n, text)| put(format!("{dir}/i/{n}.bin"), gzip(text.as_bytes())?))?;
 
     // Documents in chunks, per kind.
     let mut kinds = Vec::new();
@@ -801,40 +803,129 @@ pub fn write_index(docs: &[Entry], put: &Put) -> Result<(), String> {
                     json.push_str(&d.row);
                 }
                 json.push(']');
-                put(format!("{DIR}/d/{k}-{n}.bin"), gzip(json.as_bytes())?)
+                put(format!("{dir}/d/{k}-{n}.bin"), gzip(json.as_bytes())?)
             })?;
         kinds.push(serde_json::json!({
             "name": name, "start": start, "count": of_kind.len(), "per": per
         }));
     }
     let meta = serde_json::json!({
-        "version": VERSION,
         "shards": shards,
         "docs": docs.len(),
         "kinds": kinds,
     });
     put(
-        format!("{DIR}/meta.json"),
+        format!("{dir}/meta.json"),
         serde_json::to_string(&meta)
             .map_err(|e| e.to_string())?
             .into_bytes(),
     )
 }
 
-/// The search page and its index (each unit's documents from `unit_docs`), each file
-/// given to `put` as soon as it is made.
-pub fn site_files<U: Sync>(
+/// How many segments the index of `units` units is cut into: the smallest power of two
+/// that leaves at most `per_segment` units (`search_segment_units`) in a segment on
+/// average. A power of two, so that a growing site keeps its segments until it doubles.
+pub fn segment_count(units: usize, per_segment: usize) -> usize {
+    units
+        .div_ceil(per_segment.max(1))
+        .max(1)
+        .next_power_of_two()
+}
+
+/// The segment of unit `slug` among `segments`: FNV-1a 32 of its folder name, so a unit
+/// stays in its segment when others come and go.
+pub fn segment_of(slug: &str, segments: usize) -> usize {
+    shard_of(slug, u32::try_from(segments).unwrap_or(u32::MAX)) as usize
+}
+
+/// The folder of segment `n`.
+pub fn segment_dir(n: usize) -> String {
+    format!("{DIR}/{n}")
+}
+
+/// A unit as the search index needs it.
+pub trait Indexed: Sync {
+    /// Its folder name (which segment it is in).
+    fn slug(&self) -> &str;
+    /// What its documents are made from (`Renderer::unit_key`), if known: a segment
+    /// whose units all have the key they had in the previous build is carried over.
+    fn key(&self) -> Option<String>;
+    /// Its documents.
+    fn docs(&self) -> Result<Vec<Entry>, String>;
+}
+
+/// Where the search page and index go.
+pub trait Out: Sync {
+    /// One file.
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String>;
+    /// Carries the files under `folder` over from the previous output when they were
+    /// made under `key`; false when they must be made.
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    /// Notes that the files under `folder` were made under `key`.
+    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+}
+
+/// The key of a segment: its place among how many, and its units with their keys (in
+/// folder order); none when a unit's key is unknown.
+fn segment_key(segments: usize, n: usize, units: &[&dyn Indexed]) -> Option<String> {
+    let mut text = format!("{segments} {n}");
+    for u in units {
+        text.push('\n');
+        text.push_str(u.slug());
+        text.push(' ');
+        text.push_str(&u.key()?);
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Some(format!("search-{segments}-{n}-{h:016x}-{}", text.len()))
+}
+
+/// The search page and its index: `search/meta.json` (format version and number of
+/// segments) and the index of each segment's units under `search/<n>/`
+/// ([`write_index`]). A segment whose units are as they were in the previous build is
+/// carried over (`out.reuse`): a change to one unit makes one segment again.
+pub fn site_files(
     tera: &tera::Tera,
     ctx: &tera::Context,
-    units: &[U],
-    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
-    put: &Put,
+    units: &[&dyn Indexed],
+    per_segment: usize,
+    out: &dyn Out,
 ) -> Result<(), String> {
+    use rayon::prelude::*;
     let page = tera
         .render("search.html", ctx)
         .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
-    put(format!("{DIR}/index.html"), page.into_bytes())?;
-    write_index(&documents_with(units, unit_docs)?, put)
+    out.put(format!("{DIR}/index.html"), page.into_bytes())?;
+    let segments = segment_count(units.len(), per_segment);
+    let mut members: Vec<Vec<&dyn Indexed>> = vec![Vec::new(); segments];
+    for u in units {
+        members[segment_of(u.slug(), segments)].push(*u);
+    }
+    let meta = serde_json::json!({ "version": VERSION, "segments": segments });
+    out.put(
+        format!("{DIR}/meta.json"),
+        serde_json::to_string(&meta)
+            .map_err(|e| e.to_string())?
+            .into_bytes(),
+    )?;
+    members.par_iter().enumerate().try_for_each(|(n, units)| {
+        let dir = segment_dir(n);
+        let key = segment_key(segments, n, units);
+        if let Some(key) = &key
+            && out.reuse(&dir, key)?
+        {
+            return Ok(());
+        }
+        let docs = documents_with(units, &|u| u.docs())?;
+        write_index(&dir, &docs, &|rel, bytes| out.put(rel, bytes))?;
+        match key {
+            Some(key) => out.made(&dir, key),
+            None => Ok(()),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -955,8 +1046,8 @@ mod tests {
             doc(UNIT, "b", "医疗中心"),
             doc(ITEM, "c", "医疗救助"),
         ];
-        let files = index_files(&docs).unwrap();
-        let files2 = index_files(&docs).unwrap();
+        let files = index_files(DIR, &docs).unwrap();
+        let files2 = index_files(DIR, &docs).unwrap();
         assert_eq!(files, files2);
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
@@ -1038,8 +1129,11 @@ mod tests {
         let (site, _) = crate::source::load(&root);
         let templates = Templates::builtin().unwrap();
         let docs = documents(&site, &templates);
-        let files = index_files(&docs).unwrap();
-        assert_eq!(files, index_files(&documents(&site, &templates)).unwrap());
+        let files = index_files(DIR, &docs).unwrap();
+        assert_eq!(
+            files,
+            index_files(DIR, &documents(&site, &templates)).unwrap()
+        );
         // One file per shard, empty or not: any term's shard can be fetched.
         let meta: serde_json::Value = serde_json::from_slice(
             &files
