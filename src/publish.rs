@@ -62,7 +62,7 @@ pub struct Manifest {
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Entry {
-    /// FNV-1a 64 of the content and its length, as hex.
+    /// XXH3 64 of the content (hex) and its length ([`hash`]).
     pub hash: String,
     /// Site-relative sources this output was built from (`content/<unit>/…`,
     /// `templates/<name>`, `static/<file>`, `gongkai.toml`): a JSON array of strings,
@@ -116,7 +116,9 @@ pub struct Outcome {
     pub reused_units: usize,
 }
 
-/// A stable content hash (FNV-1a 64, plus the length).
+/// A stable content hash (XXH3 64, plus the length): it tells whether a file may have
+/// changed (a file whose hash is unchanged is still compared byte for byte before its
+/// previous copy is kept, see [`Writer::put`]).
 pub fn hash(bytes: &[u8]) -> String {
     let mut h = Hasher::default();
     h.add(bytes);
@@ -124,30 +126,19 @@ pub fn hash(bytes: &[u8]) -> String {
 }
 
 /// [`hash`], fed piece by piece.
+#[derive(Default)]
 struct Hasher {
-    state: u64,
+    state: xxhash_rust::xxh3::Xxh3Default,
     len: u64,
-}
-
-impl Default for Hasher {
-    fn default() -> Hasher {
-        Hasher {
-            state: 0xcbf2_9ce4_8422_2325,
-            len: 0,
-        }
-    }
 }
 
 impl Hasher {
     fn add(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.state ^= u64::from(*b);
-            self.state = self.state.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        self.state.update(bytes);
         self.len += bytes.len() as u64;
     }
     fn finish(&self) -> String {
-        format!("{:016x}-{}", self.state, self.len)
+        format!("{:016x}-{}", self.state.digest(), self.len)
     }
 }
 
@@ -615,13 +606,13 @@ impl Writer {
     /// Places one file that `write` writes piece by piece (a large file never held in
     /// memory whole): into a temporary file beside its place, hashed on the way, then
     /// renamed into place, or dropped for the previous output's file when the bytes
-    /// are the same.
+    /// are the same. Returns its hash ([`hash`]).
     pub fn put_streamed(
         &self,
         rel: &str,
         sources: Vec<String>,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
         self.go_on()?;
         if self
             .entries
@@ -667,7 +658,19 @@ impl Writer {
             std::fs::rename(&tmp, &path)
                 .map_err(|e| failed(format!("无法写入 {}：{e}", path.display())))?;
         }
-        self.record(rel, !keep_before, len)
+        self.record(rel, !keep_before, len)?;
+        Ok(h)
+    }
+
+    /// The previous output's file `rel` and the hash its manifest records, if it had
+    /// one (a large file may be made partly from its bytes, see `datapackage::write`);
+    /// none for a clean build.
+    pub fn earlier(&self, rel: &str) -> Option<(PathBuf, String)> {
+        if self.mode == (Mode::Swap { clean: true }) {
+            return None;
+        }
+        let e = self.previous.files.get(rel)?;
+        Some((self.out.join(rel), e.hash.clone()))
     }
 
     /// Carries the files of unit `slug` over from the previous output unrendered, when
@@ -1085,9 +1088,12 @@ impl render::Emit for SiteEmit<'_> {
         &self,
         rel: &str,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
         self.note(rel)?;
         self.writer.put_streamed(rel, site_sources(rel), write)
+    }
+    fn earlier(&self, rel: &str) -> Option<(PathBuf, String)> {
+        self.writer.earlier(rel)
     }
     fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
         self.writer.reuse_folder(folder, key)
@@ -1265,7 +1271,7 @@ mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt as _;
 
-    fn streamed(writer: &Writer, rel: &str, pieces: &[&str]) -> Result<(), String> {
+    fn streamed(writer: &Writer, rel: &str, pieces: &[&str]) -> Result<String, String> {
         writer.put_streamed(rel, Vec::new(), &mut |out| {
             for p in pieces {
                 out.write_all(p.as_bytes()).map_err(|e| e.to_string())?;
@@ -1325,7 +1331,8 @@ mod tests {
         let (root, out) = (dir.path().join("site"), dir.path().join("public"));
         std::fs::create_dir_all(&root).unwrap();
         let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
-        streamed(&writer, "data/big.json", &["{\"a\":", "[1,2]", "}"]).unwrap();
+        let h = streamed(&writer, "data/big.json", &["{\"a\":", "[1,2]", "}"]).unwrap();
+        assert_eq!(h, hash(b"{\"a\":[1,2]}"));
         let first = writer.finish(|_| false).unwrap();
         assert_eq!(first.written, [MARKER, "data/big.json"]);
         let path = out.join("data/big.json");
@@ -1337,6 +1344,8 @@ mod tests {
 
         // The same bytes again (in other pieces): the previous file is carried over.
         let writer = Writer::begin(&out, &root, Mode::Swap { clean: false }).unwrap();
+        assert_eq!(writer.earlier("data/big.json"), Some((path.clone(), h)));
+        assert_eq!(writer.earlier("data/other.json"), None);
         streamed(&writer, "data/big.json", &["{\"a\":[1,", "2]}"]).unwrap();
         let again = writer.finish(|_| false).unwrap();
         assert!(again.written.is_empty(), "{:?}", again.written);

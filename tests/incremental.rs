@@ -438,7 +438,7 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     shares.sort();
-    assert_eq!(shares.len(), 15, "{shares:?}");
+    assert_eq!(shares.len(), 16, "{shares:?}");
     assert!(
         shares.contains(&"hetang-ybj.docs".to_string()),
         "{shares:?}"

@@ -278,17 +278,103 @@ pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<String> {
         .collect()
 }
 
+/// Where each unit's resources sit in a `datapackage.json`: per unit with resources of
+/// their own names (none renamed), its folder name, its key (`Renderer::unit_key`) and
+/// the byte range of its resources (joined by commas). Saved beside the output, it lets
+/// the next build copy an unchanged unit's resources from the published descriptor
+/// instead of making them again ([`Earlier`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub units: Vec<(String, String, u64, u64)>,
+}
+
+impl Layout {
+    /// One line per unit: folder name, key, offset and length, separated by tabs.
+    pub fn to_lines(&self) -> Vec<String> {
+        self.units
+            .iter()
+            .map(|(slug, key, at, len)| format!("{slug}\t{key}\t{at}\t{len}"))
+            .collect()
+    }
+
+    pub fn from_lines(lines: &[String]) -> Option<Layout> {
+        let units = lines
+            .iter()
+            .map(|l| {
+                let mut f = l.split('\t');
+                let (slug, key, at, len) = (f.next()?, f.next()?, f.next()?, f.next()?);
+                Some((
+                    slug.to_string(),
+                    key.to_string(),
+                    at.parse().ok()?,
+                    len.parse().ok()?,
+                ))
+            })
+            .collect::<Option<_>>()?;
+        Some(Layout { units })
+    }
+}
+
+/// The published descriptor with its layout: the resources of a unit whose key is
+/// unchanged are copied from it.
+pub struct Earlier {
+    file: std::fs::File,
+    size: u64,
+    at: std::collections::HashMap<String, (String, u64, u64)>,
+}
+
+impl Earlier {
+    /// The descriptor at `path` of `size` bytes (as its manifest records it), laid out
+    /// as `layout` says (saved for that very descriptor).
+    pub fn open(path: &std::path::Path, size: u64, layout: Layout) -> Option<Earlier> {
+        let file = std::fs::File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.len() != size {
+            return None;
+        }
+        let at = layout
+            .units
+            .into_iter()
+            .map(|(slug, key, at, len)| (slug, (key, at, len)))
+            .collect();
+        Some(Earlier { file, size, at })
+    }
+
+    /// Unit `slug`'s resources as written under `key`, if the descriptor has them.
+    fn copy(&self, slug: &str, key: &str) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt as _;
+        let (k, at, len) = self.at.get(slug)?;
+        if k != key || at.checked_add(*len)? > self.size {
+            return None;
+        }
+        let mut bytes = vec![0; usize::try_from(*len).ok()?];
+        self.file.read_exact_at(&mut bytes, *at).ok()?;
+        Some(bytes)
+    }
+}
+
+/// What a unit puts in the descriptor: its resources copied from the earlier one, or
+/// made now (one JSON text each).
+enum Piece {
+    Copied(Vec<u8>),
+    Made(Vec<String>),
+}
+
 /// The site's `datapackage.json`: every table CSV of every disclosure, units in folder
-/// order (each unit's resources from `unit_resources`, which may be remembered). The
-/// names are settled first (unique across the site); then the units' resources are
-/// gathered in parallel, a chunk of units at a time, and written to `out` as they come: the
+/// order (each unit's resources from `unit_resources`, which may be remembered, or copied
+/// from `earlier` when the unit's `key` is the one they were written under). The names
+/// are settled first (unique across the site); then the units' resources are gathered in
+/// parallel, a chunk of units at a time, and written to `out` as they come: the
 /// descriptor (≈ 220 MB at 10,000 unit-years, ≈ 130,000 resources) is never held whole.
+/// Returns where each unit's resources are.
 pub fn write(
     info: &SiteInfo,
     units: &[UnitListing],
+    key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
     unit_resources: &(dyn Fn(&UnitListing) -> Result<Vec<String>, String> + Sync),
+    earlier: Option<&Earlier>,
     out: &mut dyn std::io::Write,
-) -> Result<(), String> {
+) -> Result<Layout, String> {
     use rayon::prelude::*;
     let failed = |e: &dyn std::fmt::Display| format!("生成 datapackage.json 失败：{e}");
     let mut units: Vec<&UnitListing> = units.iter().collect();
@@ -328,23 +414,40 @@ pub fn write(
     });
     // Compact, and written piece by piece: `{…head…,"resources":[r1,r2,…]}`.
     let head = serde_json::to_string(&head).map_err(|e| failed(&e))?;
+    let head = head.strip_suffix('}').unwrap_or(&head);
     let io = |e: std::io::Error| failed(&e);
-    out.write_all(head.strip_suffix('}').unwrap_or(&head).as_bytes())
-        .map_err(io)?;
-    out.write_all(b",\"resources\":[").map_err(io)?;
+    // What is written, counted (where each unit's resources start).
+    let mut written = 0u64;
+    let mut put = |bytes: &[u8]| -> Result<u64, String> {
+        out.write_all(bytes).map_err(io)?;
+        written += bytes.len() as u64;
+        Ok(written)
+    };
+    put(head.as_bytes())?;
+    put(b",\"resources\":[")?;
     let mut first = true;
-    // A chunk of units at a time, each chunk's resources made in parallel.
+    let mut layout = Layout::default();
+    // A chunk of units at a time, each chunk's resources made (or copied) in parallel.
     for chunk in units.chunks(CHUNK).zip(renamed.chunks(CHUNK)) {
-        let parts: Vec<Result<Vec<String>, String>> = chunk
+        let pieces: Vec<Result<(Piece, Option<String>), String>> = chunk
             .0
             .par_iter()
             .zip(chunk.1)
             .map(|(u, renamed)| {
+                // Only resources under their own names are laid out (and copied).
+                let key = key(u).filter(|_| renamed.iter().all(Option::is_none));
+                if let Some(bytes) = key
+                    .as_deref()
+                    .zip(earlier)
+                    .and_then(|(key, e)| e.copy(&u.slug, key))
+                {
+                    return Ok((Piece::Copied(bytes), key));
+                }
                 let texts = unit_resources(u)?;
                 if texts.len() != renamed.len() {
                     return Err(failed(&format!("单位 {} 的资源数目不符", u.slug)));
                 }
-                texts
+                let made = texts
                     .into_iter()
                     .zip(renamed)
                     .map(|(text, name)| match name {
@@ -356,22 +459,136 @@ pub fn write(
                             serde_json::to_string(&r).map_err(|e| failed(&e))
                         }
                     })
-                    .collect()
+                    .collect::<Result<_, String>>()?;
+                Ok((Piece::Made(made), key))
             })
             .collect();
-        for part in parts {
-            for r in part? {
-                if !first {
-                    out.write_all(b",").map_err(io)?;
+        for (piece, u) in pieces.into_iter().zip(chunk.0) {
+            let (piece, key) = piece?;
+            let empty = match &piece {
+                Piece::Copied(bytes) => bytes.is_empty(),
+                Piece::Made(texts) => texts.is_empty(),
+            };
+            let start = put(if !empty && !first { b"," } else { b"" })?;
+            let end = match piece {
+                Piece::Copied(bytes) => put(&bytes)?,
+                Piece::Made(texts) => {
+                    let mut end = start;
+                    for (i, r) in texts.iter().enumerate() {
+                        if i > 0 {
+                            put(b",")?;
+                        }
+                        end = put(r.as_bytes())?;
+                    }
+                    end
                 }
-                first = false;
-                out.write_all(r.as_bytes()).map_err(io)?;
+            };
+            first &= empty;
+            if let Some(key) = key {
+                layout.units.push((u.slug.clone(), key, start, end - start));
             }
         }
     }
-    out.write_all(b"]}\n").map_err(io)?;
-    Ok(())
+    put(b"]}\n")?;
+    Ok(layout)
 }
 
 /// Units whose resources are made at once while writing the data package.
 const CHUNK: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn unchanged_units_resources_are_copied_from_the_earlier_descriptor_byte_for_byte() {
+        let root = crate::source::resolve_root(std::path::Path::new(".")).unwrap();
+        let (site, _) = crate::source::load(&root);
+        let templates = Templates::builtin().unwrap();
+        let info = SiteInfo {
+            title: "t".into(),
+            description: None,
+            base: "/".into(),
+        };
+        let listings: Vec<UnitListing> = site
+            .units
+            .iter()
+            .map(|u| super::super::listing::of("/", u, &templates))
+            .collect();
+        let unit = |l: &UnitListing| site.units.iter().find(|u| u.slug == l.slug).unwrap();
+        let made = AtomicUsize::new(0);
+        let resources = |l: &UnitListing| {
+            made.fetch_add(1, Ordering::SeqCst);
+            Ok(unit_resources(unit(l), &templates))
+        };
+        let write_with =
+            |key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
+             resources: &(dyn Fn(&UnitListing) -> Result<Vec<String>, String> + Sync),
+             earlier: Option<&Earlier>| {
+                let mut out = Vec::new();
+                let layout = write(&info, &listings, key, resources, earlier, &mut out).unwrap();
+                (out, layout)
+            };
+        let key = |l: &UnitListing| Some(format!("k-{}", l.slug));
+        let (first, layout) = write_with(&key, &resources, None);
+        assert_eq!(made.swap(0, Ordering::SeqCst), 5);
+        serde_json::from_slice::<Json>(&first).unwrap();
+        // Each laid-out range is the unit's resources, joined by commas.
+        assert_eq!(layout.units.len(), 5);
+        for (slug, _, at, len) in &layout.units {
+            let l = listings.iter().find(|l| &l.slug == slug).unwrap();
+            let joined = resources(l).unwrap().join(",");
+            assert_eq!(&first[*at as usize..(at + len) as usize], joined.as_bytes());
+        }
+        made.store(0, Ordering::SeqCst);
+        assert_eq!(
+            Layout::from_lines(&layout.to_lines()).as_ref(),
+            Some(&layout)
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(PATH);
+        std::fs::write(&path, &first).unwrap();
+        let size = first.len() as u64;
+        // Same keys: everything copied, nothing made, the same bytes.
+        let earlier = Earlier::open(&path, size, layout.clone()).unwrap();
+        let (again, layout_again) = write_with(&key, &resources, Some(&earlier));
+        assert_eq!(made.swap(0, Ordering::SeqCst), 0);
+        assert_eq!(again, first);
+        assert_eq!(layout_again, layout);
+
+        // One unit's key changed: that unit's resources are made again (here, changed).
+        let changed = listings[2].slug.clone();
+        let key2 = |l: &UnitListing| {
+            Some(format!(
+                "k-{}{}",
+                l.slug,
+                if l.slug == changed { "-2" } else { "" }
+            ))
+        };
+        let resources2 = |l: &UnitListing| {
+            made.fetch_add(1, Ordering::SeqCst);
+            let mut r = unit_resources(unit(l), &templates);
+            if l.slug == changed {
+                for text in &mut r {
+                    *text = text.replacen("\"title\":\"", "\"title\":\"改：", 1);
+                }
+            }
+            Ok(r)
+        };
+        let (third, _) = write_with(&key2, &resources2, Some(&earlier));
+        assert_eq!(made.swap(0, Ordering::SeqCst), 1);
+        let (fresh, _) = write_with(&key2, &resources2, None);
+        made.store(0, Ordering::SeqCst);
+        assert_eq!(third, fresh);
+        assert!(String::from_utf8_lossy(&third).contains("改："));
+
+        // Unknown keys copy nothing; a descriptor of another length is not used.
+        let (fourth, none) = write_with(&|_| None, &resources, Some(&earlier));
+        assert_eq!(made.swap(0, Ordering::SeqCst), 5);
+        assert_eq!(fourth, first);
+        assert!(none.units.is_empty());
+        assert!(Earlier::open(&path, size + 1, layout).is_none());
+    }
+}

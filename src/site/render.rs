@@ -132,12 +132,15 @@ pub type Files = Vec<(String, Vec<u8>)>;
 pub trait Emit: Sync {
     /// One file, whole.
     fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
-    /// One large file, written piece by piece by `write`.
+    /// One large file, written piece by piece by `write`; returns its hash
+    /// (`publish::hash`).
     fn stream(
         &self,
         rel: &str,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<(), String>;
+    ) -> Result<String, String>;
+    /// The previous output's file `rel` and its recorded hash, if any.
+    fn earlier(&self, rel: &str) -> Option<(std::path::PathBuf, String)>;
     /// Carries the files under `folder` over from the previous output when they were
     /// made under `key` (true), instead of their being made again.
     fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
@@ -469,13 +472,7 @@ impl Renderer {
                 )?])
             }),
             Box::new(|| {
-                emit.stream(super::datapackage::PATH, &mut |out| {
-                    let resources = |l: &UnitListing| match by_slug.get(l.slug.as_str()) {
-                        Some(u) => self.unit_resources(*u),
-                        None => Err(format!("内部错误：找不到单位 {}", l.slug)),
-                    };
-                    super::datapackage::write(&self.info, listings, &resources, out)
-                })?;
+                self.datapackage(&by_slug, listings, emit)?;
                 Ok(Files::new())
             }),
             Box::new(|| {
@@ -512,6 +509,48 @@ impl Renderer {
             }
             Ok(())
         })
+    }
+
+    /// `datapackage.json`, written piece by piece: an unchanged unit's resources are
+    /// copied from the published descriptor when the store has its layout (see
+    /// `datapackage::Layout`), and the new layout is saved.
+    fn datapackage(
+        &self,
+        by_slug: &std::collections::HashMap<&str, UnitRef>,
+        listings: &[UnitListing],
+        emit: &dyn Emit,
+    ) -> Result<(), String> {
+        use super::datapackage::{self as dp, Earlier, Layout};
+        let unit = |l: &UnitListing| {
+            by_slug
+                .get(l.slug.as_str())
+                .copied()
+                .ok_or_else(|| format!("内部错误：找不到单位 {}", l.slug))
+        };
+        let key = |l: &UnitListing| self.unit_key(unit(l).ok()?.digest());
+        let resources = |l: &UnitListing| self.unit_resources(unit(l)?);
+        let earlier = self.store.as_ref().and_then(|store| {
+            let (path, hash) = emit.earlier(dp::PATH)?;
+            let size = hash.rsplit('-').next()?.parse().ok()?;
+            let layout = Layout::from_lines(&store.layout(&hash)?)?;
+            Earlier::open(&path, size, layout)
+        });
+        let mut layout = Layout::default();
+        let hash = emit.stream(dp::PATH, &mut |out| {
+            layout = dp::write(
+                &self.info,
+                listings,
+                &key,
+                &resources,
+                earlier.as_ref(),
+                out,
+            )?;
+            Ok(())
+        })?;
+        if let Some(store) = &self.store {
+            store.put_layout(&hash, &layout.to_lines());
+        }
+        Ok(())
     }
 
     /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.

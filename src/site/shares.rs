@@ -11,7 +11,9 @@
 //! the published site). A share whose key differs, or that cannot be read whole, is made
 //! again from the model: the store only ever saves work, it never decides what a page
 //! says. Each file is written beside its place and renamed over it, so a killed build
-//! leaves whole files (of either key).
+//! leaves whole files (of either key). One more file, `_datapackage.layout`, says where
+//! each unit's resources sit in the published `datapackage.json` (saved under that
+//! file's hash, used only while the published file has that hash).
 
 use super::listing::UnitListing;
 use super::search::Entry;
@@ -29,7 +31,13 @@ enum Part {
     Docs,
     Resources,
     Listing,
+    /// The data package's layout (one file, under [`LAYOUT`]).
+    Layout,
 }
+
+/// The name of the data package's layout in the store (never a unit folder's: those are
+/// made of `a-z`, `0-9` and `-`).
+const LAYOUT: &str = "_datapackage";
 
 impl Part {
     const ALL: [Part; 3] = [Part::Docs, Part::Resources, Part::Listing];
@@ -39,6 +47,7 @@ impl Part {
             Part::Docs => "docs",
             Part::Resources => "resources",
             Part::Listing => "listing",
+            Part::Layout => "layout",
         }
     }
 }
@@ -71,6 +80,9 @@ impl ShareStore {
                 .iter()
                 .find_map(|p| name.strip_suffix(&format!(".{}", p.extension())));
             // Anything else (a temporary file of a killed build) goes too.
+            if name == format!("{LAYOUT}.{}", Part::Layout.extension()) {
+                continue;
+            }
             if !slug.is_some_and(|s| slugs.contains(s)) {
                 let _ = std::fs::remove_file(e.path());
             }
@@ -159,6 +171,17 @@ impl ShareStore {
         if let Ok(json) = serde_json::to_string(listing) {
             self.write(slug, key, Part::Listing, &[&json]);
         }
+    }
+
+    /// Where each unit's resources sit in the `datapackage.json` whose hash is `hash`
+    /// (see `datapackage::Layout`), if saved.
+    pub fn layout(&self, hash: &str) -> Option<Vec<String>> {
+        self.read(LAYOUT, hash, Part::Layout)
+    }
+
+    pub fn put_layout(&self, hash: &str, lines: &[String]) {
+        let parts: Vec<&str> = lines.iter().map(String::as_str).collect();
+        self.write(LAYOUT, hash, Part::Layout, &parts);
     }
 
     /// Forgets the listing of `slug` (it has unacknowledged errors: the next build must
