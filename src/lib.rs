@@ -16,3 +16,4 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod templates;
+pub mod timings;

@@ -164,6 +164,7 @@ fn run_build(
         }
     };
     let out = out.unwrap_or_else(|| path.join(&config.output_dir));
+    let prepare = gongkai::timings::phase("准备（模板、上次的清单）");
     let plan = match gongkai::publish::Plan::new(&config, path, &out, clean) {
         Ok(p) => p,
         Err(e) => {
@@ -180,6 +181,8 @@ fn run_build(
             return ExitCode::from(2);
         }
     };
+    drop(prepare);
+    let checking = gongkai::timings::phase("读取和检查数据源");
     let (report, kept) =
         match check::check_planned(&root, &|slug, digest| plan.kept_listing(slug, digest)) {
             Ok(r) => r,
@@ -188,6 +191,7 @@ fn run_build(
                 return ExitCode::from(2);
             }
         };
+    drop(checking);
     if report.has_errors() {
         let text =
             diagnostic::render_human(&report.diagnostics, &report.site.files, use_color(color));

@@ -25,9 +25,11 @@
 //! exists removed), instead of linking a large site's two hundred thousand files into
 //! a new directory and removing the old one. Which files are already right it knows
 //! from the standby's manifest and the output's: a file with the same hash in both is
-//! the same file (an unchanged file is always linked, never written again), and one
-//! `stat` says it is still there. The manifest is removed from the standby as it is
-//! taken, so one left half-updated by a killed build is never trusted again.
+//! the same file (an unchanged file is always linked, never written again), and it is
+//! still there when the times of its folders are those recorded when it was published
+//! (no file added, removed or renamed in them since: a file deleted by hand is
+//! noticed), else when one `stat` finds it. The manifest is removed from the standby as
+//! it is taken, so one left half-updated by a killed build is never trusted again.
 
 use crate::config::Config;
 use crate::model::{Site, Unit};
@@ -255,10 +257,60 @@ pub fn site_sources(rel: &str) -> Vec<String> {
 /// Reads the manifest of an existing output (empty when there is none or it is not
 /// readable: everything is then written anew).
 pub fn read_manifest(out: &Path) -> Manifest {
-    std::fs::read(out.join(MANIFEST))
+    read_manifest_with_id(out).0
+}
+
+/// [`read_manifest`], and what identifies that output: a hash of its manifest's text.
+fn read_manifest_with_id(out: &Path) -> (Manifest, Option<String>) {
+    let Ok(bytes) = std::fs::read(out.join(MANIFEST)) else {
+        return (Manifest::default(), None);
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(m) => (m, Some(hash(&bytes))),
+        Err(_) => (Manifest::default(), None),
+    }
+}
+
+/// The modification times (ns) of an output's folders as it was published, kept beside
+/// the output (in the shares' folder, under the output's id, see
+/// [`read_manifest_with_id`]): a folder whose time is unchanged when that output is
+/// taken as the standby has had no file added, removed or renamed since, so the files
+/// its manifest lists are there (see [`Writer::reuse_folder`]). Not in the output
+/// itself, which stays byte for byte what the sources make.
+fn folder_times_path(cache: &Path, id: &str) -> PathBuf {
+    cache.join(format!("{FOLDER_TIMES}{id}"))
+}
+
+/// The start of the names of the files of [`folder_times_path`].
+const FOLDER_TIMES: &str = "_folders-";
+
+fn read_folder_times(cache: &Path, id: &str) -> BTreeMap<String, i64> {
+    std::fs::read(folder_times_path(cache, id))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
+}
+
+/// Saves the folder times of the output `id` and removes those of outputs other than
+/// `id` and `keep` (the previous output, now the standby). Only a speed-up: failures
+/// are ignored (the files are then checked one by one).
+fn save_folder_times(cache: &Path, id: &str, keep: Option<&str>, times: &BTreeMap<String, i64>) {
+    if let Ok(entries) = std::fs::read_dir(cache) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(other) = name.strip_prefix(FOLDER_TIMES)
+                && other != id
+                && Some(other) != keep
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    if let Ok(json) = serde_json::to_vec(times)
+        && std::fs::create_dir_all(cache).is_ok()
+    {
+        let _ = write_by_rename(&folder_times_path(cache, id), &json);
+    }
 }
 
 fn abort_after() -> Option<usize> {
@@ -422,23 +474,59 @@ pub fn beside(out: &Path) -> Vec<PathBuf> {
 /// The manifest is removed from it first: a build that stops while updating it leaves
 /// a directory that is never trusted again (`remove_stale` removes it). A standby
 /// without its manifest and marker is removed.
-fn take_standby(standby: &Path, dir: &Path) -> Option<BTreeMap<String, String>> {
+fn take_standby(standby: &Path, dir: &Path, cache: &Path) -> Option<Standby> {
     std::fs::rename(standby, dir).ok()?;
     let manifest = (dir.join(MARKER).is_file() && dir.join(MANIFEST).is_file())
-        .then(|| read_manifest(dir))
-        .filter(|m| !m.files.is_empty());
+        .then(|| read_manifest_with_id(dir))
+        .filter(|(m, _)| !m.files.is_empty());
     match manifest {
-        Some(m) if std::fs::remove_file(dir.join(MANIFEST)).is_ok() => Some(
-            m.files
+        Some((m, id)) if std::fs::remove_file(dir.join(MANIFEST)).is_ok() => Some(Standby {
+            files: m
+                .files
                 .into_iter()
                 .map(|(rel, entry)| (rel, entry.hash))
                 .collect(),
-        ),
+            dirs: id
+                .map(|id| read_folder_times(cache, &id))
+                .unwrap_or_default(),
+        }),
         _ => {
             let _ = std::fs::remove_dir_all(dir);
             None
         }
     }
+}
+
+/// What the standby's manifest says it holds.
+struct Standby {
+    /// Its files and their hashes.
+    files: BTreeMap<String, String>,
+    /// Its folders' modification times when it was published.
+    dirs: BTreeMap<String, i64>,
+}
+
+/// The modification time of `path` in nanoseconds, if it is a directory.
+fn dir_mtime(path: &Path) -> Option<i64> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    m.is_dir()
+        .then(|| {
+            m.mtime()
+                .checked_mul(1_000_000_000)?
+                .checked_add(m.mtime_nsec())
+        })
+        .flatten()
+}
+
+/// The folders of the files `rels` (not the top folder), each once, in order.
+fn folders<'a>(rels: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut dirs: Vec<&str> = rels
+        .into_iter()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs
 }
 
 /// How a [`Writer`] places the files.
@@ -465,9 +553,13 @@ pub struct Writer {
     /// Where the previous output is kept after the swap (see the type's docs).
     standby_at: PathBuf,
     previous: Manifest,
+    /// What identifies the previous output (see [`read_manifest_with_id`]).
+    previous_id: Option<String>,
+    /// Where the outputs' folder times are kept ([`folder_times_path`]).
+    cache: PathBuf,
     /// When `dir` is the standby (the output before the previous one, see the type's
     /// docs): the files it holds and their hashes, from its manifest.
-    standby: Option<BTreeMap<String, String>>,
+    standby: Option<Standby>,
     entries: Mutex<BTreeMap<String, Entry>>,
     /// The units' keys for the manifest (swap mode).
     units: Mutex<BTreeMap<String, String>>,
@@ -498,7 +590,8 @@ impl Writer {
         } else {
             mode
         };
-        let (dir, standby, previous) = match mode {
+        let cache = shares_path(&parent, &name);
+        let (dir, standby, (previous, previous_id)) = match mode {
             Mode::Swap { clean } => {
                 remove_stale(&parent, &name);
                 let tmp = parent.join(format!(".{name}.tmp-{pid}"));
@@ -506,10 +599,13 @@ impl Writer {
                 let standby = &standby_at;
                 let (taken, previous) = if clean || !out.join(MANIFEST).is_file() {
                     let _ = std::fs::remove_dir_all(standby);
-                    (None, Manifest::default())
+                    (None, (Manifest::default(), None))
                 } else {
                     // Both manifests are large on a large site: read at once.
-                    rayon::join(|| take_standby(standby, &tmp), || read_manifest(out))
+                    rayon::join(
+                        || take_standby(standby, &tmp, &cache),
+                        || read_manifest_with_id(out),
+                    )
                 };
                 if taken.is_none() {
                     std::fs::create_dir_all(&tmp)
@@ -517,7 +613,7 @@ impl Writer {
                 }
                 (tmp, taken, previous)
             }
-            Mode::InPlace => (out.to_path_buf(), None, read_manifest(out)),
+            Mode::InPlace => (out.to_path_buf(), None, read_manifest_with_id(out)),
         };
         let writer = Writer {
             mode,
@@ -526,6 +622,8 @@ impl Writer {
             old: parent.join(format!(".{name}.old-{pid}")),
             standby_at,
             previous,
+            previous_id,
+            cache,
             standby,
             entries: Mutex::new(BTreeMap::new()),
             units: Mutex::new(BTreeMap::new()),
@@ -706,9 +804,21 @@ impl Writer {
             .collect();
         // Every file at hand: the standby already holds it (the same hash in both
         // manifests, see `mirror`), or the output has it, a regular file of the recorded
-        // length (the hash's suffix).
+        // length (the hash's suffix). The standby's folders unchanged since it was
+        // published (no file added, removed or renamed in them): it holds the files its
+        // manifest gives the output's hash without a `stat` of each.
+        let unchanged = self.standby.as_ref().is_some_and(|s| {
+            folders(files.iter().map(|(rel, _)| *rel)).iter().all(|d| {
+                s.dirs
+                    .get(*d)
+                    .is_some_and(|t| dir_mtime(&self.dir.join(d)) == Some(*t))
+            })
+        });
         let at_hand = |rel: &str, e: &Entry| {
             let len = recorded_len(e)?;
+            if unchanged && self.standby.as_ref().and_then(|s| s.files.get(rel)) == Some(&e.hash) {
+                return Some((len, true));
+            }
             if self.standby_holds(rel, e) {
                 return Some((len, true));
             }
@@ -788,7 +898,7 @@ impl Writer {
     /// written again, so it is that very file) and it is there, of the recorded length
     /// (it may have been deleted by hand while it was the output).
     fn standby_holds(&self, rel: &str, e: &Entry) -> bool {
-        self.standby.as_ref().and_then(|s| s.get(rel)) == Some(&e.hash)
+        self.standby.as_ref().and_then(|s| s.files.get(rel)) == Some(&e.hash)
             && std::fs::symlink_metadata(self.dir.join(rel))
                 .is_ok_and(|m| m.file_type().is_file() && Some(m.len()) == recorded_len(e))
     }
@@ -893,6 +1003,23 @@ impl Writer {
                 }
             }
         }
+        // The standby's files that this build did not put (old outputs) go.
+        if let (Mode::Swap { .. }, Some(standby)) = (self.mode, &self.standby) {
+            for rel in standby.files.keys() {
+                if !entries.contains_key(rel) {
+                    remove_with_empty_folders(&self.dir, rel);
+                }
+            }
+        }
+        // The folders' times as published (after every file is placed or removed; the
+        // manifest goes in the top folder, which is not recorded).
+        let times: BTreeMap<String, i64> = match self.mode {
+            Mode::Swap { .. } => folders(entries.keys())
+                .into_iter()
+                .filter_map(|d| Some((d.to_string(), dir_mtime(&self.dir.join(d))?)))
+                .collect(),
+            Mode::InPlace => BTreeMap::new(),
+        };
         let manifest = Manifest {
             version: 1,
             files: entries,
@@ -901,14 +1028,10 @@ impl Writer {
         let text = manifest.to_text()?;
         match self.mode {
             Mode::Swap { clean } => {
-                // The standby's files that this build did not put (old outputs) go.
-                if let Some(standby) = &self.standby {
-                    for rel in standby.keys() {
-                        if !manifest.files.contains_key(rel) {
-                            remove_with_empty_folders(&self.dir, rel);
-                        }
-                    }
-                }
+                // Saved before the swap: an output is never published without them
+                // (a build killed in between leaves times no output has, removed later).
+                let keep = self.previous_id.as_deref().filter(|_| !clean);
+                save_folder_times(&self.cache, &hash(text.as_bytes()), keep, &times);
                 self.abort_hook();
                 std::fs::write(self.dir.join(MANIFEST), text)
                     .map_err(|e| format!("无法写入清单：{e}"))?;
@@ -1117,10 +1240,12 @@ pub fn render_into(
     use rayon::prelude::*;
     render::check_unit_names(units)?;
     // What the listings need of each unit, made or read back once.
+    let listing = crate::timings::phase("各单位的列表信息");
     let listings: Vec<UnitListing> = units
         .par_iter()
         .map(|u| renderer.listing(*u))
         .collect::<Result<_, _>>()?;
+    drop(listing);
     let todo: Vec<(UnitRef, &UnitListing)> = units
         .iter()
         .copied()
@@ -1137,7 +1262,9 @@ pub fn render_into(
                 writer,
                 paths: Mutex::new(Vec::new()),
             };
+            let site = crate::timings::phase("全站页面和索引");
             renderer.site_files(units, &listings, &emit)?;
+            drop(site);
             let mut paths = std::mem::take(&mut *emit.paths.lock().map_err(|e| e.to_string())?);
             paths.sort();
             let pages = render::page_paths(&listings, &paths);
@@ -1151,6 +1278,7 @@ pub fn render_into(
             Ok::<(), String>(())
         },
         || {
+            let _units = crate::timings::phase("各单位的页面");
             todo.par_iter().try_for_each(|(u, listing)| {
                 let key = renderer.unit_key(u.digest());
                 let reused = match &key {
@@ -1234,7 +1362,9 @@ impl Plan {
         progress: bool,
     ) -> Result<Outcome, String> {
         let renderer = self.renderer.unlisted(failing);
+        let begin = crate::timings::phase("读取上次输出的清单");
         let writer = Writer::begin(&self.out, &self.site_root, Mode::Swap { clean: self.clean })?;
+        drop(begin);
         // Read and kept units, in folder order.
         let mut units: Vec<UnitRef> = site
             .units
@@ -1245,7 +1375,9 @@ impl Plan {
         units.sort_by(|a, b| a.slug().cmp(b.slug()));
         let progress = Progress::new(progress, units.len());
         render_into(&renderer, &units, Scope::All, &writer, &progress)?;
+        let finish = crate::timings::phase("写清单、替换输出");
         let outcome = writer.finish(|_| false)?;
+        drop(finish);
         if let Some(store) = &self.store {
             store.retain(&units.iter().map(|u| u.slug()).collect());
         }

@@ -349,6 +349,25 @@ fn gunzip(path: &Path) -> String {
     s
 }
 
+/// A file deleted by hand from the published output is back after the next builds, also
+/// once that output has become the standby (its folder's time tells that it changed).
+#[test]
+fn a_file_deleted_from_the_published_output_is_noticed_when_it_becomes_the_standby() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    let page = "kaifu-ybj/2023-budget/index.html";
+    build(&site, &out, &[]);
+    build(&site, &out, &[]);
+    std::fs::remove_file(out.join(page)).unwrap();
+    for _ in 0..3 {
+        build(&site, &out, &[]);
+        assert!(out.join(page).is_file());
+    }
+    let clean = dir.path().join("clean");
+    build(&site, &clean, &["--clean"]);
+    assert_eq!(files(&out), files(&clean));
+}
+
 /// The number of units `gongkai build` neither parsed nor checked again (from its report).
 fn unparsed(err: &str) -> usize {
     units_said(err, "未重新解析和检查")
@@ -438,7 +457,13 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     shares.sort();
-    assert_eq!(shares.len(), 16, "{shares:?}");
+    // Three per unit, the data package's layout and the output's folder times.
+    assert_eq!(shares.len(), 17, "{shares:?}");
+    assert!(shares.contains(&"_datapackage.layout".to_string()));
+    assert_eq!(
+        shares.iter().filter(|s| s.starts_with("_folders-")).count(),
+        1
+    );
     assert!(
         shares.contains(&"hetang-ybj.docs".to_string()),
         "{shares:?}"

@@ -445,65 +445,87 @@ impl Renderer {
         use rayon::prelude::*;
         let by_slug: std::collections::HashMap<&str, UnitRef> =
             units.iter().map(|u| (u.slug(), *u)).collect();
-        type Producer<'a> = Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>;
+        type Producer<'a> = (
+            &'static str,
+            Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>,
+        );
         // Independent of each other: made in parallel.
         let producers: Vec<Producer> = vec![
-            Box::new(|| {
-                let mut ctx = self.context();
-                ctx.insert("groups", &groups(listings));
-                ctx.insert("unit_count", &listings.len());
-                ctx.insert(
-                    "disclosure_count",
-                    &listings.iter().map(|u| u.disclosures.len()).sum::<usize>(),
-                );
-                Ok(vec![(
-                    "index.html".into(),
-                    render(&self.tera, "index.html", &ctx)?.into_bytes(),
-                )])
-            }),
-            Box::new(|| {
-                super::compare::site_files(&self.tera, &self.context(), &self.info, listings)
-            }),
-            Box::new(|| {
-                Ok(vec![super::feeds::site_feed(
-                    &self.config,
-                    &self.info,
-                    listings,
-                )?])
-            }),
-            Box::new(|| {
-                self.datapackage(&by_slug, listings, emit)?;
-                Ok(Files::new())
-            }),
-            Box::new(|| {
-                let indexed: Vec<Indexed> = units
-                    .iter()
-                    .map(|u| Indexed {
-                        renderer: self,
-                        unit: *u,
-                    })
-                    .collect();
-                let indexed: Vec<&dyn super::search::Indexed> = indexed
-                    .iter()
-                    .map(|u| u as &dyn super::search::Indexed)
-                    .collect();
-                super::search::site_files(
-                    &self.tera,
-                    &self.context(),
-                    &indexed,
-                    self.config.search_segment_units,
-                    &SearchOut(emit),
-                )?;
-                Ok(Files::new())
-            }),
-            Box::new(|| {
-                Ok(vec![(
-                    "404.html".into(),
-                    render(&self.tera, "404.html", &self.context())?.into_bytes(),
-                )])
-            }),
+            (
+                "首页",
+                Box::new(|| {
+                    let mut ctx = self.context();
+                    ctx.insert("groups", &groups(listings));
+                    ctx.insert("unit_count", &listings.len());
+                    ctx.insert(
+                        "disclosure_count",
+                        &listings.iter().map(|u| u.disclosures.len()).sum::<usize>(),
+                    );
+                    Ok(vec![(
+                        "index.html".into(),
+                        render(&self.tera, "index.html", &ctx)?.into_bytes(),
+                    )])
+                }),
+            ),
+            (
+                "比较",
+                Box::new(|| {
+                    super::compare::site_files(&self.tera, &self.context(), &self.info, listings)
+                }),
+            ),
+            (
+                "订阅",
+                Box::new(|| {
+                    Ok(vec![super::feeds::site_feed(
+                        &self.config,
+                        &self.info,
+                        listings,
+                    )?])
+                }),
+            ),
+            (
+                "datapackage.json",
+                Box::new(|| {
+                    self.datapackage(&by_slug, listings, emit)?;
+                    Ok(Files::new())
+                }),
+            ),
+            (
+                "搜索索引",
+                Box::new(|| {
+                    let indexed: Vec<Indexed> = units
+                        .iter()
+                        .map(|u| Indexed {
+                            renderer: self,
+                            unit: *u,
+                        })
+                        .collect();
+                    let indexed: Vec<&dyn super::search::Indexed> = indexed
+                        .iter()
+                        .map(|u| u as &dyn super::search::Indexed)
+                        .collect();
+                    super::search::site_files(
+                        &self.tera,
+                        &self.context(),
+                        &indexed,
+                        self.config.search_segment_units,
+                        &SearchOut(emit),
+                    )?;
+                    Ok(Files::new())
+                }),
+            ),
+            (
+                "404",
+                Box::new(|| {
+                    Ok(vec![(
+                        "404.html".into(),
+                        render(&self.tera, "404.html", &self.context())?.into_bytes(),
+                    )])
+                }),
+            ),
         ];
-        producers.par_iter().try_for_each(|p| {
+        producers.par_iter().try_for_each(|(name, p)| {
+            let _t = crate::timings::phase(name);
             for (rel, bytes) in p()? {
                 emit.file(&rel, bytes)?;
             }

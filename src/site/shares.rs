@@ -79,8 +79,10 @@ impl ShareStore {
             let slug = Part::ALL
                 .iter()
                 .find_map(|p| name.strip_suffix(&format!(".{}", p.extension())));
-            // Anything else (a temporary file of a killed build) goes too.
-            if name == format!("{LAYOUT}.{}", Part::Layout.extension()) {
+            // Site-wide files (`_…`: the data package's layout, the outputs' folder
+            // times) are their owners' to keep; anything else (a temporary file of a
+            // killed build) goes too.
+            if name.starts_with('_') {
                 continue;
             }
             if !slug.is_some_and(|s| slugs.contains(s)) {
