@@ -60,9 +60,9 @@ pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, St
 /// they had no unacknowledged error, so the report's verdict is the whole site's.
 pub fn check_planned<T: Send>(
     root: &Root,
-    keep: &source::Keep<T>,
+    planner: &dyn source::Planner<T>,
 ) -> Result<(Report, Vec<(source::Kept, T)>), String> {
-    let (site, diagnostics, kept) = source::load_planned(root, keep);
+    let (site, diagnostics, kept) = source::load_planned(root, planner);
     Ok((check_site(site, diagnostics)?, kept))
 }
 

@@ -183,14 +183,13 @@ fn run_build(
     };
     drop(prepare);
     let checking = gongkai::timings::phase("读取和检查数据源");
-    let (report, kept) =
-        match check::check_planned(&root, &|slug, digest| plan.kept_listing(slug, digest)) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("gongkai：无法运行检查：{e}");
-                return ExitCode::from(2);
-            }
-        };
+    let (report, kept) = match check::check_planned(&root, &plan) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gongkai：无法运行检查：{e}");
+            return ExitCode::from(2);
+        }
+    };
     drop(checking);
     if report.has_errors() {
         let text =
@@ -236,8 +235,9 @@ fn run_build(
                 outcome.removed.len()
             );
             if !kept.is_empty() {
+                let unread = kept.iter().filter(|(k, _)| !k.read).count();
                 eprintln!(
-                    "gongkai：{} 个单位的数据源、规则和配置与上次生成时相同且当时没有未确认的错误，未重新解析和检查",
+                    "gongkai：{} 个单位的数据源、规则和配置与上次生成时相同且当时没有未确认的错误，未重新解析和检查（其中 {unread} 个单位的文件自上次读取后未改动，未重新读取）",
                     kept.len()
                 );
             }

@@ -1314,6 +1314,11 @@ pub struct Plan {
     site_root: PathBuf,
     out: PathBuf,
     clean: bool,
+    /// Each unit folder's stat and its sources' digest, as the previous build learned
+    /// them (see `source::Planner::known`).
+    known: std::collections::HashMap<String, (u64, u64)>,
+    /// What this build learns of them, saved for the next.
+    learned: Mutex<BTreeMap<String, (u64, u64)>>,
 }
 
 impl Plan {
@@ -1331,12 +1336,19 @@ impl Plan {
             }
             renderer = renderer.with_store(store.clone());
         }
+        let known = store
+            .as_ref()
+            .filter(|_| !clean)
+            .map(|s| s.folder_stats().into_iter().collect())
+            .unwrap_or_default();
         Ok(Plan {
             renderer,
             store,
             site_root: site_root.to_path_buf(),
             out: out.to_path_buf(),
             clean,
+            known,
+            learned: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -1361,6 +1373,9 @@ impl Plan {
         failing: std::collections::BTreeSet<String>,
         progress: bool,
     ) -> Result<Outcome, String> {
+        if let (Some(store), Ok(learned)) = (&self.store, self.learned.lock()) {
+            store.put_folder_stats(&learned);
+        }
         let renderer = self.renderer.unlisted(failing);
         let begin = crate::timings::phase("读取上次输出的清单");
         let writer = Writer::begin(&self.out, &self.site_root, Mode::Swap { clean: self.clean })?;
@@ -1382,6 +1397,25 @@ impl Plan {
             store.retain(&units.iter().map(|u| u.slug()).collect());
         }
         Ok(outcome)
+    }
+}
+
+/// A build's check skips the units whose listing it kept under their current key, and
+/// does not even read the folders whose stat it knows (see `source::load_planned`).
+impl crate::source::Planner<UnitListing> for Plan {
+    fn keep(&self, slug: &str, digest: u64) -> Option<UnitListing> {
+        self.kept_listing(slug, digest)
+    }
+    fn known(&self, slug: &str, stat: u64) -> Option<u64> {
+        match self.known.get(slug) {
+            Some((s, digest)) if *s == stat => Some(*digest),
+            _ => None,
+        }
+    }
+    fn learned(&self, slug: &str, stat: u64, digest: u64) {
+        if let Ok(mut l) = self.learned.lock() {
+            l.insert(slug.to_string(), (stat, digest));
+        }
     }
 }
 

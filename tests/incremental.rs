@@ -349,6 +349,60 @@ fn gunzip(path: &Path) -> String {
     s
 }
 
+/// The number of units whose files `gongkai build` did not even read (from its report).
+fn unread(err: &str) -> usize {
+    err.lines()
+        .find(|l| l.contains("未重新读取"))
+        .and_then(|l| l.split("其中 ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// Unit folders unchanged since a build read them (their files settled: last changed
+/// more than two seconds before) are not read again; any edit to a file, also one that
+/// keeps its size and modification time, is read and published.
+#[test]
+fn unchanged_unit_folders_are_not_read_again_and_no_edit_is_missed() {
+    let (dir, site) = seed_copy();
+    let out = dir.path().join("public");
+    // Files changed just before a build are read every time: not yet settled.
+    build(&site, &out, &[]);
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 0);
+    std::thread::sleep(Duration::from_millis(2100));
+    // This build reads them once more and learns their folders' stats; the next ones
+    // do not read them.
+    assert_eq!(unread(&build_reporting(&site, &out, &[])), 0);
+    let err = build_reporting(&site, &out, &[]);
+    assert_eq!(unread(&err), 5, "{err}");
+    assert_eq!(unparsed(&err), 5);
+
+    // An edit that keeps the size and the modification time (the change time moves).
+    let path = site.join("content/hetang-ybj/unit.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let edited = text.replacen(
+        "name: 株洲市荷塘区医疗保障局",
+        "name: 株洲市荷塘区医疗保险局",
+        1,
+    );
+    assert_ne!(edited, text);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&path, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let err = build_reporting(&site, &out, &[]);
+    assert_eq!(unread(&err), 4, "{err}");
+    let page = std::fs::read_to_string(out.join("hetang-ybj/index.html")).unwrap();
+    assert!(page.contains("株洲市荷塘区医疗保险局"));
+    let clean = dir.path().join("clean");
+    build(&site, &clean, &["--clean"]);
+    assert_eq!(files(&out), files(&clean));
+}
+
 /// A file deleted by hand from the published output is back after the next builds, also
 /// once that output has become the standby (its folder's time tells that it changed).
 #[test]
@@ -457,8 +511,10 @@ fn the_indexes_shares_kept_beside_the_output_never_change_what_is_published() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     shares.sort();
-    // Three per unit, the data package's layout and the output's folder times.
-    assert_eq!(shares.len(), 17, "{shares:?}");
+    // Three per unit, the data package's layout, the output's folder times and the
+    // unit folders' stats.
+    assert_eq!(shares.len(), 18, "{shares:?}");
+    assert!(shares.contains(&"_units.stats".to_string()));
     assert!(shares.contains(&"_datapackage.layout".to_string()));
     assert_eq!(
         shares.iter().filter(|s| s.starts_with("_folders-")).count(),

@@ -33,7 +33,14 @@ enum Part {
     Listing,
     /// The data package's layout (one file, under [`LAYOUT`]).
     Layout,
+    /// The unit folders' stats (one file, under [`FOLDERS`]).
+    FolderStats,
 }
+
+/// The name of the unit folders' stats in the store.
+const FOLDERS: &str = "_units";
+/// The version of what the stats file holds (its key).
+const FOLDERS_KEY: &str = "folder-stat-1";
 
 /// The name of the data package's layout in the store (never a unit folder's: those are
 /// made of `a-z`, `0-9` and `-`).
@@ -48,6 +55,7 @@ impl Part {
             Part::Resources => "resources",
             Part::Listing => "listing",
             Part::Layout => "layout",
+            Part::FolderStats => "stats",
         }
     }
 }
@@ -184,6 +192,33 @@ impl ShareStore {
     pub fn put_layout(&self, hash: &str, lines: &[String]) {
         let parts: Vec<&str> = lines.iter().map(String::as_str).collect();
         self.write(LAYOUT, hash, Part::Layout, &parts);
+    }
+
+    /// Each unit folder's stat and its sources' digest, as saved by the last build
+    /// (see `source::Planner`).
+    pub fn folder_stats(&self) -> Vec<(String, (u64, u64))> {
+        let lines = self
+            .read(FOLDERS, FOLDERS_KEY, Part::FolderStats)
+            .unwrap_or_default();
+        lines
+            .iter()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let slug = f.next()?.to_string();
+                let stat = u64::from_str_radix(f.next()?, 16).ok()?;
+                let digest = u64::from_str_radix(f.next()?, 16).ok()?;
+                Some((slug, (stat, digest)))
+            })
+            .collect()
+    }
+
+    pub fn put_folder_stats(&self, stats: &std::collections::BTreeMap<String, (u64, u64)>) {
+        let lines: Vec<String> = stats
+            .iter()
+            .map(|(slug, (stat, digest))| format!("{slug}\t{stat:016x}\t{digest:016x}"))
+            .collect();
+        let parts: Vec<&str> = lines.iter().map(String::as_str).collect();
+        self.write(FOLDERS, FOLDERS_KEY, Part::FolderStats, &parts);
     }
 
     /// Forgets the listing of `slug` (it has unacknowledged errors: the next build must

@@ -147,6 +147,9 @@ pub struct Kept {
     pub dir: PathBuf,
     /// `Unit::digest` of the files as read.
     pub digest: u64,
+    /// Whether its files were read (else their digest was known from the folder's
+    /// stat, see [`Planner::known`]).
+    pub read: bool,
     model: std::sync::OnceLock<Result<Box<Unit>, String>>,
 }
 
@@ -170,18 +173,67 @@ impl Kept {
     }
 }
 
-/// What `build` gives [`load_planned`]: for a unit folder name and digest, what it keeps
-/// of a previous build instead of the unit's model, if anything.
-pub type Keep<'a, T> = dyn Fn(&str, u64) -> Option<T> + Sync + 'a;
+/// What `build` gives [`load_planned`] (see `publish::Plan`).
+pub trait Planner<T>: Sync {
+    /// What it keeps of a previous build instead of the model of unit `slug` whose
+    /// sources have digest `digest` (`Unit::digest`), if anything.
+    fn keep(&self, slug: &str, digest: u64) -> Option<T>;
+    /// The digest of unit `slug`'s sources when its folder's [`folder_stat`] is `stat`,
+    /// as learned by an earlier build, if known: the files are then not even read.
+    fn known(&self, slug: &str, stat: u64) -> Option<u64>;
+    /// Learns that the sources of unit `slug`, with folder stat `stat`, have digest
+    /// `digest` (called from several threads; only for folders read without any
+    /// diagnostic and not modified in the last seconds before they were read).
+    fn learned(&self, slug: &str, stat: u64, digest: u64);
+}
 
-/// `load`, except that a unit for which `keep(folder name, digest)` gives something is
-/// not parsed: it is returned as a [`Kept`] with what `keep` gave (`build` keeps the
-/// units whose listing it saved last time under the same key, see `publish::Plan`).
+/// A unit folder as the file system describes it: a hash of its entries' names, types,
+/// sizes, inodes, modification and change times, and the newest of those times (ns
+/// since the epoch); none when it cannot be read. Any edit, even one that keeps the
+/// size and the modification time, changes the change time (which no one can set).
+pub fn folder_stat(dir: &Path) -> Option<(u64, i64)> {
+    use std::hash::Hasher as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
+        .ok()?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    names.sort();
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut newest = i64::MIN;
+    for name in std::iter::once(std::ffi::OsString::new()).chain(names) {
+        let m = std::fs::symlink_metadata(dir.join(&name)).ok()?;
+        let times = [(m.mtime(), m.mtime_nsec()), (m.ctime(), m.ctime_nsec())];
+        for (s, ns) in times {
+            newest = newest.max(s.saturating_mul(1_000_000_000).saturating_add(ns));
+        }
+        h.write(name.as_encoded_bytes());
+        for n in [m.mode().into(), m.size(), m.ino(), m.dev()] {
+            h.write_u64(n);
+        }
+        for (s, ns) in times {
+            h.write_i64(s);
+            h.write_i64(ns);
+        }
+    }
+    Some((h.finish(), newest))
+}
+
+/// How long before a folder is read its files must have last changed for its stat to be
+/// trusted later: a file changed in the same tick of the file system's clock as an
+/// earlier change may keep its times.
+const SETTLED_NS: i64 = 2_000_000_000;
+
+/// `load`, except that a unit the planner keeps (`planner.keep(folder name, digest)`
+/// gives something) is not parsed: it is returned as a [`Kept`] with what `keep` gave
+/// (`build` keeps the units whose listing it saved last time under the same key, see
+/// `publish::Plan`); and a unit whose folder stat gives a known digest is not even read.
 pub fn load_planned<T: Send>(
     root: &Root,
-    keep: &Keep<T>,
+    planner: &dyn Planner<T>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
-    load_with(root, &mut Cache::default(), Some(keep))
+    load_with(root, &mut Cache::default(), Some(planner))
 }
 
 /// `load`, reusing from `cache` the units whose files have not changed.
@@ -193,7 +245,7 @@ pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
 fn load_with<T: Send>(
     root: &Root,
     cache: &mut Cache,
-    keep: Option<&Keep<T>>,
+    keep: Option<&dyn Planner<T>>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
     let mut files = Files::default();
     let mut diags = Vec::new();
@@ -227,6 +279,61 @@ fn load_with<T: Send>(
             (dir.clone(), dirs)
         }
     };
+    // A planned load first looks at each folder: one whose stat gives a digest the
+    // planner knows and keeps is not read at all.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
+        .unwrap_or(i64::MIN);
+    let mut kept = Vec::new();
+    let mut stats = std::collections::HashMap::new();
+    let unit_dirs: Vec<PathBuf> = match keep {
+        None => unit_dirs,
+        Some(planner) => {
+            // A folder kept, or to be read (with its stat).
+            type Looked<T> = Result<(Kept, T), (PathBuf, Option<(u64, i64)>)>;
+            let looked: Vec<Looked<T>> = unit_dirs
+                .into_par_iter()
+                .map(|dir| {
+                    let slug = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+                    let stat = folder_stat(&dir);
+                    let found = slug.zip(stat).and_then(|(slug, (stat, _))| {
+                        let digest = planner.known(&slug, stat)?;
+                        let t = planner.keep(&slug, digest)?;
+                        planner.learned(&slug, stat, digest);
+                        Some((slug, digest, t))
+                    });
+                    match found {
+                        Some((slug, digest, t)) => Ok((
+                            Kept {
+                                dir: base.join(&slug),
+                                slug,
+                                digest,
+                                read: false,
+                                model: std::sync::OnceLock::new(),
+                            },
+                            t,
+                        )),
+                        None => Err((dir, stat)),
+                    }
+                })
+                .collect();
+            let mut rest = Vec::new();
+            for l in looked {
+                match l {
+                    Ok(k) => kept.push(k),
+                    Err((dir, stat)) => {
+                        if let Some(stat) = stat {
+                            stats.insert(dir.clone(), stat);
+                        }
+                        rest.push(dir);
+                    }
+                }
+            }
+            rest
+        }
+    };
     // Units are read in parallel, each into its own files; these are then joined in
     // folder order, so file ids are the same as if read one after another.
     let per_unit: Vec<(Files, Vec<Diagnostic>, Option<convert::UnitFiles>)> = unit_dirs
@@ -238,8 +345,18 @@ fn load_with<T: Send>(
         })
         .collect();
     let mut read = Vec::with_capacity(per_unit.len());
-    for (f, d, u) in per_unit {
+    // The stats a planner may learn: of folders read without a diagnostic whose files
+    // had settled before they were read.
+    let mut settled = std::collections::HashSet::new();
+    for ((f, d, u), dir) in per_unit.into_iter().zip(&unit_dirs) {
         let offset = files.append(f);
+        if d.is_empty()
+            && let Some((stat, newest)) = stats.get(dir)
+            && newest.saturating_add(SETTLED_NS) < started
+            && let Some(u) = &u
+        {
+            settled.insert((u.slug.clone(), *stat));
+        }
         diags.extend(d);
         read.extend(u.map(|u| u.shifted(offset)));
     }
@@ -248,20 +365,25 @@ fn load_with<T: Send>(
         Read(convert::UnitFiles),
         Kept(Kept, T, Vec<FileId>),
     }
+    let settled: std::collections::HashMap<String, u64> = settled.into_iter().collect();
     let planned: Vec<Planned<T>> = read
         .into_par_iter()
         .map(|u| {
-            let Some(keep) = keep else {
+            let Some(planner) = keep else {
                 return Planned::Read(u);
             };
             let digest = u.digest(&files);
-            match keep(&u.slug, digest) {
+            if let Some(stat) = settled.get(&u.slug) {
+                planner.learned(&u.slug, *stat, digest);
+            }
+            match planner.keep(&u.slug, digest) {
                 Some(t) => {
                     let ids = u.file_ids().collect();
                     let kept = Kept {
                         dir: base.join(&u.slug),
                         slug: u.slug,
                         digest,
+                        read: true,
                         model: std::sync::OnceLock::new(),
                     };
                     Planned::Kept(kept, t, ids)
@@ -271,7 +393,6 @@ fn load_with<T: Send>(
         })
         .collect();
     let mut read = Vec::with_capacity(planned.len());
-    let mut kept = Vec::new();
     for p in planned {
         match p {
             Planned::Read(u) => read.push(u),
@@ -327,6 +448,7 @@ fn load_with<T: Send>(
         cache.latest.push((key, d));
         units.push(unit);
     }
+    kept.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
     (Site { files, units }, diags, kept)
 }
 
