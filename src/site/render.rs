@@ -149,12 +149,12 @@ pub trait Emit: Sync {
 }
 
 /// A unit as the search index sees it: its documents from the renderer.
-struct Indexed<'a> {
+struct SearchUnit<'a> {
     renderer: &'a Renderer,
     unit: UnitRef<'a>,
 }
 
-impl super::search::Indexed for Indexed<'_> {
+impl super::search::Indexed for SearchUnit<'_> {
     fn slug(&self) -> &str {
         self.unit.slug()
     }
@@ -493,9 +493,9 @@ impl Renderer {
             (
                 "搜索索引",
                 Box::new(|| {
-                    let indexed: Vec<Indexed> = units
+                    let indexed: Vec<SearchUnit> = units
                         .iter()
-                        .map(|u| Indexed {
+                        .map(|u| SearchUnit {
                             renderer: self,
                             unit: *u,
                         })

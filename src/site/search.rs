@@ -1021,6 +1021,26 @@ mod tests {
     }
 
     #[test]
+    fn segments_are_a_power_of_two_with_at_most_the_given_units_on_average() {
+        for (units, per, segments) in [
+            (0, 256, 1),
+            (5, 256, 1),
+            (256, 256, 1),
+            (257, 256, 2),
+            (2500, 256, 16),
+            (5000, 256, 32),
+            (5, 1, 8),
+            (5, 0, 8),
+        ] {
+            assert_eq!(segment_count(units, per), segments, "{units} / {per}");
+        }
+        // A unit's segment depends on its folder name and the count only.
+        assert_eq!(segment_of("hetang-ybj", 16), segment_of("hetang-ybj", 16));
+        assert!((0..100).all(|i| segment_of(&format!("u{i}"), 16) < 16));
+        assert_eq!(segment_of("anything", 1), 0);
+    }
+
+    #[test]
     fn shard_hash_is_fnv1a() {
         // Known FNV-1a 32 values ("a" → 0xe40c292c), so the JavaScript twin can be checked.
         assert_eq!(shard_of("a", 1_000_003), 0xe40c_292c % 1_000_003);
