@@ -787,15 +787,14 @@ impl Writer {
     /// build is neither clean nor in place) and are all still there; false when they
     /// must be made.
     pub fn reuse_folder(&self, folder: &str, key: &str) -> Result<bool, String> {
-        let slug = folder;
         self.go_on()?;
         if self.mode != (Mode::Swap { clean: false })
-            || self.previous.units.get(slug).map(String::as_str) != Some(key)
+            || self.previous.units.get(folder).map(String::as_str) != Some(key)
         {
             return Ok(false);
         }
-        // The unit's files: those under `slug/`, one range of the sorted manifest.
-        let prefix = format!("{slug}/");
+        // The unit's files: those under `folder/`, one range of the sorted manifest.
+        let prefix = format!("{folder}/");
         let files: Vec<(&String, &Entry)> = self
             .previous
             .files
@@ -816,10 +815,8 @@ impl Writer {
         });
         let at_hand = |rel: &str, e: &Entry| {
             let len = recorded_len(e)?;
-            if unchanged && self.standby.as_ref().and_then(|s| s.files.get(rel)) == Some(&e.hash) {
-                return Some((len, true));
-            }
-            if self.standby_holds(rel, e) {
+            let listed = || self.standby.as_ref().and_then(|s| s.files.get(rel)) == Some(&e.hash);
+            if (unchanged && listed()) || self.standby_holds(rel, e) {
                 return Some((len, true));
             }
             std::fs::symlink_metadata(self.out.join(rel))
@@ -853,18 +850,18 @@ impl Writer {
         }
         let lens = found.iter().map(|(len, _)| *len);
         self.record_many(false, files.iter().map(|(rel, _)| rel.as_str()).zip(lens))?;
-        self.unit_rendered(slug, key.to_string())?;
+        self.folder_made(folder, key.to_string())?;
         Ok(true)
     }
 
-    /// Notes that unit `slug`'s files (or those under a folder, see
+    /// Notes that the files under `folder` (a unit's, or a search index segment's, see
     /// [`Writer::reuse_folder`]), made with `key`, are all placed (the next build may
     /// carry them over).
-    pub fn unit_rendered(&self, slug: &str, key: String) -> Result<(), String> {
+    pub fn folder_made(&self, folder: &str, key: String) -> Result<(), String> {
         self.units
             .lock()
             .map_err(|e| e.to_string())?
-            .insert(slug.to_string(), key);
+            .insert(folder.to_string(), key);
         Ok(())
     }
 
@@ -1060,7 +1057,12 @@ impl Writer {
 
 /// The length recorded in a file's hash (its suffix).
 fn recorded_len(e: &Entry) -> Option<u64> {
-    e.hash.rsplit('-').next()?.parse().ok()
+    hashed_len(&e.hash)
+}
+
+/// The length of the bytes a [`hash`] was made of (its suffix).
+pub fn hashed_len(hash: &str) -> Option<u64> {
+    hash.rsplit('-').next()?.parse().ok()
 }
 
 /// Removes `root/rel`, and the folders above it that this leaves empty (up to `root`).
@@ -1222,7 +1224,7 @@ impl render::Emit for SiteEmit<'_> {
         self.writer.reuse_folder(folder, key)
     }
     fn made(&self, folder: &str, key: String) -> Result<(), String> {
-        self.writer.unit_rendered(folder, key)
+        self.writer.folder_made(folder, key)
     }
 }
 
@@ -1291,7 +1293,7 @@ pub fn render_into(
                         writer.put(&rel, &bytes, unit_sources(unit, &rel))?;
                     }
                     if let Some(key) = key {
-                        writer.unit_rendered(u.slug(), key)?;
+                        writer.folder_made(u.slug(), key)?;
                     }
                 }
                 progress.tick();

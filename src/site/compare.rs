@@ -300,8 +300,8 @@ pub fn compare_page(
             .map(|r| b.figure(&url, r))
             .collect::<Result<Vec<_>, _>>()?;
         rows.push(CompareRow {
-            unit_name: u.name.clone(),
-            region: u.region.clone(),
+            unit_name: u.summary.name.clone(),
+            region: u.summary.region.clone(),
             url,
             figures,
         });

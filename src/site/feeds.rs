@@ -223,7 +223,7 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
         ));
         x.push_str(&format!(
             "<author><name>{}</name></author>\n",
-            escape_xml(&u.name)
+            escape_xml(&u.summary.name)
         ));
         x.push_str(&format!(
             "<category term=\"{}\" label=\"{}\"/>\n",
@@ -279,13 +279,13 @@ pub fn unit_feed(
             &ids,
             &FeedHead {
                 path: unit_feed_path(&u.slug),
-                title: format!("{}：新公开的部门预算和决算", u.name),
+                title: format!("{}：新公开的部门预算和决算", u.summary.name),
                 subtitle: format!(
                     "{}新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。",
-                    u.name
+                    u.summary.name
                 ),
                 alternate: u.path(),
-                author: &u.name,
+                author: &u.summary.name,
             },
             &items(&[u]),
         )?,

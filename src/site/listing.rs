@@ -21,10 +21,7 @@ use serde::{Deserialize, Serialize};
 pub struct UnitListing {
     /// The unit's folder name.
     pub slug: String,
-    pub name: String,
-    pub region: String,
-    pub level: String,
-    /// Its line on the home page.
+    /// Its line on the home page (also its name, region and level).
     pub summary: UnitSummary,
     /// In the unit's order (as read from its folder).
     pub disclosures: Vec<DisclosureListing>,
@@ -58,9 +55,7 @@ impl UnitListing {
 
     /// The disclosures, newest first (final accounts before budgets of the same year).
     pub fn newest_first(&self) -> Vec<&DisclosureListing> {
-        let mut ds: Vec<&DisclosureListing> = self.disclosures.iter().collect();
-        ds.sort_by(|a, b| b.year.cmp(&a.year).then(b.kind.cmp(&a.kind)));
-        ds
+        super::newest_first_by(&self.disclosures, |d| (d.year, d.kind))
     }
 }
 
@@ -68,9 +63,6 @@ impl UnitListing {
 pub fn of(base: &str, u: &Unit, templates: &Templates) -> UnitListing {
     UnitListing {
         slug: u.slug.clone(),
-        name: u.name.clone(),
-        region: u.region.clone(),
-        level: u.level.clone(),
         summary: unit_summary(base, u),
         disclosures: u
             .disclosures

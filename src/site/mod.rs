@@ -227,8 +227,14 @@ pub fn site_info(config: &Config) -> SiteInfo {
 /// Disclosures newest first: by year, and a year's final accounts (published the year
 /// after) before its budget.
 pub fn newest_first(u: &Unit) -> Vec<&Disclosure> {
-    let mut ds: Vec<&Disclosure> = u.disclosures.iter().collect();
-    ds.sort_by(|a, b| b.year.cmp(&a.year).then(b.kind.cmp(&a.kind)));
+    newest_first_by(&u.disclosures, |d| (d.year, d.kind))
+}
+
+/// `items` (disclosures, or what is kept of them) newest first by their (year, kind):
+/// final accounts before budgets of the same year.
+pub fn newest_first_by<T>(items: &[T], year_kind: impl Fn(&T) -> (u32, Kind)) -> Vec<&T> {
+    let mut ds: Vec<&T> = items.iter().collect();
+    ds.sort_by_key(|d| std::cmp::Reverse(year_kind(d)));
     ds
 }
 
@@ -322,9 +328,9 @@ fn grouped(units: &[listing::UnitListing]) -> Grouped<'_> {
         BTreeMap::new();
     for u in units {
         by_region
-            .entry(province(&u.region))
+            .entry(province(&u.summary.region))
             .or_default()
-            .entry((level_rank(&u.level), u.level.clone()))
+            .entry((level_rank(&u.summary.level), u.summary.level.clone()))
             .or_default()
             .push(u);
     }
@@ -334,7 +340,10 @@ fn grouped(units: &[listing::UnitListing]) -> Grouped<'_> {
             let levels = levels
                 .into_iter()
                 .map(|((_, level), mut units)| {
-                    units.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+                    units.sort_by(|a, b| {
+                        (&a.summary.region, &a.summary.name)
+                            .cmp(&(&b.summary.region, &b.summary.name))
+                    });
                     (level, units)
                 })
                 .collect();

@@ -553,7 +553,7 @@ impl Renderer {
         let resources = |l: &UnitListing| self.unit_resources(unit(l)?);
         let earlier = self.store.as_ref().and_then(|store| {
             let (path, hash) = emit.earlier(dp::PATH)?;
-            let size = hash.rsplit('-').next()?.parse().ok()?;
+            let size = crate::publish::hashed_len(&hash)?;
             let layout = Layout::from_lines(&store.layout(&hash)?)?;
             Earlier::open(&path, size, layout)
         });

@@ -705,8 +705,6 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     // ISIZE: the length modulo 2^32.
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    // A large site's index is held whole until placed: no spare capacity.
-    out.shrink_to_fit();
     Ok(out)
 }
 
@@ -875,11 +873,7 @@ fn segment_key(segments: usize, n: usize, units: &[&dyn Indexed]) -> Option<Stri
         text.push(' ');
         text.push_str(&u.key()?);
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
     Some(format!("search-{segments}-{n}-{h:016x}-{}", text.len()))
 }
 

@@ -11,9 +11,12 @@
 //! the published site). A share whose key differs, or that cannot be read whole, is made
 //! again from the model: the store only ever saves work, it never decides what a page
 //! says. Each file is written beside its place and renamed over it, so a killed build
-//! leaves whole files (of either key). One more file, `_datapackage.layout`, says where
-//! each unit's resources sit in the published `datapackage.json` (saved under that
-//! file's hash, used only while the published file has that hash).
+//! leaves whole files (of either key). Files whose name starts with `_` are the site's,
+//! not a unit's: `_datapackage.layout` says where each unit's resources sit in the
+//! published `datapackage.json` (saved under that file's hash, used only while the
+//! published file has that hash); `_units.stats` each unit folder's stat with its
+//! sources' digest (`source::Planner`); and `_folders-<id>`, written by `publish`, the
+//! times of an output's folders.
 
 use super::listing::UnitListing;
 use super::search::Entry;

@@ -154,6 +154,17 @@ pub struct Kept {
 }
 
 impl Kept {
+    /// Unit folder `slug` under `base`, its sources of `digest` (`read` or known).
+    fn new(base: &Path, slug: String, digest: u64, read: bool) -> Kept {
+        Kept {
+            dir: base.join(&slug),
+            slug,
+            digest,
+            read,
+            model: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The unit's model, read on first use; an error if its files changed since they
     /// were read (the digest differs) or can no longer be read.
     pub fn unit(&self) -> Result<&Unit, String> {
@@ -305,16 +316,7 @@ fn load_with<T: Send>(
                         Some((slug, digest, t))
                     });
                     match found {
-                        Some((slug, digest, t)) => Ok((
-                            Kept {
-                                dir: base.join(&slug),
-                                slug,
-                                digest,
-                                read: false,
-                                model: std::sync::OnceLock::new(),
-                            },
-                            t,
-                        )),
+                        Some((slug, digest, t)) => Ok((Kept::new(&base, slug, digest, false), t)),
                         None => Err((dir, stat)),
                     }
                 })
@@ -347,7 +349,7 @@ fn load_with<T: Send>(
     let mut read = Vec::with_capacity(per_unit.len());
     // The stats a planner may learn: of folders read without a diagnostic whose files
     // had settled before they were read.
-    let mut settled = std::collections::HashSet::new();
+    let mut settled = std::collections::HashMap::new();
     for ((f, d, u), dir) in per_unit.into_iter().zip(&unit_dirs) {
         let offset = files.append(f);
         if d.is_empty()
@@ -355,7 +357,7 @@ fn load_with<T: Send>(
             && newest.saturating_add(SETTLED_NS) < started
             && let Some(u) = &u
         {
-            settled.insert((u.slug.clone(), *stat));
+            settled.insert(u.slug.clone(), *stat);
         }
         diags.extend(d);
         read.extend(u.map(|u| u.shifted(offset)));
@@ -365,7 +367,6 @@ fn load_with<T: Send>(
         Read(convert::UnitFiles),
         Kept(Kept, T, Vec<FileId>),
     }
-    let settled: std::collections::HashMap<String, u64> = settled.into_iter().collect();
     let planned: Vec<Planned<T>> = read
         .into_par_iter()
         .map(|u| {
@@ -379,14 +380,7 @@ fn load_with<T: Send>(
             match planner.keep(&u.slug, digest) {
                 Some(t) => {
                     let ids = u.file_ids().collect();
-                    let kept = Kept {
-                        dir: base.join(&u.slug),
-                        slug: u.slug,
-                        digest,
-                        read: true,
-                        model: std::sync::OnceLock::new(),
-                    };
-                    Planned::Kept(kept, t, ids)
+                    Planned::Kept(Kept::new(&base, u.slug, digest, true), t, ids)
                 }
                 None => Planned::Read(u),
             }
@@ -419,6 +413,7 @@ fn load_with<T: Send>(
             )
         })
         .collect();
+    // Units whose files are unchanged are moved out of the cache; the rest are parsed.
     let mut previous = std::mem::take(&mut cache.units);
     type Work = Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>;
     let work: Vec<(u64, Work)> = keyed
@@ -452,6 +447,7 @@ fn load_with<T: Send>(
     (Site { files, units }, diags, kept)
 }
 
+/// Reads a file as UTF-8 text; a byte-order mark is dropped.
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     // Symlinks are not followed: a source must not read a file outside the site.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
