@@ -36,7 +36,7 @@ use crate::model::{Site, Unit};
 use crate::site::listing::UnitListing;
 use crate::site::render::{self, ASSET_DIR, MARKER, Renderer, Stats, UnitRef};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,52 +51,101 @@ pub const CANCELLED: &str = "已取消（有新的修改）";
 /// directory (as if killed mid-build).
 pub const ABORT_HOOK: &str = "GONGKAI_TEST_ABORT_AFTER";
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Default)]
 pub struct Manifest {
-    pub version: u32,
     pub files: BTreeMap<String, Entry>,
     /// Each unit's key (`Renderer::unit_key`) when its files were rendered, and each
     /// search index segment's (under its folder, `search/<n>`): a later build with the
     /// same key carries them over without rendering.
-    #[serde(default)]
     pub units: BTreeMap<String, String>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     /// XXH3 64 of the content (hex) and its length ([`hash`]).
     pub hash: String,
     /// Site-relative sources this output was built from (`content/<unit>/…`,
     /// `templates/<name>`, `static/<file>`, `gongkai.toml`): a JSON array of strings,
-    /// kept as its text (gongkai only writes it; reading a large site's manifest would
-    /// otherwise spend most of its time making these strings).
-    pub sources: Box<serde_json::value::RawValue>,
+    /// kept as its text (gongkai only writes it; the files of a disclosure share one).
+    pub sources: Arc<str>,
 }
 
 impl Entry {
     fn new(hash: String, sources: &[String]) -> Result<Entry, String> {
         Ok(Entry {
             hash,
-            sources: serde_json::value::to_raw_value(sources).map_err(|e| e.to_string())?,
+            sources: compact(sources)?.into(),
         })
     }
 }
 
+/// The manifest's text (`version` 2): each distinct list of sources once, and each file
+/// with its hash and the index of its sources in that list.
+#[derive(Deserialize)]
+struct ManifestText<'a> {
+    version: u32,
+    #[serde(borrow)]
+    sources: Vec<&'a serde_json::value::RawValue>,
+    files: BTreeMap<String, (String, usize)>,
+    units: BTreeMap<String, String>,
+}
+
+/// The version of the manifest's text; a manifest of another version is not read (the
+/// next build then writes every file anew).
+const MANIFEST_VERSION: u32 = 2;
+
 impl Manifest {
-    /// The manifest as written: compact JSON with one file per line (`grep`-able,
-    /// `jq`-readable), in path order.
+    /// The manifest as written: compact JSON with one list of sources, then one file,
+    /// per line (`grep`-able, `jq`-readable), files in path order. A file's sources are
+    /// `.sources[.files[path][1]]`.
     pub fn to_text(&self) -> Result<String, String> {
-        let mut text = format!("{{\"version\":{},\"files\":{{", self.version);
+        use std::fmt::Write as _;
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut lists: Vec<&str> = Vec::new();
+        let mut files = String::with_capacity(self.files.len() * 64);
         for (i, (rel, entry)) in self.files.iter().enumerate() {
-            text.push_str(if i == 0 { "\n" } else { ",\n" });
-            text.push_str(&compact(rel)?);
-            text.push(':');
-            text.push_str(&compact(entry)?);
+            let n = *index.entry(&entry.sources).or_insert_with(|| {
+                lists.push(&entry.sources);
+                lists.len() - 1
+            });
+            files.push_str(if i == 0 { "\n" } else { ",\n" });
+            files.push_str(&compact(rel)?);
+            files.push_str(":[");
+            files.push_str(&compact(&entry.hash)?);
+            let _ = write!(files, ",{n}]");
         }
+        let mut text = format!("{{\"version\":{MANIFEST_VERSION},\"sources\":[");
+        for (i, list) in lists.iter().enumerate() {
+            text.push_str(if i == 0 { "\n" } else { ",\n" });
+            text.push_str(list);
+        }
+        text.push_str("\n],\"files\":{");
+        text.push_str(&files);
         text.push_str("\n},\"units\":");
         text.push_str(&compact(&self.units)?);
         text.push_str("}\n");
         Ok(text)
+    }
+
+    /// The manifest of `text` ([`Manifest::to_text`]), if it is one of this version.
+    pub fn from_text(text: &[u8]) -> Option<Manifest> {
+        let m: ManifestText = serde_json::from_slice(text).ok()?;
+        if m.version != MANIFEST_VERSION {
+            return None;
+        }
+        let sources: Vec<Arc<str>> = m.sources.iter().map(|s| Arc::from(s.get())).collect();
+        let files = m
+            .files
+            .into_iter()
+            .map(|(rel, (hash, n))| {
+                let sources = sources.get(n)?.clone();
+                Some((rel, Entry { hash, sources }))
+            })
+            .collect::<Option<_>>()?;
+        Some(Manifest {
+            files,
+            units: m.units,
+        })
     }
 }
 
@@ -265,9 +314,9 @@ fn read_manifest_with_id(out: &Path) -> (Manifest, Option<String>) {
     let Ok(bytes) = std::fs::read(out.join(MANIFEST)) else {
         return (Manifest::default(), None);
     };
-    match serde_json::from_slice(&bytes) {
-        Ok(m) => (m, Some(hash(&bytes))),
-        Err(_) => (Manifest::default(), None),
+    match Manifest::from_text(&bytes) {
+        Some(m) => (m, Some(hash(&bytes))),
+        None => (Manifest::default(), None),
     }
 }
 
@@ -1018,7 +1067,6 @@ impl Writer {
             Mode::InPlace => BTreeMap::new(),
         };
         let manifest = Manifest {
-            version: 1,
             files: entries,
             units,
         };
@@ -1450,12 +1498,10 @@ mod tests {
 
     #[test]
     fn the_manifest_is_json_with_one_file_per_line_and_reads_back_the_same() {
-        let mut m = Manifest {
-            version: 1,
-            ..Manifest::default()
-        };
+        let mut m = Manifest::default();
         for (rel, sources) in [
             ("a/index.html", vec!["content/a/unit.yaml".to_string()]),
+            ("a/t.csv", vec!["content/a/unit.yaml".to_string()]),
             ("b \"引号\"/x.csv", vec![]),
             (
                 "index.html",
@@ -1469,28 +1515,36 @@ mod tests {
         }
         m.units.insert("a".into(), "key-1".into());
         let text = m.to_text().unwrap();
-        // One line per file, between the head and the units.
-        assert_eq!(text.lines().count(), 2 + m.files.len(), "{text}");
-        assert!(
-            text.lines()
-                .nth(1)
-                .unwrap()
-                .starts_with("\"a/index.html\":{")
+        // One line per distinct list of sources (three), then one per file.
+        assert_eq!(text.lines().count(), 3 + 3 + m.files.len(), "{text}");
+        assert_eq!(text.lines().nth(1), Some("[\"content/a/unit.yaml\"],"));
+        assert!(text.contains("\n\"a/index.html\":[\""), "{text}");
+        assert!(text.contains(",0],\n\"a/t.csv\":[\""), "{text}");
+        // Plain JSON: a file's sources are `.sources[.files[path][1]]`.
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let n = json["files"]["index.html"][1].as_u64().unwrap() as usize;
+        assert_eq!(
+            json["sources"][n],
+            serde_json::json!(["content/", "templates/index.html"])
         );
-        let back: Manifest = serde_json::from_str(&text).unwrap();
+        let back = Manifest::from_text(text.as_bytes()).unwrap();
         assert_eq!(back.to_text().unwrap(), text);
-        let sources: Vec<String> =
-            serde_json::from_str(back.files["index.html"].sources.get()).unwrap();
+        let sources: Vec<String> = serde_json::from_str(&back.files["index.html"].sources).unwrap();
         assert_eq!(sources, ["content/", "templates/index.html"]);
         assert_eq!(back.units, m.units);
-        // And an empty one.
+        // An empty one; one of another version, or with a source index out of range, is
+        // not read.
         let empty = Manifest::default().to_text().unwrap();
         assert!(
-            serde_json::from_str::<Manifest>(&empty)
+            Manifest::from_text(empty.as_bytes())
                 .unwrap()
                 .files
                 .is_empty()
         );
+        let v1 = text.replacen("\"version\":2", "\"version\":1", 1);
+        assert!(Manifest::from_text(v1.as_bytes()).is_none());
+        let out_of_range = text.replacen(",0],", ",9],", 1);
+        assert!(Manifest::from_text(out_of_range.as_bytes()).is_none());
     }
 
     #[test]

@@ -340,24 +340,91 @@ impl Earlier {
         Some(Earlier { file, size, at })
     }
 
-    /// Unit `slug`'s resources as written under `key`, if the descriptor has them.
-    fn copy(&self, slug: &str, key: &str) -> Option<Vec<u8>> {
-        use std::os::unix::fs::FileExt as _;
+    /// Where unit `slug`'s resources, as written under `key`, are in the descriptor
+    /// (offset and length), if it has them.
+    fn range(&self, slug: &str, key: &str) -> Option<(u64, u64)> {
         let (k, at, len) = self.at.get(slug)?;
-        if k != key || at.checked_add(*len)? > self.size {
-            return None;
+        (k == key && at.checked_add(*len)? <= self.size).then_some((*at, *len))
+    }
+
+    /// Writes bytes `from..to` of the descriptor to `out`, a few megabytes at a time
+    /// through `buf` (one buffer for every copy, never a fresh one per unit).
+    fn copy_to(
+        &self,
+        (from, to): (u64, u64),
+        buf: &mut Vec<u8>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt as _;
+        const BUF: u64 = 4 << 20;
+        buf.resize(BUF as usize, 0);
+        let mut at = from;
+        while at < to {
+            let n = (to - at).min(BUF) as usize;
+            self.file.read_exact_at(&mut buf[..n], at)?;
+            out.write_all(&buf[..n])?;
+            at += n as u64;
         }
-        let mut bytes = vec![0; usize::try_from(*len).ok()?];
-        self.file.read_exact_at(&mut bytes, *at).ok()?;
-        Some(bytes)
+        Ok(())
     }
 }
 
 /// What a unit puts in the descriptor: its resources copied from the earlier one, or
 /// made now (one JSON text each).
 enum Piece {
-    Copied(Vec<u8>),
+    /// Offset and length in the earlier descriptor.
+    Copied(u64, u64),
     Made(Vec<String>),
+}
+
+/// The descriptor as it is written: bytes made now go out at once; bytes copied from the
+/// earlier descriptor wait, so that the ranges of consecutive unchanged units (one comma
+/// apart there, as here) are copied as one.
+struct Sink<'a> {
+    out: &'a mut dyn std::io::Write,
+    earlier: Option<&'a Earlier>,
+    /// Bytes written, counting those waiting to be copied.
+    written: u64,
+    /// The range of the earlier descriptor waiting to be copied.
+    waiting: Option<(u64, u64)>,
+    buf: Vec<u8>,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        self.flush_copy()?;
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(self.written)
+    }
+
+    /// Copies `len` bytes from `at` of the earlier descriptor; `joined` when they follow
+    /// the bytes copied last with one comma between, in the earlier descriptor as here.
+    fn copy(&mut self, at: u64, len: u64, joined: bool) -> std::io::Result<u64> {
+        match &mut self.waiting {
+            Some((_, to)) if joined && *to + 1 == at => {
+                *to = at + len;
+                self.written += 1 + len;
+            }
+            _ => {
+                if joined {
+                    self.put(b",")?;
+                } else {
+                    self.flush_copy()?;
+                }
+                self.waiting = Some((at, at + len));
+                self.written += len;
+            }
+        }
+        Ok(self.written)
+    }
+
+    fn flush_copy(&mut self) -> std::io::Result<()> {
+        if let (Some(range), Some(earlier)) = (self.waiting.take(), self.earlier) {
+            earlier.copy_to(range, &mut self.buf, self.out)?;
+        }
+        Ok(())
+    }
 }
 
 /// The site's `datapackage.json`: every table CSV of every disclosure, units in folder
@@ -416,15 +483,15 @@ pub fn write(
     let head = serde_json::to_string(&head).map_err(|e| failed(&e))?;
     let head = head.strip_suffix('}').unwrap_or(&head);
     let io = |e: std::io::Error| failed(&e);
-    // What is written, counted (where each unit's resources start).
-    let mut written = 0u64;
-    let mut put = |bytes: &[u8]| -> Result<u64, String> {
-        out.write_all(bytes).map_err(io)?;
-        written += bytes.len() as u64;
-        Ok(written)
+    let mut sink = Sink {
+        out,
+        earlier,
+        written: 0,
+        waiting: None,
+        buf: Vec::new(),
     };
-    put(head.as_bytes())?;
-    put(b",\"resources\":[")?;
+    sink.put(head.as_bytes()).map_err(io)?;
+    sink.put(b",\"resources\":[").map_err(io)?;
     let mut first = true;
     let mut layout = Layout::default();
     // A chunk of units at a time, each chunk's resources made (or copied) in parallel.
@@ -436,12 +503,12 @@ pub fn write(
             .map(|(u, renamed)| {
                 // Only resources under their own names are laid out (and copied).
                 let key = key(u).filter(|_| renamed.iter().all(Option::is_none));
-                if let Some(bytes) = key
+                if let Some((at, len)) = key
                     .as_deref()
                     .zip(earlier)
-                    .and_then(|(key, e)| e.copy(&u.slug, key))
+                    .and_then(|(key, e)| e.range(&u.slug, key))
                 {
-                    return Ok((Piece::Copied(bytes), key));
+                    return Ok((Piece::Copied(at, len), key));
                 }
                 let texts = unit_resources(u)?;
                 if texts.len() != renamed.len() {
@@ -466,21 +533,27 @@ pub fn write(
         for (piece, u) in pieces.into_iter().zip(chunk.0) {
             let (piece, key) = piece?;
             let empty = match &piece {
-                Piece::Copied(bytes) => bytes.is_empty(),
+                Piece::Copied(_, len) => *len == 0,
                 Piece::Made(texts) => texts.is_empty(),
             };
-            let start = put(if !empty && !first { b"," } else { b"" })?;
-            let end = match piece {
-                Piece::Copied(bytes) => put(&bytes)?,
+            let (start, end) = match piece {
+                _ if empty => (sink.written, sink.written),
+                Piece::Copied(at, len) => {
+                    let end = sink.copy(at, len, !first).map_err(io)?;
+                    (end - len, end)
+                }
                 Piece::Made(texts) => {
-                    let mut end = start;
+                    let mut start = sink.written;
                     for (i, r) in texts.iter().enumerate() {
-                        if i > 0 {
-                            put(b",")?;
+                        if i > 0 || !first {
+                            sink.put(b",").map_err(io)?;
                         }
-                        end = put(r.as_bytes())?;
+                        if i == 0 {
+                            start = sink.written;
+                        }
+                        sink.put(r.as_bytes()).map_err(io)?;
                     }
-                    end
+                    (start, sink.written)
                 }
             };
             first &= empty;
@@ -489,7 +562,7 @@ pub fn write(
             }
         }
     }
-    put(b"]}\n")?;
+    sink.put(b"]}\n").map_err(io)?;
     Ok(layout)
 }
 

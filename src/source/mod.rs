@@ -205,16 +205,18 @@ pub trait Planner<T>: Sync {
 pub fn folder_stat(dir: &Path) -> Option<(u64, i64)> {
     use std::hash::Hasher as _;
     use std::os::unix::fs::MetadataExt as _;
-    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
+    // Each file's stat taken through the open folder (`fstatat` by name, no walk of the
+    // whole path), then sorted by name; the folder's own first, under the empty name.
+    let own = (std::ffi::OsString::new(), std::fs::symlink_metadata(dir).ok()?);
+    let mut files: Vec<(std::ffi::OsString, std::fs::Metadata)> = std::fs::read_dir(dir)
         .ok()?
-        .map(|e| e.map(|e| e.file_name()))
+        .map(|e| e.and_then(|e| Ok((e.file_name(), e.metadata()?))))
         .collect::<Result<_, _>>()
         .ok()?;
-    names.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     let mut newest = i64::MIN;
-    for name in std::iter::once(std::ffi::OsString::new()).chain(names) {
-        let m = std::fs::symlink_metadata(dir.join(&name)).ok()?;
+    for (name, m) in std::iter::once(own).chain(files) {
         let times = [(m.mtime(), m.mtime_nsec()), (m.ctime(), m.ctime_nsec())];
         for (s, ns) in times {
             newest = newest.max(s.saturating_mul(1_000_000_000).saturating_add(ns));
