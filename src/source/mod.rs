@@ -207,7 +207,10 @@ pub fn folder_stat(dir: &Path) -> Option<(u64, i64)> {
     use std::os::unix::fs::MetadataExt as _;
     // Each file's stat taken through the open folder (`fstatat` by name, no walk of the
     // whole path), then sorted by name; the folder's own first, under the empty name.
-    let own = (std::ffi::OsString::new(), std::fs::symlink_metadata(dir).ok()?);
+    let own = (
+        std::ffi::OsString::new(),
+        std::fs::symlink_metadata(dir).ok()?,
+    );
     let mut files: Vec<(std::ffi::OsString, std::fs::Metadata)> = std::fs::read_dir(dir)
         .ok()?
         .map(|e| e.and_then(|e| Ok((e.file_name(), e.metadata()?))))
