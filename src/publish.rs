@@ -143,8 +143,17 @@ impl Manifest {
         Ok(text)
     }
 
-    /// The manifest of `text` ([`Manifest::to_text`]), if it is one of this version.
+    /// The manifest of `text` ([`Manifest::to_text`]), of this version or the first
+    /// (each file with its own list of sources), if it is one.
     pub fn from_text(text: &[u8]) -> Option<Manifest> {
+        // gongkai writes the version first (not read as a whole: that would parse the
+        // manifest twice).
+        if text.starts_with(b"{\"version\":1,") {
+            return Self::from_text_v1(text);
+        }
+        if let Some(m) = Self::from_lines(text) {
+            return Some(m);
+        }
         let m: ManifestText = serde_json::from_slice(text).ok()?;
         if m.version != MANIFEST_VERSION {
             return None;
@@ -158,6 +167,91 @@ impl Manifest {
                 Some((rel, Entry { hash, sources }))
             })
             .collect::<Option<_>>()?;
+        Some(Manifest {
+            files,
+            units: m.units,
+        })
+    }
+
+    /// [`Manifest::from_text`] for a text laid out line by line as [`Manifest::to_text`]
+    /// writes it, with no escaped character in its paths and hashes (so nearly always):
+    /// read line by line, about three times as fast as a JSON parser on a large site.
+    /// `None` for anything else, which the JSON parser then reads.
+    fn from_lines(text: &[u8]) -> Option<Manifest> {
+        let text = std::str::from_utf8(text).ok()?;
+        let rest = text.strip_prefix("{\"version\":2,\"sources\":[\n")?;
+        let (lists, rest) = rest.split_once("\n],\"files\":{\n")?;
+        let (files, units) = rest.rsplit_once("\n},\"units\":")?;
+        let sources: Vec<Arc<str>> = lists
+            .split(",\n")
+            .map(|list| {
+                // Each list is checked to be one JSON value: it is written back as it is.
+                serde_json::from_str::<&serde_json::value::RawValue>(list).ok()?;
+                Some(Arc::from(list))
+            })
+            .collect::<Option<_>>()?;
+        let files = files
+            .split(",\n")
+            .map(|line| {
+                // "path":["hash",n]
+                if line.contains('\\') {
+                    return None;
+                }
+                let (rel, rest) = line.strip_prefix('"')?.split_once("\":[\"")?;
+                let (hash, rest) = rest.split_once("\",")?;
+                let n: usize = rest.strip_suffix(']')?.parse().ok()?;
+                let plain = |s: &str| !s.contains('"') && !s.bytes().any(|b| b < 0x20);
+                (plain(rel) && plain(hash)).then_some(())?;
+                let sources = sources.get(n)?.clone();
+                let hash = hash.to_string();
+                Some((rel.to_string(), Entry { hash, sources }))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        // In path order, each once, as written (else the JSON parser decides).
+        files.windows(2).all(|w| w[0].0 < w[1].0).then_some(())?;
+        let units = serde_json::from_str(units.strip_suffix("}\n")?).ok()?;
+        Some(Manifest {
+            files: files.into_iter().collect(),
+            units,
+        })
+    }
+
+    /// A manifest written by gongkai before version 2: `{"version":1,"files":{path:
+    /// {"hash":…,"sources":[…]}},"units":{…}}`. Read so that the first build after an
+    /// upgrade still keeps the files that did not change.
+    fn from_text_v1(text: &[u8]) -> Option<Manifest> {
+        #[derive(Deserialize)]
+        struct V1<'a> {
+            #[serde(borrow)]
+            files: BTreeMap<String, V1Entry<'a>>,
+            #[serde(default)]
+            units: BTreeMap<String, String>,
+        }
+        #[derive(Deserialize)]
+        struct V1Entry<'a> {
+            hash: String,
+            #[serde(borrow)]
+            sources: &'a serde_json::value::RawValue,
+        }
+        let m: V1 = serde_json::from_slice(text).ok()?;
+        let mut lists: HashMap<&str, Arc<str>> = HashMap::new();
+        let files = m
+            .files
+            .into_iter()
+            .map(|(rel, e)| {
+                let sources = lists
+                    .entry(e.sources.get())
+                    .or_insert_with(|| Arc::from(e.sources.get()))
+                    .clone();
+                (
+                    rel,
+                    Entry {
+                        hash: e.hash,
+                        sources,
+                    },
+                )
+            })
+            .collect();
         Some(Manifest {
             files,
             units: m.units,
@@ -1633,10 +1727,39 @@ mod tests {
                 .files
                 .is_empty()
         );
-        let v1 = text.replacen("\"version\":2", "\"version\":1", 1);
-        assert!(Manifest::from_text(v1.as_bytes()).is_none());
+        let v3 = text.replacen("\"version\":2", "\"version\":3", 1);
+        assert!(Manifest::from_text(v3.as_bytes()).is_none());
         let out_of_range = text.replacen(",0],", ",9],", 1);
         assert!(Manifest::from_text(out_of_range.as_bytes()).is_none());
+        // Read line by line unless a path needs escaping (then by the JSON parser).
+        assert!(Manifest::from_lines(text.as_bytes()).is_none());
+        m.files.retain(|rel, _| !rel.contains('"'));
+        let plain = m.to_text().unwrap();
+        let fast = Manifest::from_lines(plain.as_bytes()).unwrap();
+        assert_eq!(fast.to_text().unwrap(), plain);
+        assert_eq!(fast.units, m.units);
+        assert_eq!(fast.files.len(), 3);
+        for damaged in [
+            plain.replacen(",0],", ",0,", 1),
+            plain.replacen("[\"content/\",", "[\"content/\"", 1),
+            plain.replacen("\"a/t.csv\"", "\"0\"", 1),
+        ] {
+            assert!(
+                Manifest::from_lines(damaged.as_bytes()).is_none(),
+                "{damaged}"
+            );
+        }
+        // A manifest of version 1 (before each list of sources was written once).
+        let v1 = concat!(
+            "{\"version\":1,\"files\":{\n",
+            "\"a/index.html\":{\"hash\":\"h1-3\",\"sources\":[\"content/a/unit.yaml\"]},\n",
+            "\"index.html\":{\"hash\":\"h2-4\",\"sources\":[\"content/\"]}\n",
+            "},\"units\":{\"a\":\"key-1\"}}\n"
+        );
+        let old = Manifest::from_text(v1.as_bytes()).unwrap();
+        assert_eq!(old.files["a/index.html"].hash, "h1-3");
+        assert_eq!(&*old.files["index.html"].sources, "[\"content/\"]");
+        assert_eq!(old.units, m.units);
     }
 
     #[test]
