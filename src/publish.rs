@@ -26,14 +26,15 @@
 //! with what changed in the last two builds only (a changed file written anew after the
 //! standby's is removed — never written into, as it may be a link of the published
 //! one, nor renamed over it, which would make the file system write it out at once; a
-//! file that no longer exists removed), instead of linking a large site's two hundred thousand files into
-//! a new directory and removing the old one. Which files are already right it knows
-//! from the standby's manifest and the output's: a file with the same hash in both is
-//! the same file (an unchanged file is always linked, never written again), and it is
-//! still there when the times of its folders are those recorded when it was published
-//! (no file added, removed or renamed in them since: a file deleted by hand is
-//! noticed), else when one `stat` finds it. The manifest is removed from the standby as
-//! it is taken, so one left half-updated by a killed build is never trusted again.
+//! file that no longer exists removed), instead of linking a large site's two hundred
+//! thousand files into a new directory and removing the old one. Which files are
+//! already right it knows from the standby's manifest and the output's: a file with the
+//! same hash in both is the same file (an unchanged file is always linked, never
+//! written again), and it is still there when the times of its folders are those
+//! recorded when it was published (no file added, removed or renamed in them since: a
+//! file deleted by hand is noticed), else when one `stat` finds it. The manifest is
+//! removed from the standby as it is taken, so one left half-updated by a killed build
+//! is never trusted again.
 
 use crate::config::Config;
 use crate::model::{Site, Unit};
@@ -175,8 +176,9 @@ impl Manifest {
 
     /// [`Manifest::from_text`] for a text laid out line by line as [`Manifest::to_text`]
     /// writes it, with no escaped character in its paths and hashes (so nearly always):
-    /// read line by line, about three times as fast as a JSON parser on a large site.
-    /// `None` for anything else, which the JSON parser then reads.
+    /// read line by line, 52–62 ms against 84–95 ms with the JSON parser for the 17.6 MB
+    /// manifest of 10,000 unit-years. `None` for anything else, which the JSON parser
+    /// then reads.
     fn from_lines(text: &[u8]) -> Option<Manifest> {
         let text = std::str::from_utf8(text).ok()?;
         let rest = text.strip_prefix("{\"version\":2,\"sources\":[\n")?;
@@ -864,7 +866,7 @@ impl Writer {
                     // The standby's file may be a link of the output's: removed and
                     // written anew, never written into (see `place_new`).
                     self.make_parent(&path)?;
-                    let _ = std::fs::remove_file(&path);
+                    place_new(&path);
                     std::fs::write(&path, bytes)
                         .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
                     true

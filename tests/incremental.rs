@@ -608,6 +608,15 @@ fn the_previous_output_is_kept_as_the_next_builds_directory_and_never_trusted_ha
     let kept = dir.path().join("kaifu-ybj");
     common::copy_dir(&kaifu, &kept);
     let before = identities(&out);
+    // Every published file, linked aside: the builds that follow never write into a
+    // published file (the standby's unchanged files are links of them).
+    let published = files(&out);
+    let aside = dir.path().join("aside");
+    for rel in published.keys() {
+        let to = aside.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::hard_link(out.join(rel), to).unwrap();
+    }
     edit(
         &site.join("content/hetang-ybj/unit.yaml"),
         "name: ",
@@ -615,6 +624,13 @@ fn the_previous_output_is_kept_as_the_next_builds_directory_and_never_trusted_ha
     );
     build(&site, &out, &[]);
     equals_a_clean_build(&out);
+    build(&site, &out, &[]);
+    assert_ne!(files(&out), published);
+    assert_eq!(
+        files(&aside),
+        published,
+        "a published file was written into"
+    );
     // Files that did not change keep their inode: the standby was brought up to date
     // by links, not by new copies.
     let after = identities(&out);
