@@ -862,16 +862,13 @@ impl Writer {
                 let unchanged = !clean && same_as_before && same_file(&before, bytes);
                 if unchanged && self.mirror(rel).is_ok() {
                     false
-                } else if self.standby.is_some() {
-                    // The standby's file may be a link of the output's: removed and
-                    // written anew, never written into (see `place_new`).
-                    self.make_parent(&path)?;
-                    place_new(&path);
-                    std::fs::write(&path, bytes)
-                        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-                    true
                 } else {
                     self.make_parent(&path)?;
+                    // The standby's file may be a link of the output's: removed and
+                    // written anew, never written into (see `place_new`).
+                    if self.standby.is_some() {
+                        place_new(&path);
+                    }
                     std::fs::write(&path, bytes)
                         .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
                     true
@@ -944,16 +941,14 @@ impl Writer {
         if keep_before {
             let _ = std::fs::remove_file(&tmp);
         } else {
-            if self.mode == Mode::InPlace && len >= LARGE as u64 {
-                // On the disk before it replaces the served file: else the file system
-                // writes it out at the rename, and the next save's few small files
-                // wait behind a large one (ext4's `auto_da_alloc`).
-                sync_data(&tmp).map_err(|e| failed(format!("无法写入 {}：{e}", tmp.display())))?;
+            if self.mode == Mode::InPlace {
+                replace_by(&tmp, &path, len).map_err(failed)?;
             } else {
+                // Into the standby: nothing is renamed over (see `place_new`).
                 place_new(&path);
+                std::fs::rename(&tmp, &path)
+                    .map_err(|e| failed(format!("无法写入 {}：{e}", path.display())))?;
             }
-            std::fs::rename(&tmp, &path)
-                .map_err(|e| failed(format!("无法写入 {}：{e}", path.display())))?;
         }
         self.record(rel, !keep_before, len)?;
         Ok(h)
@@ -1210,8 +1205,6 @@ impl Writer {
                 folders(entries.keys())
                     .into_par_iter()
                     .filter_map(|d| Some((d.to_string(), dir_mtime(&self.dir.join(d))?)))
-                    .collect::<Vec<_>>()
-                    .into_iter()
                     .collect()
             }
             Mode::InPlace => BTreeMap::new(),
@@ -1320,20 +1313,25 @@ fn tmp_beside(path: &Path) -> PathBuf {
 fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let tmp = tmp_beside(path);
     std::fs::write(&tmp, bytes).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
-    if bytes.len() >= LARGE {
-        sync_data(&tmp).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
+    replace_by(&tmp, path, bytes.len() as u64).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-        format!("无法写入 {}：{e}", path.display())
     })
 }
 
-/// From this size on, a file that replaces a served one is written to the disk first.
-const LARGE: usize = 4 << 20;
+/// From this size on, a file renamed over another is written to the disk first.
+const LARGE: u64 = 4 << 20;
 
-fn sync_data(path: &Path) -> std::io::Result<()> {
-    std::fs::File::open(path)?.sync_data()
+/// Renames `tmp` (of `len` bytes) over `path`; a large file is on the disk first: else
+/// the file system writes it out at the rename, and whatever changes the file system
+/// next (the next save's few small files, under `serve`) waits behind it (ext4's
+/// `auto_da_alloc`).
+fn replace_by(tmp: &Path, path: &Path, len: u64) -> Result<(), String> {
+    if len >= LARGE {
+        std::fs::File::open(tmp)
+            .and_then(|f| f.sync_data())
+            .map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+    }
+    std::fs::rename(tmp, path).map_err(|e| format!("无法写入 {}：{e}", path.display()))
 }
 
 /// Removes the standby's file at `path` before a new one takes its place: renamed over
