@@ -540,6 +540,30 @@ fn the_data_package_is_valid_and_lists_every_table() {
     sorted.sort();
     expected.sort();
     assert_eq!(sorted, expected, "every table CSV, nothing else");
+    // Each resource names its Table Schema's file; tables of one shape share a file, and
+    // every file in `schemas/` is named by some resource.
+    let schema = |r: &serde_json::Value| -> serde_json::Value {
+        let path = r["schema"].as_str().unwrap();
+        assert!(
+            path.starts_with("schemas/") && path.ends_with(".json"),
+            "{path}"
+        );
+        serde_json::from_slice(&std::fs::read(out.join(path)).unwrap()).unwrap()
+    };
+    let named: std::collections::BTreeSet<&str> = resources
+        .iter()
+        .map(|r| r["schema"].as_str().unwrap())
+        .collect();
+    let files: std::collections::BTreeSet<String> = std::fs::read_dir(out.join("schemas"))
+        .unwrap()
+        .map(|e| format!("schemas/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert_eq!(
+        files,
+        named.iter().map(|s| s.to_string()).collect(),
+        "schema files"
+    );
+    assert!(named.len() < resources.len(), "{} schemas", named.len());
     for r in resources {
         assert!(
             out.join(r["path"].as_str().unwrap()).is_file(),
@@ -548,7 +572,7 @@ fn the_data_package_is_valid_and_lists_every_table() {
         );
         assert_eq!(r["encoding"], "utf-8");
         assert_eq!(r["mediatype"], "text/csv");
-        for f in r["schema"]["fields"].as_array().unwrap() {
+        for f in schema(r)["fields"].as_array().unwrap() {
             let name = f["name"].as_str().unwrap();
             if name.ends_with("编码") {
                 assert_eq!(f["type"], "string", "{name}");
@@ -641,7 +665,7 @@ print(json.dumps(out))
     let bad = resources
         .iter()
         .find(|r| {
-            r["schema"]["fields"]
+            schema(r)["fields"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -652,7 +676,8 @@ print(json.dumps(out))
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = text.split("\r\n").map(String::from).collect();
     let headers: Vec<&str> = lines[0].trim_start_matches('\u{feff}').split(',').collect();
-    let number_at = bad["schema"]["fields"]
+    let bad_schema = schema(bad);
+    let number_at = bad_schema["fields"]
         .as_array()
         .unwrap()
         .iter()
@@ -660,7 +685,7 @@ print(json.dumps(out))
         .unwrap();
     assert_eq!(
         headers.len(),
-        bad["schema"]["fields"].as_array().unwrap().len()
+        bad_schema["fields"].as_array().unwrap().len()
     );
     let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
     cells[number_at] = "十二".into();

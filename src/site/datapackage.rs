@@ -1,15 +1,17 @@
 //! `datapackage.json`: the whole site's tables as a Frictionless (Tabular) Data Package.
 //!
-//! One resource per table CSV (`site::downloads`), with its Table Schema: codes and names
-//! `string`, amounts `number` (with their unit and published decimals in the
-//! description), `?` and blank cells as missing values. Where they fit, the Fiscal Data
-//! Package conventions are followed: each field's `columnType` (classification codes and
-//! their 类 / 款 / 项 levels linked by `prior`, names as labels, amounts as `value`), and
-//! the schema's `extraFields` with the constants of the table — fiscal year, currency
-//! (CNY), amount unit, the unit (administrative classification), direction (revenue or
-//! expenditure, where a table has one) — and the budget phase of each amount column
-//! (`approved` for a budget, `executed` for final accounts, `approved` for the year-start
-//! budget columns of final accounts) through `normalize`.
+//! One resource per table CSV (`site::downloads`), naming its Table Schema's file
+//! ([`SCHEMA_DIR`]; tables of one shape share a file): codes and names `string`, amounts
+//! `number` (with their unit and published decimals in the description), `?` and blank
+//! cells as missing values. Where they fit, the Fiscal Data Package conventions are
+//! followed: each field's `columnType` (classification codes and their 类 / 款 / 项
+//! levels linked by `prior`, names as labels, amounts as `value`), the schema's
+//! `extraFields` with the constants of the table — currency (CNY), amount unit, direction
+//! (revenue or expenditure, where a table has one) — and the budget phase of each amount
+//! column (`approved` for a budget, `executed` for final accounts, `approved` for the
+//! year-start budget columns of final accounts) through `normalize`. The fiscal year and
+//! the unit, which would make every schema different, are in the resource's `gongkai`
+//! object.
 
 use super::SiteInfo;
 use super::downloads::{self, GridColumn, Label, grid};
@@ -17,7 +19,7 @@ use super::listing::UnitListing;
 use crate::model::{ColType, Column, Disclosure, Kind, Table, Unit, Value};
 use crate::templates::Templates;
 use serde_json::{Value as Json, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The output path of the descriptor.
 pub const PATH: &str = "datapackage.json";
@@ -164,8 +166,22 @@ fn resource_name(u: &Unit, d: &Disclosure, t: &Table) -> String {
     .collect()
 }
 
-/// A table's resource, without its name (see `write`).
-fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json {
+/// Where the Table Schemas are: one file per distinct schema, `schemas/<id>.json`, the id
+/// being the hash of its text. The 80,000 tables of 10,000 unit-years share a dozen
+/// schemas; written into each resource they made 150 of the descriptor's 220 MB.
+pub const SCHEMA_DIR: &str = "schemas";
+
+/// The path of the schema file whose text is `text` (see [`SCHEMA_DIR`]).
+pub fn schema_path(text: &str) -> String {
+    format!(
+        "{SCHEMA_DIR}/{:016x}.json",
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    )
+}
+
+/// A table's Table Schema: its fields, the missing values, and the constants of the
+/// table that a table of another unit or year may share (see the module docs).
+fn schema(d: &Disclosure, t: &Table) -> Json {
     let g = grid(t);
     let fields: Vec<Json> = g
         .columns
@@ -185,8 +201,14 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json 
             );
         }
     }
-    extra.push(json!({"name": "fiscal-year", "type": "integer", "columnType": "date:fiscal-year", "constant": d.year}));
-    extra.push(json!({"name": "unit", "type": "string", "columnType": "administrative-classification:generic:label", "constant": u.name}));
+    json!({"fields": fields, "missingValues": ["", "?"], "extraFields": extra})
+}
+
+/// A table's resource, without its name (see `write`), and the text of its schema (the
+/// resource names the schema's file, [`schema_path`]).
+fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> (Json, String) {
+    // Serializing a `Value` cannot fail.
+    let schema = serde_json::to_string(&schema(d, t)).unwrap_or_default();
     let dir = downloads::disclosure_dir(u, d);
     let stem = downloads::file_stem(t);
     let mut description = format!(
@@ -207,7 +229,9 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json 
             t.reason.as_deref().unwrap_or("原文此表无法辨认")
         )),
     }
-    json!({
+    // The CSV dialect is Frictionless's default (`,`, CRLF, `"` doubled, a header row):
+    // not written out.
+    let resource = json!({
         "profile": "tabular-data-resource",
         "path": format!("{dir}{stem}.csv"),
         "title": downloads::table_title(u, d, t, templates),
@@ -215,12 +239,7 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json 
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
-        "schema": {
-            "fields": fields,
-            "missingValues": ["", "?"],
-            "extraFields": extra,
-        },
+        "schema": schema_path(&schema),
         "gongkai": {
             "unit": {"slug": u.slug, "name": u.name, "code": u.code, "region": u.region, "level": u.level},
             "year": d.year,
@@ -237,7 +256,8 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> Json 
             "xlsx": format!("{dir}{stem}.xlsx"),
             "json": format!("{dir}{}", downloads::DATA_JSON),
         },
-    })
+    });
+    (resource, schema)
 }
 
 /// The tables of a unit that are resources, disclosures oldest first, tables as in the
@@ -264,54 +284,107 @@ pub fn resource_names(u: &Unit) -> Vec<String> {
         .collect()
 }
 
-/// One unit's resources, in the order of `unit_tables`, as compact JSON text, each named
-/// by `resource_name` (`write` renames the rare one whose name another unit took first).
-pub fn unit_resources(u: &Unit, templates: &Templates) -> Vec<String> {
-    unit_tables(u)
-        .into_iter()
-        .map(|(d, t)| {
-            let mut r = resource(u, d, t, templates);
-            r["name"] = json!(resource_name(u, d, t));
-            // Serializing a `Value` cannot fail.
-            serde_json::to_string(&r).unwrap_or_default()
-        })
-        .collect()
+/// A unit's share of the descriptor: its resources, in the order of `unit_tables`, as
+/// compact JSON text, each named by `resource_name` (`write` renames the rare one whose
+/// name another unit took first) and naming its schema's file; and the texts of those
+/// schemas, each once, in the order first used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitResources {
+    pub resources: Vec<String>,
+    pub schemas: Vec<String>,
 }
 
-/// Where each unit's resources sit in a `datapackage.json`: per unit with resources of
-/// their own names (none renamed), its folder name, its key (`Renderer::unit_key`) and
-/// the byte range of its resources (joined by commas). Saved beside the output, it lets
-/// the next build copy an unchanged unit's resources from the published descriptor
-/// instead of making them again ([`Earlier`]).
+/// One unit's resources and schemas (see [`UnitResources`]).
+pub fn unit_resources(u: &Unit, templates: &Templates) -> UnitResources {
+    let mut out = UnitResources::default();
+    for (d, t) in unit_tables(u) {
+        let (mut r, schema) = resource(u, d, t, templates);
+        r["name"] = json!(resource_name(u, d, t));
+        // Serializing a `Value` cannot fail.
+        out.resources
+            .push(serde_json::to_string(&r).unwrap_or_default());
+        if !out.schemas.contains(&schema) {
+            out.schemas.push(schema);
+        }
+    }
+    out
+}
+
+/// Where a unit's resources sit in a `datapackage.json` (see [`Layout`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The unit's folder name.
+    pub slug: String,
+    /// The unit's key (`Renderer::unit_key`) when its resources were made.
+    pub key: String,
+    /// The byte range of its resources (joined by commas).
+    pub at: u64,
+    pub len: u64,
+    /// The paths of the schema files they name.
+    pub schemas: Vec<String>,
+}
+
+/// Where each unit's resources sit in a `datapackage.json`, per unit with resources of
+/// their own names (none renamed), and the text of every schema file the descriptor
+/// names. Saved beside the output, it lets the next build copy an unchanged unit's
+/// resources from the published descriptor instead of making them again ([`Earlier`]),
+/// and write the schema files they name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Layout {
-    pub units: Vec<(String, String, u64, u64)>,
+    pub units: Vec<Placed>,
+    /// By path (`schemas/<id>.json`), the schema's text.
+    pub schemas: BTreeMap<String, String>,
 }
 
 impl Layout {
-    /// One line per unit: folder name, key, offset and length, separated by tabs.
+    /// One line per unit (folder name, key, offset, length and its schemas' paths
+    /// separated by spaces, separated by tabs), then one per schema (its path, a tab,
+    /// its text: compact JSON holds no tab or line break). A unit's folder name holds no
+    /// `/`, a schema's path does.
     pub fn to_lines(&self) -> Vec<String> {
-        self.units
+        let units = self.units.iter().map(|p| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}",
+                p.slug,
+                p.key,
+                p.at,
+                p.len,
+                p.schemas.join(" ")
+            )
+        });
+        let schemas = self
+            .schemas
             .iter()
-            .map(|(slug, key, at, len)| format!("{slug}\t{key}\t{at}\t{len}"))
-            .collect()
+            .map(|(path, text)| format!("{path}\t{text}"));
+        units.chain(schemas).collect()
     }
 
     pub fn from_lines(lines: &[String]) -> Option<Layout> {
-        let units = lines
-            .iter()
-            .map(|l| {
-                let mut f = l.split('\t');
-                let (slug, key, at, len) = (f.next()?, f.next()?, f.next()?, f.next()?);
-                Some((
-                    slug.to_string(),
-                    key.to_string(),
-                    at.parse().ok()?,
-                    len.parse().ok()?,
-                ))
-            })
-            .collect::<Option<_>>()?;
-        Some(Layout { units })
+        let mut layout = Layout::default();
+        for l in lines {
+            let mut f = l.split('\t');
+            let first = f.next()?;
+            if first.contains('/') {
+                let text = f.next()?;
+                if f.next().is_some() || schema_path(text) != first {
+                    return None;
+                }
+                layout.schemas.insert(first.to_string(), text.to_string());
+                continue;
+            }
+            let (key, at, len, schemas) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            if f.next().is_some() {
+                return None;
+            }
+            layout.units.push(Placed {
+                slug: first.to_string(),
+                key: key.to_string(),
+                at: at.parse().ok()?,
+                len: len.parse().ok()?,
+                schemas: schemas.split_whitespace().map(String::from).collect(),
+            });
+        }
+        Some(layout)
     }
 }
 
@@ -320,7 +393,8 @@ impl Layout {
 pub struct Earlier {
     file: std::fs::File,
     size: u64,
-    at: std::collections::HashMap<String, (String, u64, u64)>,
+    at: std::collections::HashMap<String, Placed>,
+    schemas: BTreeMap<String, String>,
 }
 
 impl Earlier {
@@ -335,16 +409,25 @@ impl Earlier {
         let at = layout
             .units
             .into_iter()
-            .map(|(slug, key, at, len)| (slug, (key, at, len)))
+            .map(|p| (p.slug.clone(), p))
             .collect();
-        Some(Earlier { file, size, at })
+        Some(Earlier {
+            file,
+            size,
+            at,
+            schemas: layout.schemas,
+        })
     }
 
     /// Where unit `slug`'s resources, as written under `key`, are in the descriptor
-    /// (offset and length), if it has them.
-    fn range(&self, slug: &str, key: &str) -> Option<(u64, u64)> {
-        let (k, at, len) = self.at.get(slug)?;
-        (k == key && at.checked_add(*len)? <= self.size).then_some((*at, *len))
+    /// (offset and length), and the schema files they name, if it has them and the
+    /// texts of those schemas.
+    fn range(&self, slug: &str, key: &str) -> Option<(u64, u64, &[String])> {
+        let p = self.at.get(slug)?;
+        (p.key == key
+            && p.at.checked_add(p.len)? <= self.size
+            && p.schemas.iter().all(|s| self.schemas.contains_key(s)))
+        .then_some((p.at, p.len, p.schemas.as_slice()))
     }
 
     /// Writes bytes `from..to` of the descriptor to `out`, a few megabytes at a time
@@ -371,10 +454,11 @@ impl Earlier {
 
 /// What a unit puts in the descriptor: its resources copied from the earlier one, or
 /// made now (one JSON text each).
-enum Piece {
-    /// Offset and length in the earlier descriptor.
-    Copied(u64, u64),
-    Made(Vec<String>),
+enum Piece<'a> {
+    /// Offset and length in the earlier descriptor, and the schema files named there.
+    Copied(u64, u64, &'a [String]),
+    /// The resources, and the texts of their schemas.
+    Made(Vec<String>, Vec<String>),
 }
 
 /// The descriptor as it is written: bytes made now go out at once; bytes copied from the
@@ -432,13 +516,14 @@ impl Sink<'_> {
 /// from `earlier` when the unit's `key` is the one they were written under). The names
 /// are settled first (unique across the site); then the units' resources are gathered in
 /// parallel, a chunk of units at a time, and written to `out` as they come: the
-/// descriptor (≈ 220 MB at 10,000 unit-years, ≈ 130,000 resources) is never held whole.
-/// Returns where each unit's resources are.
+/// descriptor (≈ 65 MB at 10,000 unit-years, 80,000 resources) is never held whole.
+/// Returns where each unit's resources are, and the texts of the schema files the
+/// descriptor names (the caller writes them).
 pub fn write(
     info: &SiteInfo,
     units: &[UnitListing],
     key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
-    unit_resources: &(dyn Fn(&UnitListing) -> Result<Vec<String>, String> + Sync),
+    unit_resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, String> + Sync),
     earlier: Option<&Earlier>,
     out: &mut dyn std::io::Write,
 ) -> Result<Layout, String> {
@@ -503,18 +588,18 @@ pub fn write(
             .map(|(u, renamed)| {
                 // Only resources under their own names are laid out (and copied).
                 let key = key(u).filter(|_| renamed.iter().all(Option::is_none));
-                if let Some((at, len)) = key
+                if let Some((at, len, schemas)) = key
                     .as_deref()
                     .zip(earlier)
                     .and_then(|(key, e)| e.range(&u.slug, key))
                 {
-                    return Ok((Piece::Copied(at, len), key));
+                    return Ok((Piece::Copied(at, len, schemas), key));
                 }
-                let texts = unit_resources(u)?;
-                if texts.len() != renamed.len() {
+                let UnitResources { resources, schemas } = unit_resources(u)?;
+                if resources.len() != renamed.len() {
                     return Err(failed(&format!("单位 {} 的资源数目不符", u.slug)));
                 }
-                let made = texts
+                let made = resources
                     .into_iter()
                     .zip(renamed)
                     .map(|(text, name)| match name {
@@ -527,22 +612,45 @@ pub fn write(
                         }
                     })
                     .collect::<Result<_, String>>()?;
-                Ok((Piece::Made(made), key))
+                Ok((Piece::Made(made, schemas), key))
             })
             .collect();
         for (piece, u) in pieces.into_iter().zip(chunk.0) {
             let (piece, key) = piece?;
+            // The schema files the unit's resources name, and their texts.
+            let paths: Vec<String> = match &piece {
+                Piece::Copied(.., paths) => {
+                    for path in *paths {
+                        if !layout.schemas.contains_key(path) {
+                            let text = earlier.and_then(|e| e.schemas.get(path));
+                            let text = text.ok_or_else(|| failed(&path))?;
+                            layout.schemas.insert(path.clone(), text.clone());
+                        }
+                    }
+                    paths.to_vec()
+                }
+                Piece::Made(_, texts) => texts
+                    .iter()
+                    .map(|text| {
+                        let path = schema_path(text);
+                        if !layout.schemas.contains_key(&path) {
+                            layout.schemas.insert(path.clone(), text.clone());
+                        }
+                        path
+                    })
+                    .collect(),
+            };
             let empty = match &piece {
-                Piece::Copied(_, len) => *len == 0,
-                Piece::Made(texts) => texts.is_empty(),
+                Piece::Copied(_, len, _) => *len == 0,
+                Piece::Made(texts, _) => texts.is_empty(),
             };
             let (start, end) = match piece {
                 _ if empty => (sink.written, sink.written),
-                Piece::Copied(at, len) => {
+                Piece::Copied(at, len, _) => {
                     let end = sink.copy(at, len, !first).map_err(io)?;
                     (end - len, end)
                 }
-                Piece::Made(texts) => {
+                Piece::Made(texts, _) => {
                     let mut start = sink.written;
                     for (i, r) in texts.iter().enumerate() {
                         if i > 0 || !first {
@@ -558,7 +666,13 @@ pub fn write(
             };
             first &= empty;
             if let Some(key) = key {
-                layout.units.push((u.slug.clone(), key, start, end - start));
+                layout.units.push(Placed {
+                    slug: u.slug.clone(),
+                    key,
+                    at: start,
+                    len: end - start,
+                    schemas: paths,
+                });
             }
         }
     }
@@ -597,7 +711,7 @@ mod tests {
         };
         let write_with =
             |key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
-             resources: &(dyn Fn(&UnitListing) -> Result<Vec<String>, String> + Sync),
+             resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, String> + Sync),
              earlier: Option<&Earlier>| {
                 let mut out = Vec::new();
                 let layout = write(&info, &listings, key, resources, earlier, &mut out).unwrap();
@@ -609,16 +723,46 @@ mod tests {
         serde_json::from_slice::<Json>(&first).unwrap();
         // Each laid-out range is the unit's resources, joined by commas.
         assert_eq!(layout.units.len(), 5);
-        for (slug, _, at, len) in &layout.units {
-            let l = listings.iter().find(|l| &l.slug == slug).unwrap();
-            let joined = resources(l).unwrap().join(",");
-            assert_eq!(&first[*at as usize..(at + len) as usize], joined.as_bytes());
+        for p in &layout.units {
+            let l = listings.iter().find(|l| l.slug == p.slug).unwrap();
+            let r = resources(l).unwrap();
+            let joined = r.resources.join(",");
+            assert_eq!(
+                &first[p.at as usize..(p.at + p.len) as usize],
+                joined.as_bytes()
+            );
+            // The unit's schema files, named by its resources, each once.
+            let named: BTreeSet<String> = r
+                .resources
+                .iter()
+                .map(|t| {
+                    serde_json::from_str::<Json>(t).unwrap()["schema"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(p.schemas.iter().cloned().collect::<BTreeSet<_>>(), named);
+            assert_eq!(p.schemas.len(), r.schemas.len());
+            for (path, text) in p.schemas.iter().zip(&r.schemas) {
+                assert_eq!(path, &schema_path(text));
+                assert_eq!(layout.schemas.get(path), Some(text));
+            }
         }
+        // Fewer schemas than tables: tables of the same shape share one.
+        let tables: usize = layout.units.iter().map(|p| p.schemas.len()).sum();
+        assert!(layout.schemas.len() < tables, "{}", layout.schemas.len());
         made.store(0, Ordering::SeqCst);
-        assert_eq!(
-            Layout::from_lines(&layout.to_lines()).as_ref(),
-            Some(&layout)
-        );
+        let lines = layout.to_lines();
+        assert_eq!(Layout::from_lines(&lines).as_ref(), Some(&layout));
+        // A schema whose text does not match its path, or a short line, is refused.
+        let mut bad = lines.clone();
+        let last = bad.last_mut().unwrap();
+        *last = last.replacen("\"fields\"", "\"field\"", 1);
+        assert_eq!(Layout::from_lines(&bad), None);
+        let mut bad = lines.clone();
+        bad[0] = bad[0].rsplit_once('\t').unwrap().0.to_string();
+        assert_eq!(Layout::from_lines(&bad), None);
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(PATH);
@@ -628,6 +772,15 @@ mod tests {
         let earlier = Earlier::open(&path, size, layout.clone()).unwrap();
         let (again, layout_again) = write_with(&key, &resources, Some(&earlier));
         assert_eq!(made.swap(0, Ordering::SeqCst), 0);
+        assert_eq!(again, first);
+        assert_eq!(layout_again, layout);
+        // A copied unit whose schema text the layout lacks is made again.
+        let mut lacking = layout.clone();
+        let gone = lacking.units[1].schemas[0].clone();
+        lacking.schemas.remove(&gone);
+        let earlier_lacking = Earlier::open(&path, size, lacking).unwrap();
+        let (again, layout_again) = write_with(&key, &resources, Some(&earlier_lacking));
+        assert!(made.swap(0, Ordering::SeqCst) >= 1);
         assert_eq!(again, first);
         assert_eq!(layout_again, layout);
 
@@ -644,7 +797,7 @@ mod tests {
             made.fetch_add(1, Ordering::SeqCst);
             let mut r = unit_resources(unit(l), &templates);
             if l.slug == changed {
-                for text in &mut r {
+                for text in &mut r.resources {
                     *text = text.replacen("\"title\":\"", "\"title\":\"改：", 1);
                 }
             }

@@ -378,7 +378,7 @@ impl Renderer {
         )
     }
 
-    fn unit_resources(&self, u: UnitRef) -> Result<Vec<String>, String> {
+    fn unit_resources(&self, u: UnitRef) -> Result<super::datapackage::UnitResources, String> {
         let slug = u.slug();
         self.share(
             u,
@@ -569,6 +569,9 @@ impl Renderer {
             )?;
             Ok(())
         })?;
+        for (path, text) in &layout.schemas {
+            emit.file(path, format!("{text}\n").into_bytes())?;
+        }
         if let Some(store) = &self.store {
             store.put_layout(&hash, &layout.to_lines());
         }
@@ -626,7 +629,7 @@ impl Renderer {
 #[derive(Default)]
 struct Memo {
     docs: std::collections::HashMap<String, Vec<super::search::Entry>>,
-    resources: std::collections::HashMap<String, Vec<String>>,
+    resources: std::collections::HashMap<String, super::datapackage::UnitResources>,
     listings: std::collections::HashMap<String, UnitListing>,
 }
 
@@ -652,6 +655,7 @@ pub const RESERVED: &[&str] = &[
     "robots.txt",
     super::feeds::FEED,
     super::datapackage::PATH,
+    super::datapackage::SCHEMA_DIR,
     super::compare::DIR,
     super::search::DIR,
 ];

@@ -3,21 +3,23 @@
 //! The home page, comparisons, feeds, sitemap, search index and `datapackage.json` list
 //! every unit. A [`ShareStore`] keeps, per unit, what they need of it: its listing
 //! (`listing::UnitListing`), its search documents (its explanation text rendered and
-//! sanitized again) and its data-package resources; a unit's listing is kept only when
-//! the unit had no unacknowledged error, so that a build whose unit keys all match can
-//! list and publish the site without parsing those units again. Each is kept under the unit's key
-//! (`Renderer::unit_key`: its sources, the configuration, `templates/`, `static/` and the
-//! executable), in a folder beside the output (`.<output>.gongkai-cache/`, never inside
-//! the published site). A share whose key differs, or that cannot be read whole, is made
-//! again from the model: the store only ever saves work, it never decides what a page
-//! says. Each file is written beside its place and renamed over it, so a killed build
-//! leaves whole files (of either key). Files whose name starts with `_` are the site's,
-//! not a unit's: `_datapackage.layout` says where each unit's resources sit in the
-//! published `datapackage.json` (saved under that file's hash, used only while the
-//! published file has that hash); `_units.stats` each unit folder's stat with its
-//! sources' digest (`source::Planner`); and `_folders-<id>`, written by `publish`, the
-//! times of an output's folders.
+//! sanitized again) and its data-package resources and schemas; a unit's listing is kept
+//! only when the unit had no unacknowledged error, so that a build whose unit keys all
+//! match can list and publish the site without parsing those units again. Each is kept
+//! under the unit's key (`Renderer::unit_key`: its sources, the configuration,
+//! `templates/`, `static/` and the executable), in a folder beside the output
+//! (`.<output>.gongkai-cache/`, never inside the published site). A share whose key
+//! differs, or that cannot be read whole, is made again from the model: the store only
+//! ever saves work, it never decides what a page says. Each file is written beside its
+//! place and renamed over it, so a killed build leaves whole files (of either key). Files
+//! whose name starts with `_` are the site's, not a unit's: `_datapackage.layout` says
+//! where each unit's resources sit in the published `datapackage.json` and holds the
+//! schemas it names (saved under that file's hash, used only while the published file has
+//! that hash); `_units.stats` each unit folder's stat with its sources' digest
+//! (`source::Planner`); and `_folders-<id>`, written by `publish`, the times of an
+//! output's folders.
 
+use super::datapackage::UnitResources;
 use super::listing::UnitListing;
 use super::search::Entry;
 use std::path::PathBuf;
@@ -161,13 +163,24 @@ impl ShareStore {
         self.write(slug, key, Part::Docs, &parts);
     }
 
-    /// The data-package resources (JSON text) saved for `slug` under `key`.
-    pub fn resources(&self, slug: &str, key: &str) -> Option<Vec<String>> {
-        self.read(slug, key, Part::Resources)
+    /// The data-package resources and schemas (JSON text) saved for `slug` under `key`:
+    /// saved as the number of resources, the resources, then the schemas.
+    pub fn resources(&self, slug: &str, key: &str) -> Option<UnitResources> {
+        let mut parts = self.read(slug, key, Part::Resources)?.into_iter();
+        let n: usize = parts.next()?.parse().ok()?;
+        let resources: Vec<String> = parts.by_ref().take(n).collect();
+        (resources.len() == n).then(|| UnitResources {
+            resources,
+            schemas: parts.collect(),
+        })
     }
 
-    pub fn put_resources(&self, slug: &str, key: &str, resources: &[String]) {
-        let parts: Vec<&str> = resources.iter().map(String::as_str).collect();
+    pub fn put_resources(&self, slug: &str, key: &str, r: &UnitResources) {
+        let n = r.resources.len().to_string();
+        let parts: Vec<&str> = std::iter::once(n.as_str())
+            .chain(r.resources.iter().map(String::as_str))
+            .chain(r.schemas.iter().map(String::as_str))
+            .collect();
         self.write(slug, key, Part::Resources, &parts);
     }
 
@@ -265,12 +278,24 @@ mod tests {
     fn a_share_reads_back_only_under_its_key_and_only_whole() {
         let dir = tempfile::tempdir().unwrap();
         let store = ShareStore::open(dir.path().join("s")).unwrap();
-        let texts = vec!["{\"a\":1}".to_string(), String::new(), "中文".to_string()];
+        let texts = UnitResources {
+            resources: vec!["{\"a\":1}".to_string(), String::new(), "中文".to_string()],
+            schemas: vec!["{\"fields\":[]}".to_string()],
+        };
         store.put_resources("u1", "k1", &texts);
         assert_eq!(store.resources("u1", "k1"), Some(texts.clone()));
         assert_eq!(store.resources("u1", "k2"), None);
         assert_eq!(store.resources("u2", "k1"), None);
         assert_eq!(store.docs("u1", "k1"), None);
+        // Resources and schemas stay apart, even when there are none of one.
+        for (r, s) in [(0, 1), (3, 0), (0, 0)] {
+            let split = UnitResources {
+                resources: texts.resources[..r].to_vec(),
+                schemas: texts.schemas[..s].to_vec(),
+            };
+            store.put_resources("u3", "k1", &split);
+            assert_eq!(store.resources("u3", "k1"), Some(split));
+        }
 
         // A truncated or extended file is not a share.
         let path = store.path("u1", Part::Resources);
