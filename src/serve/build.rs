@@ -231,8 +231,8 @@ fn errors_by_unit(report: &check::Report) -> BTreeMap<String, usize> {
 /// The first, quick part of a rebuild after edits inside the folders of the units
 /// `slugs` (of a content folder at `content`): each is checked on its own and its pages
 /// are written in place, so the page being edited shows the new figures at once. The
-/// full rebuild ([`rebuild`]: the listings, every unit's verdict, removed files) must
-/// follow. A unit's pages depend on nothing but the unit, so they are the same bytes
+/// full rebuild ([`rebuild`]: the units' downloads and feeds, the listings, every unit's
+/// verdict, removed files) must follow. A unit's pages depend on nothing but the unit, so they are the same bytes
 /// the full rebuild writes.
 ///
 /// `None` when this cannot be done and only the full rebuild will do: no successful
@@ -281,7 +281,7 @@ pub fn rebuild_units(
         }
         checking += begun.elapsed();
         let listing = renderer.make_listing(unit);
-        files.extend(renderer.unit_files(unit, &listing).ok()?);
+        files.extend(renderer.unit_pages(unit, &listing).ok()?);
     }
     let rendered = started.elapsed();
     let (mut written, mut pages) = (0, 0);

@@ -399,6 +399,26 @@ impl Renderer {
     /// A unit's own outputs: its page, its feed, the pages of its disclosures and their
     /// downloads (`listing` is the unit's, from [`Renderer::listing`]).
     pub fn unit_files(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
+        use rayon::prelude::*;
+        // The pages and the downloads (mostly workbooks) are independent.
+        let (pages, downloads) = rayon::join(
+            || self.unit_pages(u, listing),
+            || {
+                u.disclosures
+                    .par_iter()
+                    .map(|d| super::downloads::disclosure_files(u, d, &self.templates))
+                    .collect::<Result<Vec<Files>, String>>()
+            },
+        );
+        let mut out = pages?;
+        out.extend(downloads?.into_iter().flatten());
+        out.push(super::feeds::unit_feed(&self.config, &self.info, listing)?);
+        Ok(out)
+    }
+
+    /// A unit's pages only: its own and its disclosures' (what `serve` shows first after
+    /// an edit; the downloads and the feed follow with the rest of the rebuild).
+    pub fn unit_pages(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
         let mut out = Files::new();
         let mut ctx = self.context();
         ctx.insert("unit", &listing.summary);
@@ -413,22 +433,16 @@ impl Renderer {
             render(&self.tera, "unit.html", &ctx)?.into_bytes(),
         ));
         for d in &u.disclosures {
-            // The page and the downloads (mostly workbooks) are independent.
-            let (page, downloads) = rayon::join(
-                || {
-                    let mut ctx = self.context();
-                    ctx.insert(
-                        "page",
-                        &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
-                    );
-                    render(&self.tera, "disclosure.html", &ctx)
-                },
-                || super::downloads::disclosure_files(u, d, &self.templates),
+            let mut ctx = self.context();
+            ctx.insert(
+                "page",
+                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
             );
-            out.push((disclosure_path(u, d), page?.into_bytes()));
-            out.extend(downloads?);
+            out.push((
+                disclosure_path(u, d),
+                render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
+            ));
         }
-        out.push(super::feeds::unit_feed(&self.config, &self.info, listing)?);
         Ok(out)
     }
 
