@@ -431,6 +431,30 @@ fn a_sub_path_base_url_prefixes_every_link() {
 }
 
 #[test]
+fn a_unit_folder_named_like_a_site_output_is_refused() {
+    let site = fixture_site("");
+    let mut from = site.path().join("content/demo");
+    for name in ["schemas", "static", "compare"] {
+        let to = site.path().join("content").join(name);
+        std::fs::rename(&from, &to).unwrap();
+        from = to;
+        let out = site.path().join("public");
+        let (code, _, stderr) = gongkai(&[
+            "build",
+            site.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("单位目录名 `{name}` 与网站自身的输出重名")),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists(), "{name}: nothing published");
+    }
+}
+
+#[test]
 fn refuses_to_replace_a_directory_it_did_not_write() {
     let site = fixture_site("");
     let out = site.path().join("precious");

@@ -232,8 +232,8 @@ fn errors_by_unit(report: &check::Report) -> BTreeMap<String, usize> {
 /// `slugs` (of a content folder at `content`): each is checked on its own and its pages
 /// are written in place, so the page being edited shows the new figures at once. The
 /// full rebuild ([`rebuild`]: the units' downloads and feeds, the listings, every unit's
-/// verdict, removed files) must follow. A unit's pages depend on nothing but the unit, so they are the same bytes
-/// the full rebuild writes.
+/// verdict, removed files) must follow. A unit's pages depend on nothing but the unit,
+/// so they are the same bytes the full rebuild writes.
 ///
 /// `None` when this cannot be done and only the full rebuild will do: no successful
 /// full rebuild yet, templates or configuration changed, a unit new to the site or
