@@ -620,6 +620,7 @@ pub fn write(
             // The schema files the unit's resources name, and their texts.
             let paths: Vec<String> = match &piece {
                 Piece::Copied(.., paths) => {
+                    // `Earlier::range` copies only units whose schema texts it has.
                     for path in *paths {
                         if !layout.schemas.contains_key(path) {
                             let text = earlier.and_then(|e| e.schemas.get(path));
@@ -633,9 +634,10 @@ pub fn write(
                     .iter()
                     .map(|text| {
                         let path = schema_path(text);
-                        if !layout.schemas.contains_key(&path) {
-                            layout.schemas.insert(path.clone(), text.clone());
-                        }
+                        layout
+                            .schemas
+                            .entry(path.clone())
+                            .or_insert_with(|| text.clone());
                         path
                     })
                     .collect(),
