@@ -724,3 +724,36 @@ fn page_snapshots_of_the_seeds() {
         insta::assert_snapshot!(name, read(&out, &rel));
     }
 }
+
+/// The seed site, file by file, is the output of the commit before the layer
+/// restructuring (`tests/golden/seed-output.xxh3`: an XXH3-128 digest and the path of
+/// every published file). The manifest is left out: it records the executable's key,
+/// which any rebuild of the program changes. `UPDATE_GOLDEN=1` rewrites the listing;
+/// only do so for a change meant to alter the output, and say why in the commit.
+#[test]
+fn seed_output_is_byte_identical_to_the_golden_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let mut listing = String::new();
+    for (rel, bytes) in files(&out) {
+        if rel == ".gongkai-manifest.json" {
+            continue;
+        }
+        let digest = xxhash_rust::xxh3::xxh3_128(&bytes);
+        listing.push_str(&format!("{digest:032x}  {rel}\n"));
+    }
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/seed-output.xxh3");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &listing).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).expect("tests/golden/seed-output.xxh3");
+    let (want, got): (BTreeSet<&str>, BTreeSet<&str>) =
+        (expected.lines().collect(), listing.lines().collect());
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "output differs from tests/golden/seed-output.xxh3\nexpected, not built:\n{missing:#?}\nbuilt, not expected:\n{extra:#?}"
+    );
+}
