@@ -5,8 +5,8 @@
 //! ROUNDS times and prints, per disclosure, the fastest and the median time of each kind
 //! of file and of all of them (`disclosure_files`), and the mean of the fastest over all. Single-threaded, in memory (no writing).
 
-use gongkai::site::downloads;
-use gongkai::templates::Templates;
+use gongkai::model::templates::Templates;
+use gongkai::outputs::downloads;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -46,7 +46,7 @@ fn main() {
             let tables: Vec<_> = d
                 .tables
                 .iter()
-                .filter(|t| downloads::has_download(t))
+                .filter(|t| gongkai::views::paths::has_download(t))
                 .collect();
             let time = |f: &dyn Fn()| {
                 stats(

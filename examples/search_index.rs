@@ -1,8 +1,8 @@
 //! Times the search index of a site on its own (documents, then index files) and prints
 //! its size, for BENCHMARKS.md: `cargo run --release --example search_index -- SITE_DIR`.
 
-use gongkai::site::search;
-use gongkai::templates::Templates;
+use gongkai::model::templates::Templates;
+use gongkai::outputs::search;
 use std::time::Instant;
 
 fn main() -> Result<(), String> {

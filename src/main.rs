@@ -2,7 +2,8 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gongkai::config::Config;
-use gongkai::{check, diagnostic, source};
+use gongkai::model::diagnostic;
+use gongkai::{check, source};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Rules => {
-            for r in gongkai::rules::RULES {
+            for r in gongkai::check::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
             }
             ExitCode::SUCCESS

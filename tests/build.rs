@@ -198,7 +198,7 @@ fn disclosure_pages_show_every_table_and_the_published_figures() {
     assert!(page.contains("629.76"));
     let report =
         gongkai::check::check(&gongkai::source::resolve_root(Path::new(".")).unwrap()).unwrap();
-    let templates = gongkai::templates::Templates::builtin().unwrap();
+    let templates = gongkai::model::templates::Templates::builtin().unwrap();
     for unit in &report.site.units {
         for d in &unit.disclosures {
             let rel = format!("{}/{}-{}/index.html", unit.slug, d.year, d.kind.as_str());
@@ -561,7 +561,7 @@ fn every_character_of_the_authors_text_is_on_the_page() {
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            let md = gongkai::site::markdown::substitute_figures(d, &text.markdown);
+            let md = gongkai::views::markdown::substitute_figures(d, &text.markdown);
             let opts = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
             let mut pieces: Vec<String> = Parser::new_ext(&md, opts)
                 .filter_map(|e| match e {

@@ -85,5 +85,5 @@ fn cannot_run_exits_two() {
 fn rules_lists_every_rule() {
     let (code, stdout, _) = gongkai(&["rules"]);
     assert_eq!(code, 0);
-    assert_eq!(stdout.lines().count(), gongkai::rules::RULES.len());
+    assert_eq!(stdout.lines().count(), gongkai::check::rules::RULES.len());
 }

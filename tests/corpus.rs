@@ -1,7 +1,7 @@
 //! Runs the bad-input corpus (`tests/corpus/cases.yaml`): every case gives its expected
 //! diagnostic, nothing panics, and resource attacks end with a clear error quickly.
 
-use gongkai::diagnostic::{Diagnostic, Severity};
+use gongkai::model::diagnostic::{Diagnostic, Severity};
 use gongkai::source::Root;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ fn apply(root: &Path, step: &Step) {
     }
 }
 
-fn matches(d: &Diagnostic, e: &Expect, root: &Path, files: &gongkai::source::Files) -> bool {
+fn matches(d: &Diagnostic, e: &Expect, root: &Path, files: &gongkai::model::files::Files) -> bool {
     if d.rule != e.rule {
         return false;
     }
@@ -93,7 +93,11 @@ fn bad_input_corpus() {
         let report = gongkai::check::check(&Root::Content(root.clone())).unwrap();
         let took = started.elapsed();
         // Rendering must cope with whatever was loaded.
-        let _ = gongkai::diagnostic::render_human(&report.diagnostics, &report.site.files, false);
+        let _ = gongkai::model::diagnostic::render_human(
+            &report.diagnostics,
+            &report.site.files,
+            false,
+        );
         let diags = &report.diagnostics;
         for e in &case.expect {
             if !diags

@@ -2,7 +2,7 @@
 
 #[test]
 fn rules_doc_is_current() {
-    let generated = gongkai::rules::docs_markdown();
+    let generated = gongkai::check::rules::docs_markdown();
     let path = "docs/rules.md";
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(path, &generated).unwrap();

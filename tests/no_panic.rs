@@ -65,8 +65,9 @@ fn check_site(unit: &str, yaml: &str, md: &str) {
     let report =
         gongkai::check::check(&gongkai::source::Root::Content(dir.path().to_path_buf())).unwrap();
     // Rendering must not panic either, whatever the locations.
-    let _ = gongkai::diagnostic::render_human(&report.diagnostics, &report.site.files, false);
-    let _ = gongkai::diagnostic::render_json(&report.diagnostics, &report.site.files);
+    let _ =
+        gongkai::model::diagnostic::render_human(&report.diagnostics, &report.site.files, false);
+    let _ = gongkai::model::diagnostic::render_json(&report.diagnostics, &report.site.files);
 }
 
 proptest! {
@@ -89,12 +90,12 @@ proptest! {
 
     #[test]
     fn parsers_never_panic(s in "\\PC{0,40}") {
-        let _ = gongkai::amount::parse(&s);
-        if let Ok(e) = gongkai::expr::parse(&s) {
-            let _ = gongkai::expr::eval(&e, &|_| Ok(gongkai::expr::Iv::exact(rust_decimal::Decimal::MAX)));
+        let _ = gongkai::model::amount::parse(&s);
+        if let Ok(e) = gongkai::check::expr::parse(&s) {
+            let _ = gongkai::check::expr::eval(&e, &|_| Ok(gongkai::check::expr::Iv::exact(rust_decimal::Decimal::MAX)));
         }
-        let _ = gongkai::narrative::figures(&format!("{{{{{s}}}}}"), gongkai::source::FileId(0));
-        let _ = gongkai::narrative::sections(&s, gongkai::source::FileId(0));
+        let _ = gongkai::check::narrative::figures(&format!("{{{{{s}}}}}"), gongkai::model::files::FileId(0));
+        let _ = gongkai::check::narrative::sections(&s, gongkai::model::files::FileId(0));
     }
 }
 

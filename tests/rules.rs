@@ -2,7 +2,7 @@
 //! and the diagnostic names the right rule, place and figures.
 
 use gongkai::check::check;
-use gongkai::diagnostic::{Diagnostic, Severity};
+use gongkai::model::diagnostic::{Diagnostic, Severity};
 use gongkai::source::Root;
 use std::path::{Path, PathBuf};
 mod common;

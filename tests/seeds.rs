@@ -2,10 +2,10 @@
 //! implies are really evaluated (a key mismatch would skip them silently).
 
 mod common;
-use gongkai::catalogue::Catalogue;
-use gongkai::rules::{Context, cross_table};
+use gongkai::check::rules::{Context, cross_table};
+use gongkai::model::catalogue::Catalogue;
+use gongkai::model::templates::Templates;
 use gongkai::source::{self, Root};
-use gongkai::templates::Templates;
 
 fn pairs_for(slug: &str) -> Vec<&'static str> {
     let (site, _) = source::load(&Root::Content("content".into()));
@@ -112,7 +112,7 @@ fn shaanxi_budget_pairs_are_evaluated() {
 #[test]
 fn cached_check_equals_a_fresh_one() {
     use gongkai::check::{check, check_cached};
-    use gongkai::diagnostic::render_json;
+    use gongkai::model::diagnostic::render_json;
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(std::path::Path::new("content"), &dir.path().join("content"));
     let root = Root::Content(dir.path().join("content"));

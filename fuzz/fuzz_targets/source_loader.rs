@@ -28,6 +28,6 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(dir.join("2023-budget.md"), md).unwrap();
     let root = gongkai::source::Root::Content(scratch().join("content"));
     let report = gongkai::check::check(&root).expect("built-in data loads");
-    let _ = gongkai::diagnostic::render_human(&report.diagnostics, &report.site.files, false);
-    let _ = gongkai::diagnostic::render_json(&report.diagnostics, &report.site.files);
+    let _ = gongkai::model::diagnostic::render_human(&report.diagnostics, &report.site.files, false);
+    let _ = gongkai::model::diagnostic::render_json(&report.diagnostics, &report.site.files);
 });

@@ -1,9 +1,10 @@
 //! One preview build: check, render, publish incrementally into the preview directory.
 //! Never fails: every problem becomes the overlay text.
 
+use crate::build::render::UnitRef;
 use crate::config::Config;
-use crate::site::render::UnitRef;
-use crate::{check, diagnostic, publish, site, source};
+use crate::model::diagnostic;
+use crate::{check, publish, source};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -50,7 +51,7 @@ fn failure(started: Instant, text: String) -> BuildReport {
 #[derive(Default)]
 pub struct Preview {
     pub cache: source::Cache,
-    renderer: Option<site::render::Renderer>,
+    renderer: Option<crate::build::render::Renderer>,
     /// What the latest successful full rebuild found; `None` until one succeeded.
     latest: Option<Latest>,
     /// Set when newer edits make the rebuild under way stale (see [`Preview::cancelled_by`]).
@@ -132,7 +133,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             return Err(publish::CANCELLED.to_string());
         }
         if preview.renderer.is_none() {
-            preview.renderer = Some(site::render::Renderer::new(&config, root)?.remember());
+            preview.renderer = Some(crate::build::render::Renderer::new(&config, root)?.remember());
         }
         let renderer = preview.renderer.as_ref().ok_or("")?;
         let mode = if all {

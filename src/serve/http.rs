@@ -131,7 +131,7 @@ pub fn overlay_html(errors: usize, text: &str) -> String {
             r#"<pre style="white-space:pre-wrap;font:13px/1.4 monospace;margin:.5em 0 0">{}</pre></div>"#
         ),
         errors,
-        crate::site::escape_html(text)
+        crate::views::escape_html(text)
     )
 }
 

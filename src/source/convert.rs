@@ -3,8 +3,8 @@
 
 use super::schema::{self, S};
 use super::{FileId, Files, parse_yaml, read_text};
-use crate::amount::{self, AmountError, AmountUnit};
-use crate::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::amount::{self, AmountError, AmountUnit};
+use crate::model::diagnostic::{Diagnostic, Loc, Severity};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,0 +1,752 @@
+//! Rendering the site: Tera templates (built in, overridable by the site's `templates/`),
+//! assets (built in, plus the site's `static/`), written to a temporary directory that
+//! replaces the output only when everything succeeded.
+
+use crate::config::Config;
+use crate::model::Unit;
+use crate::model::catalogue::Catalogue;
+use crate::model::templates::Templates;
+use crate::views::listing::{self, UnitListing};
+use crate::views::{SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The templates compiled into gongkai; a file of the same name in the site's
+/// `templates/` replaces one.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("unit.html", include_str!("../../templates/unit.html")),
+    (
+        "disclosure.html",
+        include_str!("../../templates/disclosure.html"),
+    ),
+    ("table.html", include_str!("../../templates/table.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare-figure.html",
+        include_str!("../../templates/compare-figure.html"),
+    ),
+    (
+        "compare-index.html",
+        include_str!("../../templates/compare-index.html"),
+    ),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("robots.txt", include_str!("../../templates/robots.txt")),
+];
+
+/// The assets compiled into gongkai, written under `static/`; the site's `static/`
+/// files are copied over them.
+pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("sort.js", include_str!("../../static/sort.js")),
+    ("search.js", include_str!("../../static/search.js")),
+];
+
+/// Directory of the assets in the output.
+pub const ASSET_DIR: &str = "static";
+
+/// Written into every output directory: gongkai replaces only directories carrying it.
+pub const MARKER: &str = ".gongkai-build";
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The files under one of the site's folders (`templates/`, `static/`), by name relative
+/// to it with `/`, sorted; none when the folder does not exist.
+fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push((rel, entry.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+/// A hash of everything besides a unit that its pages are rendered from (see
+/// [`Renderer::unit_key`]). The executable is known by its path, size and modification
+/// time: another build of gongkai renders everything again.
+fn fingerprint(config: &Config, site_root: &Path) -> Result<String, String> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    let exe = std::env::current_exe().map_err(|e| format!("无法确定程序文件：{e}"))?;
+    let meta = std::fs::metadata(&exe).map_err(|e| format!("无法读取程序文件：{e}"))?;
+    (exe, meta.len(), meta.modified().ok()).hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    for dir in ["templates", "static"] {
+        for (rel, path) in site_dir_files(&site_root.join(dir))? {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            (dir, rel, bytes).hash(&mut h);
+        }
+    }
+    Ok(format!("{:016x}", h.finish()))
+}
+
+/// Loads the templates: the defaults, then the site's own files (by relative name).
+pub fn load_templates(site_root: &Path) -> Result<tera::Tera, String> {
+    let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for (rel, path) in site_dir_files(&site_root.join("templates"))? {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("无法读取模板 {}：{e}", path.display()))?;
+        sources.insert(rel, text);
+    }
+    let mut tera = tera::Tera::new();
+    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| format!("模板有误：{e}"))?;
+    Ok(tera)
+}
+
+fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, String> {
+    tera.render(name, ctx)
+        .map_err(|e| format!("渲染模板 {name} 失败：{e}"))
+}
+
+/// Rendered outputs: output path (relative to the output directory) → bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Where [`Renderer::site_files`] puts the site-wide outputs as they are made.
+pub trait Emit: Sync {
+    /// One file, whole.
+    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+    /// One large file, written piece by piece by `write`; returns its hash
+    /// (`publish::hash`).
+    fn stream(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
+    ) -> Result<String, String>;
+    /// The previous output's file `rel` and its recorded hash, if any.
+    fn earlier(&self, rel: &str) -> Option<(std::path::PathBuf, String)>;
+    /// Carries the files under `folder` over from the previous output when they were
+    /// made under `key` (true), instead of their being made again.
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    /// Notes that the files under `folder` were made under `key`.
+    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+}
+
+/// A unit as the search index sees it: its documents from the renderer.
+struct SearchUnit<'a> {
+    renderer: &'a Renderer,
+    unit: UnitRef<'a>,
+}
+
+impl crate::outputs::search::Indexed for SearchUnit<'_> {
+    fn slug(&self) -> &str {
+        self.unit.slug()
+    }
+    fn key(&self) -> Option<String> {
+        self.renderer.unit_key(self.unit.digest())
+    }
+    fn docs(&self) -> Result<Vec<crate::outputs::search::Entry>, String> {
+        self.renderer.unit_docs(self.unit)
+    }
+}
+
+/// The search index's files go where the other site-wide files go.
+struct SearchOut<'a>(&'a dyn Emit);
+
+impl crate::outputs::search::Out for SearchOut<'_> {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String> {
+        self.0.file(&rel, bytes)
+    }
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
+        self.0.reuse(folder, key)
+    }
+    fn made(&self, folder: &str, key: String) -> Result<(), String> {
+        self.0.made(folder, key)
+    }
+}
+
+/// A unit of the site as a build knows it: read (its model), or kept (its sources are
+/// those a previous build saved its listing under, so they were not parsed; see
+/// `source::Kept`).
+#[derive(Clone, Copy)]
+pub enum UnitRef<'a> {
+    Read(&'a Unit),
+    Kept(&'a crate::source::Kept, &'a UnitListing),
+}
+
+impl<'a> UnitRef<'a> {
+    /// Its folder name.
+    pub fn slug(&self) -> &'a str {
+        match self {
+            UnitRef::Read(u) => &u.slug,
+            UnitRef::Kept(k, _) => &k.slug,
+        }
+    }
+
+    /// `Unit::digest`.
+    pub fn digest(&self) -> u64 {
+        match self {
+            UnitRef::Read(u) => u.digest,
+            UnitRef::Kept(k, _) => k.digest,
+        }
+    }
+
+    /// The model; a kept unit's is read now (the first time).
+    pub fn unit(&self) -> Result<&'a Unit, String> {
+        match self {
+            UnitRef::Read(u) => Ok(u),
+            UnitRef::Kept(k, _) => k.unit(),
+        }
+    }
+}
+
+/// Everything rendering needs that does not depend on the units: the compiled templates,
+/// the catalogue, the table set of each template and the site's facts. Built once per
+/// build (and kept by `serve` while templates and configuration do not change); shared
+/// by the threads rendering units.
+pub struct Renderer {
+    tera: tera::Tera,
+    templates: Templates,
+    catalogue: Catalogue,
+    info: SiteInfo,
+    config: Config,
+    /// Each unit's search documents and data-package resources, remembered between
+    /// builds when set (`serve`, see [`Renderer::remember`]).
+    memo: Option<std::sync::Mutex<Memo>>,
+    /// `base_url` when it names a host (sitemap and robots need absolute URLs).
+    absolute: Option<String>,
+    site_root: std::path::PathBuf,
+    /// What a unit's pages depend on besides the unit (see [`Renderer::unit_key`]);
+    /// `None` when it cannot be known (nothing is then carried over unrendered).
+    fingerprint: Option<String>,
+    /// Where units' shares of the indexes are kept between processes (`build`).
+    store: Option<super::shares::ShareStore>,
+    /// Units whose listing is not saved in `store` (they have unacknowledged errors).
+    unlisted: std::collections::BTreeSet<String>,
+}
+
+impl Renderer {
+    pub fn new(config: &Config, site_root: &Path) -> Result<Self, String> {
+        Ok(Renderer {
+            fingerprint: fingerprint(config, site_root).ok(),
+            tera: load_templates(site_root)?,
+            templates: Templates::builtin()?,
+            catalogue: Catalogue::builtin()?,
+            info: site_info(config),
+            config: config.clone(),
+            memo: None,
+            store: None,
+            unlisted: Default::default(),
+            absolute: config.absolute_base(),
+            site_root: site_root.to_path_buf(),
+        })
+    }
+
+    /// What `unit_files(u)` renders from: the unit's sources (`Unit::digest`), and this
+    /// renderer's configuration, the site's `templates/` and `static/`, and the gongkai
+    /// executable itself (its built-in templates, catalogue and code). The same key, the
+    /// same files: a build may carry them over from the previous output unrendered.
+    pub fn unit_key(&self, digest: u64) -> Option<String> {
+        let f = self.fingerprint.as_ref()?;
+        Some(format!("{f}-{digest:016x}"))
+    }
+
+    /// Remember each unit's share of the site-wide indexes (search, data package) from
+    /// one build to the next; [`Renderer::forget`] drops the changed units' shares.
+    pub fn remember(mut self) -> Self {
+        self.memo = Some(std::sync::Mutex::new(Memo::default()));
+        self
+    }
+
+    /// Forgets what was remembered of the units `slugs` (they changed).
+    pub fn forget<'a>(&self, slugs: impl IntoIterator<Item = &'a String>) {
+        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            for s in slugs {
+                m.docs.remove(s);
+                m.resources.remove(s);
+                m.listings.remove(s);
+            }
+        }
+    }
+
+    /// Keeps each unit's share of the site-wide indexes in `store` too, from one process
+    /// to the next (`build`; see [`super::shares`]).
+    pub fn with_store(mut self, store: super::shares::ShareStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// A unit's share of the listings: remembered (`serve`), else saved in the store
+    /// under the unit's key, else made by `make` from its model (and remembered and
+    /// saved).
+    fn share<T: Clone>(
+        &self,
+        u: UnitRef,
+        memo: impl Fn(&mut Memo) -> &mut std::collections::HashMap<String, T>,
+        load: impl Fn(&super::shares::ShareStore, &str) -> Option<T>,
+        save: impl Fn(&super::shares::ShareStore, &str, &T),
+        make: impl Fn(&Unit) -> T,
+    ) -> Result<T, String> {
+        let remembered = self
+            .memo
+            .as_ref()
+            .and_then(|m| memo(&mut *m.lock().ok()?).get(u.slug()).cloned());
+        if let Some(v) = remembered {
+            return Ok(v);
+        }
+        let stored = self.store.as_ref().zip(self.unit_key(u.digest()));
+        let v = match stored.as_ref().and_then(|(store, key)| load(store, key)) {
+            Some(v) => v,
+            None => {
+                let v = make(u.unit()?);
+                if let Some((store, key)) = &stored {
+                    save(store, key, &v);
+                }
+                v
+            }
+        };
+        if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            memo(&mut m).insert(u.slug().to_string(), v.clone());
+        }
+        Ok(v)
+    }
+
+    /// Saves no listing of the units `slugs` in the store: they have unacknowledged
+    /// errors, and a kept listing lets the next build skip checking its unit.
+    pub fn unlisted(mut self, slugs: std::collections::BTreeSet<String>) -> Self {
+        self.unlisted = slugs;
+        self
+    }
+
+    /// What the listings need of `u` (a kept unit's came with it).
+    pub fn listing(&self, u: UnitRef) -> Result<UnitListing, String> {
+        if let UnitRef::Kept(_, l) = u {
+            return Ok(l.clone());
+        }
+        let slug = u.slug();
+        self.share(
+            u,
+            |m| &mut m.listings,
+            |store, key| store.listing(slug, key),
+            |store, key, l| {
+                if self.unlisted.contains(slug) {
+                    store.drop_listing(slug)
+                } else {
+                    store.put_listing(slug, key, l)
+                }
+            },
+            |unit| self.make_listing(unit),
+        )
+    }
+
+    /// What the listings need of `u`, made from its model now (nothing remembered).
+    pub fn make_listing(&self, u: &Unit) -> UnitListing {
+        listing::of(
+            &self.info.base,
+            u,
+            &self.templates,
+            crate::outputs::datapackage::resource_names(u),
+        )
+    }
+
+    /// The listing of unit `slug` saved under `digest`'s key, if any (see
+    /// [`super::shares`]).
+    pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
+        let key = self.unit_key(digest)?;
+        self.store.as_ref()?.listing(slug, &key)
+    }
+
+    fn unit_docs(&self, u: UnitRef) -> Result<Vec<crate::outputs::search::Entry>, String> {
+        let slug = u.slug();
+        self.share(
+            u,
+            |m| &mut m.docs,
+            |store, key| store.docs(slug, key),
+            |store, key, docs| store.put_docs(slug, key, docs),
+            |unit| crate::outputs::search::unit_docs(unit, &self.templates),
+        )
+    }
+
+    fn unit_resources(
+        &self,
+        u: UnitRef,
+    ) -> Result<crate::outputs::datapackage::UnitResources, String> {
+        let slug = u.slug();
+        self.share(
+            u,
+            |m| &mut m.resources,
+            |store, key| store.resources(slug, key),
+            |store, key, r| store.put_resources(slug, key, r),
+            |unit| crate::outputs::datapackage::unit_resources(unit, &self.templates),
+        )
+    }
+
+    fn context(&self) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("site", &self.info);
+        c.insert("asset_base", &format!("{}{ASSET_DIR}/", self.info.base));
+        c
+    }
+
+    /// A unit's own outputs: its page, its feed, the pages of its disclosures and their
+    /// downloads (`listing` is the unit's, from [`Renderer::listing`]).
+    pub fn unit_files(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
+        use rayon::prelude::*;
+        // The pages and the downloads (mostly workbooks) are independent.
+        let (pages, downloads) = rayon::join(
+            || self.unit_pages(u, listing),
+            || {
+                u.disclosures
+                    .par_iter()
+                    .map(|d| crate::outputs::downloads::disclosure_files(u, d, &self.templates))
+                    .collect::<Result<Vec<Files>, String>>()
+            },
+        );
+        let mut out = pages?;
+        out.extend(downloads?.into_iter().flatten());
+        out.push(crate::outputs::feeds::unit_feed(
+            &self.config,
+            &self.info,
+            listing,
+        )?);
+        Ok(out)
+    }
+
+    /// A unit's pages only: its own and its disclosures' (what `serve` shows first after
+    /// an edit; the downloads and the feed follow with the rest of the rebuild).
+    pub fn unit_pages(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
+        let mut out = Files::new();
+        let mut ctx = self.context();
+        ctx.insert("unit", &listing.summary);
+        ctx.insert("charts", &crate::views::charts::over_years(u));
+        ctx.insert(
+            "across_years",
+            &crate::outputs::compare::across_years(&self.info.base, listing)?,
+        );
+        ctx.insert(
+            "feed",
+            &crate::outputs::feeds::unit_feed_link(&self.info.base, u),
+        );
+        out.push((
+            unit_path(u),
+            render(&self.tera, "unit.html", &ctx)?.into_bytes(),
+        ));
+        for d in &u.disclosures {
+            let mut ctx = self.context();
+            ctx.insert(
+                "page",
+                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
+            );
+            out.push((
+                disclosure_path(u, d),
+                render(&self.tera, "disclosure.html", &ctx)?.into_bytes(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The outputs that list or serve the whole site (home page, comparisons, the site's
+    /// feed, `datapackage.json`, the search page and index, 404), without the sitemap (see [`Renderer::sitemap_files`]) and the assets,
+    /// made from the `units` and their `listings` (in the same order).
+    /// Each goes to `emit` as soon as it is made (the data package piece by piece).
+    pub fn site_files(
+        &self,
+        units: &[UnitRef],
+        listings: &[UnitListing],
+        emit: &dyn Emit,
+    ) -> Result<(), String> {
+        use rayon::prelude::*;
+        let by_slug: std::collections::HashMap<&str, UnitRef> =
+            units.iter().map(|u| (u.slug(), *u)).collect();
+        type Producer<'a> = (
+            &'static str,
+            Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>,
+        );
+        // Independent of each other: made in parallel.
+        let producers: Vec<Producer> = vec![
+            (
+                "首页",
+                Box::new(|| {
+                    let mut ctx = self.context();
+                    ctx.insert("groups", &groups(listings));
+                    ctx.insert("unit_count", &listings.len());
+                    ctx.insert(
+                        "disclosure_count",
+                        &listings.iter().map(|u| u.disclosures.len()).sum::<usize>(),
+                    );
+                    Ok(vec![(
+                        "index.html".into(),
+                        render(&self.tera, "index.html", &ctx)?.into_bytes(),
+                    )])
+                }),
+            ),
+            (
+                "比较",
+                Box::new(|| {
+                    crate::outputs::compare::site_files(
+                        &self.tera,
+                        &self.context(),
+                        &self.info,
+                        listings,
+                    )
+                }),
+            ),
+            (
+                "订阅",
+                Box::new(|| {
+                    Ok(vec![crate::outputs::feeds::site_feed(
+                        &self.config,
+                        &self.info,
+                        listings,
+                    )?])
+                }),
+            ),
+            (
+                "datapackage.json",
+                Box::new(|| {
+                    self.datapackage(&by_slug, listings, emit)?;
+                    Ok(Files::new())
+                }),
+            ),
+            (
+                "搜索索引",
+                Box::new(|| {
+                    let indexed: Vec<SearchUnit> = units
+                        .iter()
+                        .map(|u| SearchUnit {
+                            renderer: self,
+                            unit: *u,
+                        })
+                        .collect();
+                    let indexed: Vec<&dyn crate::outputs::search::Indexed> = indexed
+                        .iter()
+                        .map(|u| u as &dyn crate::outputs::search::Indexed)
+                        .collect();
+                    crate::outputs::search::site_files(
+                        &self.tera,
+                        &self.context(),
+                        &indexed,
+                        self.config.search_segment_units,
+                        &SearchOut(emit),
+                    )?;
+                    Ok(Files::new())
+                }),
+            ),
+            (
+                "404",
+                Box::new(|| {
+                    Ok(vec![(
+                        "404.html".into(),
+                        render(&self.tera, "404.html", &self.context())?.into_bytes(),
+                    )])
+                }),
+            ),
+        ];
+        producers.par_iter().try_for_each(|(name, p)| {
+            let _t = crate::timings::phase(name);
+            for (rel, bytes) in p()? {
+                emit.file(&rel, bytes)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `datapackage.json`, written piece by piece: an unchanged unit's resources are
+    /// copied from the published descriptor when the store has its layout (see
+    /// `datapackage::Layout`), and the new layout is saved.
+    fn datapackage(
+        &self,
+        by_slug: &std::collections::HashMap<&str, UnitRef>,
+        listings: &[UnitListing],
+        emit: &dyn Emit,
+    ) -> Result<(), String> {
+        use crate::outputs::datapackage::{self as dp, Earlier, Layout};
+        let unit = |l: &UnitListing| {
+            by_slug
+                .get(l.slug.as_str())
+                .copied()
+                .ok_or_else(|| format!("内部错误：找不到单位 {}", l.slug))
+        };
+        let key = |l: &UnitListing| self.unit_key(unit(l).ok()?.digest());
+        let resources = |l: &UnitListing| self.unit_resources(unit(l)?);
+        let earlier = self.store.as_ref().and_then(|store| {
+            let (path, hash) = emit.earlier(dp::PATH)?;
+            let size = crate::publish::hashed_len(&hash)?;
+            let layout = Layout::from_lines(&store.layout(&hash)?)?;
+            Earlier::open(&path, size, layout)
+        });
+        let mut layout = Layout::default();
+        let hash = emit.stream(dp::PATH, &mut |out| {
+            layout = dp::write(
+                &self.info,
+                listings,
+                &key,
+                &resources,
+                earlier.as_ref(),
+                out,
+            )?;
+            Ok(())
+        })?;
+        for (path, text) in &layout.schemas {
+            emit.file(path, format!("{text}\n").into_bytes())?;
+        }
+        if let Some(store) = &self.store {
+            store.put_layout(&hash, &layout.to_lines());
+        }
+        Ok(())
+    }
+
+    /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.
+    pub fn sitemap_files(&self, pages: &[String]) -> Result<Files, String> {
+        let prefix = self
+            .absolute
+            .clone()
+            .unwrap_or_else(|| self.info.base.clone());
+        let mut urls: Vec<String> = pages
+            .iter()
+            .filter(|p| p.ends_with("index.html"))
+            .map(|p| format!("{prefix}{}", p.strip_suffix("index.html").unwrap_or(p)))
+            .collect();
+        urls.sort();
+        urls.dedup();
+        let mut ctx = self.context();
+        ctx.insert("urls", &urls);
+        // robots.txt may only name the sitemap by an absolute URL.
+        ctx.insert(
+            "sitemap_url",
+            &self.absolute.as_ref().map(|a| format!("{a}sitemap.xml")),
+        );
+        Ok(vec![
+            (
+                "sitemap.xml".into(),
+                render(&self.tera, "sitemap.xml", &ctx)?.into_bytes(),
+            ),
+            (
+                "robots.txt".into(),
+                render(&self.tera, "robots.txt", &ctx)?.into_bytes(),
+            ),
+        ])
+    }
+
+    /// The built-in assets, then the site's `static/` files over them.
+    pub fn asset_files(&self) -> Result<Files, String> {
+        let mut out: BTreeMap<String, Vec<u8>> = DEFAULT_ASSETS
+            .iter()
+            .map(|(name, text)| (format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec()))
+            .collect();
+        for (rel, path) in site_dir_files(&self.site_root.join("static"))? {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
+        }
+        Ok(out.into_iter().collect())
+    }
+}
+
+/// Each unit's share of the site-wide indexes, by unit folder name.
+#[derive(Default)]
+struct Memo {
+    docs: std::collections::HashMap<String, Vec<crate::outputs::search::Entry>>,
+    resources: std::collections::HashMap<String, crate::outputs::datapackage::UnitResources>,
+    listings: std::collections::HashMap<String, UnitListing>,
+}
+
+/// The output paths of every page the site has, without rendering anything.
+pub fn page_paths(listings: &[UnitListing], site_files: &[String]) -> Vec<String> {
+    let mut pages: Vec<String> = site_files.to_vec();
+    for u in listings {
+        pages.push(u.path());
+        pages.extend(u.disclosures.iter().map(|d| d.path.clone()));
+    }
+    pages
+}
+
+/// The top-level names of the site's own outputs (files and folders); a unit folder may
+/// not be named like one of them.
+pub const RESERVED: &[&str] = &[
+    ASSET_DIR,
+    MARKER,
+    crate::publish::MANIFEST,
+    "index.html",
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+    crate::outputs::feeds::FEED,
+    crate::outputs::datapackage::PATH,
+    crate::outputs::datapackage::SCHEMA_DIR,
+    crate::outputs::compare::DIR,
+    crate::outputs::search::DIR,
+];
+
+/// Refuses unit folder names that would collide with the site's own top-level outputs
+/// ([`RESERVED`]).
+pub fn check_unit_names(units: &[UnitRef]) -> Result<(), String> {
+    for u in units {
+        if RESERVED.contains(&u.slug()) {
+            return Err(format!(
+                "单位目录名 `{}` 与网站自身的输出重名，请改用其他目录名",
+                u.slug()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every site-level output lies under a [`RESERVED`] name (so that no unit
+/// can collide with it).
+pub fn check_reserved(rel: &str) -> Result<(), String> {
+    let top = rel.split('/').next().unwrap_or(rel);
+    if !RESERVED.contains(&top) {
+        return Err(format!("内部错误：网站输出 {rel} 不在保留名称之列"));
+    }
+    Ok(())
+}
+
+/// Refuses an output directory that would destroy something else: the site root or one
+/// of its ancestors, or an existing non-empty directory gongkai did not write.
+pub fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
+    let canon_root = site_root
+        .canonicalize()
+        .map_err(|e| format!("无法访问 {}：{e}", site_root.display()))?;
+    if out.exists() {
+        let canon_out = out
+            .canonicalize()
+            .map_err(|e| format!("无法访问 {}：{e}", out.display()))?;
+        if canon_root.starts_with(&canon_out) {
+            return Err(format!(
+                "输出目录 {} 是站点根目录或其上级目录，不能覆盖",
+                out.display()
+            ));
+        }
+        if !out.is_dir() {
+            return Err(format!("输出路径 {} 不是目录", out.display()));
+        }
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| format!("无法读取 {}：{e}", out.display()))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MARKER).is_file() {
+            return Err(format!(
+                "输出目录 {} 已存在且不是 gongkai 生成的，为免误删，请先清空或换一个目录",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}

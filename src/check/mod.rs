@@ -1,0 +1,102 @@
+//! `gongkai check`: load, run every rule, apply acknowledgements, sort.
+
+pub mod expr;
+pub mod lookup;
+pub mod narrative;
+pub mod rules;
+
+use crate::model::Site;
+use crate::model::catalogue::Catalogue;
+use crate::model::diagnostic::{self, Diagnostic};
+use crate::model::templates::Templates;
+use crate::source::{self, Root};
+
+pub struct Report {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_failing)
+    }
+
+    /// The units (folder names) with an unacknowledged error; every unit when an error
+    /// is not located in one unit's files.
+    pub fn failing_units(&self) -> std::collections::BTreeSet<String> {
+        let all: std::collections::BTreeSet<String> =
+            self.site.units.iter().map(|u| u.slug.clone()).collect();
+        let mut out = std::collections::BTreeSet::new();
+        for d in self.diagnostics.iter().filter(|d| d.is_failing()) {
+            // A unit's files are shown as `<folder>/<file>`.
+            let folder = d
+                .loc
+                .map(|loc| self.site.files.get(loc.file).display.as_str())
+                .and_then(|shown| shown.split_once('/'))
+                .map(|(folder, _)| folder)
+                .filter(|folder| all.contains(*folder));
+            match folder {
+                Some(f) => {
+                    out.insert(f.to_string());
+                }
+                None => return all,
+            }
+        }
+        out
+    }
+}
+
+/// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
+/// files are broken); every problem with the sources is a diagnostic.
+pub fn check(root: &Root) -> Result<Report, String> {
+    check_cached(root, &mut source::Cache::default())
+}
+
+/// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
+pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, String> {
+    let (site, diagnostics) = source::load_cached(root, cache);
+    check_site(site, diagnostics)
+}
+
+/// `check`, except for the units `keep` takes (see `source::load_planned`): they are
+/// neither parsed nor checked, and come back with what `keep` gave. `build` keeps only
+/// units whose sources, rules and configuration are those of a previous build in which
+/// they had no unacknowledged error, so the report's verdict is the whole site's.
+pub fn check_planned<T: Send>(
+    root: &Root,
+    planner: &dyn source::Planner<T>,
+) -> Result<(Report, Vec<(source::Kept, T)>), String> {
+    let (site, diagnostics, kept) = source::load_planned(root, planner);
+    Ok((check_site(site, diagnostics)?, kept))
+}
+
+fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, String> {
+    let catalogue = Catalogue::builtin()?;
+    let templates = Templates::builtin()?;
+    let mut cx = rules::Context {
+        site: &site,
+        catalogue: &catalogue,
+        templates: &templates,
+        suspect: Default::default(),
+    };
+    rules::run(&mut cx, &mut diagnostics);
+    suppress_consequences(&mut diagnostics);
+    rules::acknowledge::apply(&site, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Report { site, diagnostics })
+}
+
+/// A figure in the wrong unit breaks every identity it is part of; once `value.scale`
+/// names it, the other errors pointing at the same cell say nothing new.
+fn suppress_consequences(diags: &mut Vec<Diagnostic>) {
+    let scaled: Vec<_> = diags
+        .iter()
+        .filter(|d| d.rule == "value.scale")
+        .filter_map(|d| d.loc)
+        .collect();
+    let mut kept_scale = std::collections::BTreeSet::new();
+    diags.retain(|d| match d.loc {
+        Some(loc) if scaled.contains(&loc) => d.rule == "value.scale" && kept_scale.insert(loc),
+        _ => true,
+    });
+}

@@ -1,0 +1,303 @@
+//! `table.kind`, `complete.table`, `complete.reason`, `complete.missing`,
+//! `complete.contents`, `complete.section`: everything the standard set requires is
+//! there, or declared empty or missing with its reason.
+
+use super::{Context, Doc};
+use crate::check::narrative;
+use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::{Status, Value};
+
+/// Explanation items every disclosure must contain: (section id, what it is).
+pub const REQUIRED_SECTIONS: &[(&str, &str)] = &[
+    ("three-public", "“三公”经费情况说明"),
+    ("running-costs", "机关运行经费情况说明"),
+    ("meetings-training", "会议费、培训费情况说明"),
+    ("procurement", "政府采购情况说明"),
+    ("assets", "国有资产占用情况说明"),
+    ("performance", "绩效目标或绩效评价情况说明"),
+    ("glossary", "名词解释"),
+];
+
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    for t in &d.tables {
+        if cx.templates.kind_name(&t.kind).is_none() {
+            diags.push(
+                Diagnostic::new(
+                    "table.kind",
+                    Severity::Error,
+                    format!("未知的表类型 `{}`（见 data/templates.yaml 的 kinds；模板特有的表用 other）", t.kind),
+                )
+                .at(t.kind_loc)
+                .table(t.label())
+                .found(t.kind.clone()),
+            );
+        }
+        match (t.status, t.reason.as_deref().map(str::trim)) {
+            (Status::Empty, None | Some("")) => diags.push(
+                Diagnostic::new(
+                    "complete.reason",
+                    Severity::Error,
+                    format!("「{}」为空表，但没有写明公开的空表理由", t.title),
+                )
+                .at(t.loc)
+                .table(t.label())
+                .target(t.id.clone()),
+            ),
+            (Status::Missing, reason) => {
+                let mut diag = Diagnostic::new(
+                    "complete.missing",
+                    Severity::Warning,
+                    format!(
+                        "「{}」在原文中无法辨认，按缺失处理（不等于零，也不推测）{}",
+                        t.title,
+                        reason
+                            .filter(|r| !r.is_empty())
+                            .map(|r| format!("：{r}"))
+                            .unwrap_or_default()
+                    ),
+                )
+                .at(t.loc)
+                .table(t.label())
+                .target(t.id.clone());
+                if reason.is_none_or(str::is_empty) {
+                    diag.message
+                        .push_str("；请在 reason 中说明哪些内容无法辨认");
+                }
+                diags.push(diag);
+            }
+            _ => {}
+        }
+    }
+
+    let Some(template) = cx.templates.templates.get(&d.template) else {
+        diags.push(
+            Diagnostic::new(
+                "table.kind",
+                Severity::Error,
+                format!(
+                    "未知的公开模板 `{}`（可用：{}）",
+                    d.template,
+                    cx.templates
+                        .templates
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+            )
+            .at(d.template_loc)
+            .found(d.template.clone()),
+        );
+        return;
+    };
+    if template.kind != d.kind.as_str() {
+        diags.push(
+            Diagnostic::new(
+                "table.kind",
+                Severity::Error,
+                format!(
+                    "模板 `{}` 用于{}，不能用于{}",
+                    d.template,
+                    template.kind,
+                    d.kind.label_zh()
+                ),
+            )
+            .at(d.template_loc),
+        );
+    }
+    for kind in &template.required {
+        if d.tables_of_kind(kind).next().is_none() {
+            let name = cx.templates.kind_name(kind).unwrap_or(kind);
+            diags.push(
+                Diagnostic::new(
+                    "complete.table",
+                    Severity::Error,
+                    format!(
+                        "缺少必须公开的表「{name}」：即使没有数据也应公开空表并说明理由（如原文无法辨认，声明 status: missing）"
+                    ),
+                )
+                .at(d.template_loc)
+                .label(format!("模板 {} 要求此表", d.template))
+                .expected(name)
+                .target(kind.clone()),
+            );
+        }
+    }
+    contents(doc, diags);
+    sections(doc, diags);
+    deadline(doc, diags);
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (already validated by the loader).
+fn days(date: &str) -> Option<i64> {
+    let y: i64 = date.get(..4)?.parse().ok()?;
+    let m: i64 = date.get(5..7)?.parse().ok()?;
+    let d: i64 = date.get(8..10)?.parse().ok()?;
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Publication within 20 days of the finance bureau's approval (财预〔2016〕143号).
+fn deadline(doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    let (Some(p), Some(a)) = (d.published.as_deref(), d.approved.as_deref()) else {
+        return;
+    };
+    let (Some(pd), Some(ad)) = (days(p), days(a)) else {
+        return;
+    };
+    let late = pd - ad;
+    if !(0..=20).contains(&late) {
+        diags.push(
+            Diagnostic::new(
+                "complete.deadline",
+                Severity::Warning,
+                if late < 0 {
+                    format!("公开日期 {p} 早于批复日期 {a}，请核对日期")
+                } else {
+                    format!("应在批复后 20 日内公开：批复 {a}，公开 {p}，相隔 {late} 日")
+                },
+            )
+            .at(d.loc)
+            .expected("批复后 20 日内")
+            .found(format!("{late} 日"))
+            .target("deadline".to_string()),
+        );
+    }
+}
+
+/// A contents table (是否空表) agrees with the tables' declared status.
+fn contents(doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    for toc in d.tables_of_kind("contents") {
+        for row in &toc.rows {
+            let text = |k: &str| match row.cells.get(k).map(|c| &c.value) {
+                Some(Value::Text(s)) => Some(s.trim().to_string()),
+                _ => None,
+            };
+            let (Some(name), Some(empty)) = (text("name"), text("empty")) else {
+                continue;
+            };
+            let says_empty = match empty.as_str() {
+                "是" => true,
+                "否" => false,
+                _ => continue,
+            };
+            let norm = super::classification::normalize;
+            let Some(t) = d
+                .tables
+                .iter()
+                .find(|t| t.kind != "contents" && norm(&t.title) == norm(&name))
+            else {
+                continue;
+            };
+            let is_empty = t.status == Status::Empty;
+            if says_empty != is_empty && t.status != Status::Missing {
+                let loc = row.cells.get("empty").map_or(row.loc, |c| c.loc);
+                diags.push(
+                    Diagnostic::new(
+                        "complete.contents",
+                        Severity::Error,
+                        format!(
+                            "目录标注「{name}」{}，但该表{}",
+                            if says_empty {
+                                "为空表"
+                            } else {
+                                "不是空表"
+                            },
+                            if is_empty {
+                                "声明为空表"
+                            } else {
+                                "有数据"
+                            }
+                        ),
+                    )
+                    .at(loc)
+                    .related(t.loc, "该表在这里")
+                    .table(toc.label())
+                    .row(name)
+                    .target(format!("{}/{}", toc.id, t.id)),
+                );
+            }
+        }
+    }
+}
+
+/// The required explanation items are present in the text.
+fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    let Some(text) = &d.text else {
+        diags.push(
+            Diagnostic::new(
+                "complete.section",
+                Severity::Error,
+                format!(
+                    "缺少情况说明文字（{}-{}.md）：应包括 {}",
+                    d.year,
+                    d.kind.as_str(),
+                    REQUIRED_SECTIONS
+                        .iter()
+                        .map(|(_, n)| *n)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )
+            .at(d.loc)
+            .target("text".to_string()),
+        );
+        return;
+    };
+    let found = narrative::sections(&text.markdown, text.file);
+    let absent: Vec<&(&str, &str)> = REQUIRED_SECTIONS
+        .iter()
+        .filter(|(id, _)| !found.iter().any(|s| s.id == *id))
+        .collect();
+    if absent.len() == REQUIRED_SECTIONS.len() {
+        // No explanation at all: one diagnostic, not seven.
+        diags.push(
+            Diagnostic::new(
+                "complete.section",
+                Severity::Error,
+                format!(
+                    "情况说明中没有任何必须说明的事项：应包括 {}",
+                    REQUIRED_SECTIONS
+                        .iter()
+                        .map(|(_, n)| *n)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )
+            .at(crate::model::diagnostic::Loc {
+                file: text.file,
+                line: 1,
+                col: 1,
+            })
+            .target("text".to_string()),
+        );
+        return;
+    }
+    for (id, name) in absent {
+        if !found.iter().any(|s| s.id == *id) {
+            diags.push(
+                Diagnostic::new(
+                    "complete.section",
+                    Severity::Error,
+                    format!("情况说明缺少「{name}」（标题标注 {{#{id}}} 的一节）"),
+                )
+                .at(crate::model::diagnostic::Loc {
+                    file: text.file,
+                    line: 1,
+                    col: 1,
+                })
+                .expected(format!("{{#{id}}}"))
+                .target(format!("section/{id}")),
+            );
+        }
+    }
+}

@@ -1,0 +1,652 @@
+//! `cross.table`, `cross.code-amount`, `cross.code-name`: the same quantity printed in
+//! two places agrees.
+
+use super::{Context, Doc, Verdict, judge};
+use crate::check::expr::{self, CellRef, EvalError, Iv};
+use crate::check::lookup::{self, Lookup};
+use crate::model::amount::{self, AmountUnit};
+use crate::model::catalogue;
+use crate::model::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::{Disclosure, Row, Status, Table};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A quantity printed in two places: `left` (one cell) must equal `right` (an expression).
+/// References are `kind.row.column`; a pair whose tables, rows or columns a disclosure does
+/// not have is skipped. A trailing `?` reads an absent row as zero.
+pub struct Pair {
+    pub id: &'static str,
+    pub left: &'static str,
+    pub right: &'static str,
+    pub what: &'static str,
+}
+
+macro_rules! pair {
+    ($id:literal, $l:literal, $r:literal, $what:literal) => {
+        Pair {
+            id: $id,
+            left: $l,
+            right: $r,
+            what: $what,
+        }
+    };
+}
+
+pub const PAIRS: &[Pair] = &[
+    // Budgets.
+    pair!(
+        "summary-income",
+        "summary.income_total.amount",
+        "income.total.total",
+        "收支总表的本年收入合计 = 收入总表的合计"
+    ),
+    pair!(
+        "summary-expenditure",
+        "summary.exp_total.amount",
+        "expenditure.total.total",
+        "收支总表的本年支出合计 = 支出总表的合计"
+    ),
+    pair!(
+        "summary-balance",
+        "summary.exp_total.amount",
+        "summary.income_total.amount",
+        "收支总表：本年支出合计 = 本年收入合计"
+    ),
+    pair!(
+        "summary-grand-balance",
+        "summary.exp_grand_total.amount",
+        "summary.income_grand_total.amount",
+        "收支总表：支出总计 = 收入总计"
+    ),
+    pair!(
+        "summary-dept-econ",
+        "summary.exp_total_dept.amount",
+        "summary.exp_total.amount",
+        "收支总表：按部门预算经济分类的支出合计 = 按功能分类的支出合计"
+    ),
+    pair!(
+        "summary-gov-econ",
+        "summary.exp_total_gov.amount",
+        "summary.exp_total.amount",
+        "收支总表：按政府预算经济分类的支出合计 = 按功能分类的支出合计"
+    ),
+    pair!(
+        "summary-basic",
+        "summary.exp_basic.amount",
+        "expenditure.total.basic",
+        "收支总表的基本支出 = 支出总表的基本支出"
+    ),
+    pair!(
+        "summary-project",
+        "summary.exp_project.amount",
+        "expenditure.total.project",
+        "收支总表的项目支出 = 支出总表的项目支出"
+    ),
+    pair!(
+        "summary-general",
+        "summary.income_general.amount",
+        "income.total.general",
+        "收支总表的一般公共预算拨款 = 收入总表的一般公共预算"
+    ),
+    pair!(
+        "summary-fiscal-general",
+        "fiscal_summary.income_general.amount",
+        "summary.income_general.amount",
+        "财政拨款收支总表的一般公共预算拨款 = 收支总表的一般公共预算拨款"
+    ),
+    pair!(
+        "fiscal-balance",
+        "fiscal_summary.exp_grand_total.amount",
+        "fiscal_summary.income_grand_total.amount",
+        "财政拨款收支总表：支出总计 = 收入总计"
+    ),
+    pair!(
+        "fiscal-general-expenditure",
+        "general_expenditure.total.total",
+        "fiscal_summary.income_general.amount",
+        "一般公共预算支出表的合计 = 财政拨款收支总表的一般公共预算拨款"
+    ),
+    pair!(
+        "fiscal-fund",
+        "fund_expenditure.total.total",
+        "fiscal_summary.income_fund.amount",
+        "政府性基金预算支出表的合计 = 财政拨款收支总表的政府性基金预算拨款"
+    ),
+    pair!(
+        "fiscal-state-capital",
+        "state_capital.total.total",
+        "fiscal_summary.income_state_capital.amount",
+        "国有资本经营预算支出表的合计 = 财政拨款收支总表的国有资本经营预算拨款"
+    ),
+    pair!(
+        "general-basic",
+        "general_basic.total.total",
+        "general_expenditure.total.basic",
+        "一般公共预算基本支出表的合计 = 一般公共预算支出表的基本支出"
+    ),
+    pair!(
+        "general-basic-parts",
+        "general_basic.total.total",
+        "general_expenditure.total.personnel + general_expenditure.total.public",
+        "一般公共预算基本支出表的合计 = 一般公共预算支出表的人员经费 + 公用经费（不单列基本支出小计的模板）"
+    ),
+    pair!(
+        "general-basic-personnel",
+        "general_basic.total.personnel",
+        "general_basic.301.total? + general_basic.303.total?",
+        "基本支出表：人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助"
+    ),
+    pair!(
+        "general-basic-public",
+        "general_basic.total.public",
+        "general_basic.302.total? + general_basic.310.total?",
+        "基本支出表：公用经费 = 302 商品和服务支出 + 310 资本性支出"
+    ),
+    pair!(
+        "general-public",
+        "general_expenditure.total.public",
+        "general_basic.total.public",
+        "一般公共预算支出表的公用经费 = 基本支出表的公用经费"
+    ),
+    pair!(
+        "general-econ",
+        "general_expenditure_econ.total.total",
+        "general_expenditure.total.total",
+        "一般公共预算支出表：按经济分类的合计 = 按功能分类的合计"
+    ),
+    pair!(
+        "general-basic-fn",
+        "general_basic_fn.total.total",
+        "general_basic.total.total",
+        "一般公共预算基本支出：按功能分类的合计 = 按经济分类的合计"
+    ),
+    pair!(
+        "gov-econ-total",
+        "expenditure_gov_econ.total.total",
+        "expenditure.total.total",
+        "支出预算分类汇总表（按政府预算经济分类）的合计 = 支出总表的合计"
+    ),
+    pair!(
+        "dept-econ-total",
+        "expenditure_dept_econ.total.total",
+        "expenditure.total.total",
+        "支出预算分类汇总表（按部门预算经济分类）的合计 = 支出总表的合计"
+    ),
+    pair!(
+        "dept-econ-basic",
+        "expenditure_dept_econ.total.basic",
+        "expenditure.total.basic",
+        "支出预算分类汇总表（按部门预算经济分类）的基本支出 = 支出总表的基本支出"
+    ),
+    pair!(
+        "wages-gov",
+        "basic_wages_gov_econ.total.total",
+        "general_expenditure.total.wages",
+        "人员经费（工资福利支出，按政府预算经济分类）的合计 = 一般公共预算支出表的工资福利支出"
+    ),
+    pair!(
+        "wages-dept",
+        "basic_wages_dept_econ.total.total",
+        "general_expenditure.total.wages",
+        "人员经费（工资福利支出，按部门预算经济分类）的合计 = 一般公共预算支出表的工资福利支出"
+    ),
+    pair!(
+        "family-gov",
+        "basic_family_gov_econ.total.total",
+        "general_expenditure.total.family",
+        "人员经费（对个人和家庭的补助，按政府预算经济分类）的合计 = 一般公共预算支出表的对个人和家庭的补助"
+    ),
+    pair!(
+        "family-dept",
+        "basic_family_dept_econ.total.total",
+        "general_expenditure.total.family",
+        "人员经费（对个人和家庭的补助，按部门预算经济分类）的合计 = 一般公共预算支出表的对个人和家庭的补助"
+    ),
+    pair!(
+        "goods-gov",
+        "basic_goods_gov_econ.total.total",
+        "general_expenditure.total.public",
+        "公用经费（商品和服务支出，按政府预算经济分类）的合计 = 一般公共预算支出表的公用经费"
+    ),
+    pair!(
+        "goods-dept",
+        "basic_goods_dept_econ.total.total",
+        "general_expenditure.total.public",
+        "公用经费（商品和服务支出，按部门预算经济分类）的合计 = 一般公共预算支出表的公用经费"
+    ),
+    // Final accounts (T1–T9 of the national set).
+    pair!(
+        "final-summary-income",
+        "final_summary.income_total.amount",
+        "final_income.total.total",
+        "T1 本年收入合计 = T2 收入决算表合计"
+    ),
+    pair!(
+        "final-summary-expenditure",
+        "final_summary.exp_total.amount",
+        "final_expenditure.total.total",
+        "T1 本年支出合计 = T3 支出决算表合计"
+    ),
+    pair!(
+        "final-summary-balance",
+        "final_summary.exp_grand_total.amount",
+        "final_summary.income_grand_total.amount",
+        "T1：支出总计 = 收入总计"
+    ),
+    pair!(
+        "final-income-fiscal",
+        "final_income.total.fiscal",
+        "final_fiscal_summary.income_total.amount",
+        "T2 财政拨款收入 = T4 本年收入"
+    ),
+    pair!(
+        "final-fiscal-balance",
+        "final_fiscal_summary.exp_grand_total.amount",
+        "final_fiscal_summary.income_grand_total.amount",
+        "T4：支出总计 = 收入总计"
+    ),
+    pair!(
+        "final-fiscal-general",
+        "final_general_expenditure.total.total",
+        "final_fiscal_summary.exp_total.general",
+        "T5 合计 = T4 本年支出的一般公共预算财政拨款"
+    ),
+    pair!(
+        "final-general-basic",
+        "final_general_expenditure.total.basic",
+        "final_general_basic.total.personnel + final_general_basic.total.public",
+        "T5 基本支出 = T6 人员经费合计 + 公用经费合计"
+    ),
+    pair!(
+        "final-basic-personnel",
+        "final_general_basic.total.personnel",
+        "final_general_basic.301.personnel? + final_general_basic.303.personnel?",
+        "T6：人员经费合计 = 301 工资福利支出 + 303 对个人和家庭的补助"
+    ),
+    pair!(
+        "final-basic-public",
+        "final_general_basic.total.public",
+        "final_general_basic.302.public? + final_general_basic.310.public?",
+        "T6：公用经费合计 = 302 商品和服务支出 + 310 资本性支出"
+    ),
+    pair!(
+        "final-fund",
+        "final_fund.total.total",
+        "final_fiscal_summary.exp_total.fund",
+        "T7 合计 = T4 本年支出的政府性基金预算财政拨款"
+    ),
+    pair!(
+        "final-state-capital",
+        "final_state_capital.total.total",
+        "final_fiscal_summary.exp_total.state_capital",
+        "T8 合计 = T4 本年支出的国有资本经营预算财政拨款"
+    ),
+];
+
+/// Two tables whose lines must agree code by code, on the listed (left, right) columns,
+/// when their totals (`guard`) agree.
+pub struct CodePair {
+    pub left: &'static str,
+    pub right: &'static str,
+    pub columns: &'static [(&'static str, &'static str)],
+    pub guard: (&'static str, &'static str),
+}
+
+pub const CODE_PAIRS: &[CodePair] = &[
+    CodePair {
+        left: "expenditure",
+        right: "general_expenditure",
+        columns: &[
+            ("total", "total"),
+            ("basic", "basic"),
+            ("project", "project"),
+        ],
+        guard: ("expenditure.total.total", "general_expenditure.total.total"),
+    },
+    CodePair {
+        left: "expenditure",
+        right: "expenditure_gov_econ",
+        columns: &[("total", "total")],
+        guard: (
+            "expenditure.total.total",
+            "expenditure_gov_econ.total.total",
+        ),
+    },
+    CodePair {
+        left: "expenditure",
+        right: "expenditure_dept_econ",
+        columns: &[
+            ("total", "total"),
+            ("basic", "basic"),
+            ("project", "project"),
+        ],
+        guard: (
+            "expenditure.total.total",
+            "expenditure_dept_econ.total.total",
+        ),
+    },
+    CodePair {
+        left: "summary",
+        right: "expenditure",
+        columns: &[("amount", "total")],
+        guard: ("summary.exp_total.amount", "expenditure.total.total"),
+    },
+    CodePair {
+        left: "fiscal_summary",
+        right: "general_expenditure",
+        columns: &[("amount", "total")],
+        guard: (
+            "fiscal_summary.income_general.amount",
+            "general_expenditure.total.total",
+        ),
+    },
+    CodePair {
+        left: "final_expenditure",
+        right: "final_general_expenditure",
+        columns: &[
+            ("total", "total"),
+            ("basic", "basic"),
+            ("project", "project"),
+        ],
+        guard: (
+            "final_expenditure.total.total",
+            "final_general_expenditure.total.total",
+        ),
+    },
+    CodePair {
+        left: "final_summary",
+        right: "final_expenditure",
+        columns: &[("amount", "total")],
+        guard: (
+            "final_summary.exp_total.amount",
+            "final_expenditure.total.total",
+        ),
+    },
+];
+
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let d = doc.disclosure;
+    for p in PAIRS {
+        pair(cx, d, p, diags);
+    }
+    for p in CODE_PAIRS {
+        code_pair(cx, d, p, diags);
+    }
+    code_names(cx, d, diags);
+}
+
+/// The ids of the pairs that can be evaluated on `d` (both sides present): what
+/// `cross.table` actually checks for this disclosure.
+pub fn applicable(cx: &Context, d: &Disclosure) -> Vec<&'static str> {
+    PAIRS
+        .iter()
+        .filter(|p| eval_yuan(cx, d, p.left).is_some() && eval_yuan(cx, d, p.right).is_some())
+        .map(|p| p.id)
+        .collect()
+}
+
+/// Evaluates `src` in 元; `None` when any part is absent or unreadable.
+/// The pair expressions, parsed once (they are constants).
+fn parsed(src: &str) -> Option<&'static expr::Expr> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static CACHE: OnceLock<HashMap<&'static str, expr::Expr>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        let sides = PAIRS.iter().flat_map(|p| [p.left, p.right]);
+        let guards = CODE_PAIRS.iter().flat_map(|p| [p.guard.0, p.guard.1]);
+        sides
+            .chain(guards)
+            .filter_map(|s| expr::parse(s).ok().map(|e| (s, e)))
+            .collect()
+    });
+    cache.get(src)
+}
+
+fn eval_yuan(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>)> {
+    let e = parsed(src)?;
+    let first = std::cell::Cell::new(None);
+    let resolve = |r: &CellRef| match lookup::cell(d, r, AmountUnit::Yuan, &cx.suspect) {
+        Lookup::Value(v, loc) => {
+            if first.get().is_none() {
+                first.set(loc);
+            }
+            Ok(v)
+        }
+        _ => Err(EvalError::Unknown(r.to_string())),
+    };
+    let v = expr::eval(e, &resolve).ok()?;
+    Some((v, first.get()))
+}
+
+/// Shows a 元 amount in the unit of the table `reference` starts with.
+fn show_in(d: &Disclosure, reference: &str, yuan: Decimal) -> String {
+    let kind = reference.split('.').next().unwrap_or("");
+    let unit = d.table(kind).map_or(d.amount_unit, |t| t.unit);
+    let v = yuan / unit.yuan_factor();
+    amount::show(amount::round(v, 2), unit)
+}
+
+fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
+    let (Some((left, left_loc)), Some((right, right_loc))) =
+        (eval_yuan(cx, d, p.left), eval_yuan(cx, d, p.right))
+    else {
+        return;
+    };
+    // Both sides are printed figures: the left one is judged against the right's interval,
+    // widened by the left's own rounding.
+    let widened = Iv {
+        mid: right.mid,
+        lo: right.lo - (left.mid - left.lo),
+        hi: right.hi + (left.hi - left.mid),
+    };
+    let verdict = if left.mid == right.mid {
+        Verdict::Equal
+    } else {
+        judge(left.mid, &widened)
+    };
+    let table = |r: &str| {
+        let k = r.split('.').next().unwrap_or("");
+        d.table(k).map(Table::label).unwrap_or_default()
+    };
+    let (sev, rule) = match verdict {
+        Verdict::Equal => return,
+        Verdict::Rounding => (Severity::Notice, "rounding"),
+        Verdict::Different => (Severity::Error, "cross.table"),
+    };
+    let found = show_in(d, p.left, left.mid);
+    let expected = show_in(d, p.left, right.mid);
+    let message = if rule == "rounding" {
+        format!(
+            "尾数误差：{}（{found} 与 {expected}），在四舍五入允许范围内",
+            p.what
+        )
+    } else {
+        format!("表间数字不一致：{}。应为 {expected}，实为 {found}", p.what)
+    };
+    let mut diag = Diagnostic::new(rule, sev, message)
+        .at_opt(left_loc)
+        .table(table(p.left))
+        .expected(expected)
+        .found(found)
+        .target(if rule == "rounding" {
+            format!("cross.table:{}", p.id)
+        } else {
+            p.id.to_string()
+        });
+    if let Some(l) = right_loc {
+        diag = diag.related(l, format!("对应数字（{}）", p.right));
+    }
+    diags.push(diag);
+}
+
+/// The amount of `code` in `table`: its own rows, else the sum of its top-level descendants.
+fn aggregate(cx: &Context, table: &Table, code: &str, col: &str) -> Option<(Decimal, Loc, usize)> {
+    let own: Vec<&Row> = table
+        .rows
+        .iter()
+        .filter(|r| r.code.as_deref() == Some(code))
+        .collect();
+    let rows: Vec<&Row> = if !own.is_empty() {
+        own
+    } else {
+        table
+            .rows
+            .iter()
+            .filter(|r| {
+                let Some(c) = r.code.as_deref() else {
+                    return false;
+                };
+                c.len() > code.len()
+                    && c.starts_with(code)
+                    && !table.rows.iter().any(|o| {
+                        o.code.as_deref().is_some_and(|oc| {
+                            oc.len() > code.len() && oc.len() < c.len() && c.starts_with(oc)
+                        })
+                    })
+            })
+            .collect()
+    };
+    if rows.is_empty() {
+        return None;
+    }
+    let mut sum = Decimal::ZERO;
+    for r in &rows {
+        if r.cells
+            .get(col)
+            .is_some_and(|c| cx.suspect.contains(&c.loc))
+        {
+            return None;
+        }
+        sum = sum.checked_add(r.amount(col)?)?;
+    }
+    let loc = rows[0].cells.get(col).map_or(rows[0].loc, |c| c.loc);
+    Some((sum, loc, rows.len()))
+}
+
+fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) {
+    let (Some(a), Some(b)) = (d.table(p.left), d.table(p.right)) else {
+        return;
+    };
+    if a.status != Status::Present || b.status != Status::Present || a.unit != b.unit {
+        return;
+    }
+    match (eval_yuan(cx, d, p.guard.0), eval_yuan(cx, d, p.guard.1)) {
+        (Some((x, _)), Some((y, _))) if x.mid == y.mid => {}
+        _ => return,
+    }
+    let mut codes: Vec<&str> = a.rows.iter().filter_map(|r| r.code.as_deref()).collect();
+    codes.sort();
+    codes.dedup();
+    for code in codes {
+        if catalogue::Class::of(code) != Some(catalogue::Class::Functional) {
+            continue;
+        }
+        for (ca, cb) in p.columns {
+            if a.column(ca).is_none() || b.column(cb).is_none() {
+                continue;
+            }
+            let (Some((va, la, na)), Some((vb, lb, nb))) =
+                (aggregate(cx, a, code, ca), aggregate(cx, b, code, cb))
+            else {
+                continue;
+            };
+            if va == vb {
+                continue;
+            }
+            let addends = Decimal::from(na.max(nb) as u64);
+            let tolerance = Decimal::new(5, 3) * addends; // half of 0.01 per addend
+            let row_name = a
+                .rows
+                .iter()
+                .find(|r| r.code.as_deref() == Some(code))
+                .map_or(code.to_string(), Row::label);
+            let diff = (va - vb).abs();
+            let (rule, sev) = if diff <= tolerance && (na > 1 || nb > 1) {
+                ("rounding", Severity::Notice)
+            } else {
+                ("cross.code-amount", Severity::Error)
+            };
+            let col_name = a.column(ca).map_or(*ca, |c| c.name.as_str());
+            diags.push(
+                Diagnostic::new(
+                    rule,
+                    sev,
+                    format!(
+                        "{}「{row_name}」的「{col_name}」在「{}」中为 {}，在「{}」中为 {}，相差 {}",
+                        if rule == "rounding" {
+                            "尾数误差："
+                        } else {
+                            "同一科目在两张表中金额不一致："
+                        },
+                        a.title,
+                        amount::show(va, a.unit),
+                        b.title,
+                        amount::show(vb, b.unit),
+                        amount::show(diff, a.unit)
+                    ),
+                )
+                .at(la)
+                .related(lb, format!("{} 中的对应数字", b.id))
+                .table(format!("{} ↔ {}", a.label(), b.label()))
+                .row(row_name)
+                .column(col_name)
+                .expected(amount::show(vb, b.unit))
+                .found(amount::show(va, a.unit))
+                .target(format!("{}~{}/{}/{}", a.id, b.id, code, ca)),
+            );
+        }
+    }
+}
+
+/// The same code printed with different names, for codes the catalogue does not know.
+fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
+    let norm = super::classification::normalize;
+    let mut first: BTreeMap<&str, (&str, &Table, &Row)> = BTreeMap::new();
+    for t in &d.tables {
+        for r in &t.rows {
+            let (Some(code), Some(name)) = (r.code.as_deref(), r.name.as_deref()) else {
+                continue;
+            };
+            if cx.catalogue.name(code).is_some() {
+                continue;
+            }
+            match first.get(code) {
+                None => {
+                    first.insert(code, (name, t, r));
+                }
+                Some((n0, t0, r0)) if norm(n0) != norm(name) => diags.push(
+                    Diagnostic::new(
+                        "cross.code-name",
+                        Severity::Error,
+                        format!(
+                            "编码 {code} 在「{}」中名为「{n0}」，在「{}」中名为「{name}」",
+                            t0.title, t.title
+                        ),
+                    )
+                    .at(r.name_loc.unwrap_or(r.loc))
+                    .related(r0.name_loc.unwrap_or(r0.loc), "另一处名称")
+                    .table(t.label())
+                    .row(r.label())
+                    .expected(n0.to_string())
+                    .found(name.to_string())
+                    .target(format!("{}/{}", t.id, code)),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_pair_expression_parses() {
+        for p in super::PAIRS {
+            assert!(super::parsed(p.left).is_some(), "{}", p.left);
+            assert!(super::parsed(p.right).is_some(), "{}", p.right);
+        }
+        for p in super::CODE_PAIRS {
+            assert!(super::parsed(p.guard.0).is_some() && super::parsed(p.guard.1).is_some());
+        }
+    }
+}

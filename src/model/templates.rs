@@ -1,0 +1,121 @@
+//! Table kinds and templates (`data/templates.yaml`): which tables a disclosure's
+//! standard set must contain, and the standard name of each kind.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const TEMPLATES_YAML: &str = include_str!("../../data/templates.yaml");
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub name: String,
+    pub kind: String,
+    pub required: Vec<String>,
+    /// Kinds some units of the template publish beyond the required set: used only to
+    /// place them in the page order (`after` a required kind), never by the
+    /// completeness rule.
+    #[serde(default)]
+    pub optional: Vec<Optional>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Optional {
+    pub kind: String,
+    /// The required kind it follows in the standard order.
+    pub after: String,
+}
+
+impl Template {
+    /// The standard order of the template's tables on a page: the required kinds, each
+    /// followed by the optional kinds placed after it.
+    pub fn page_order(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for k in &self.required {
+            out.push(k.as_str());
+            out.extend(
+                self.optional
+                    .iter()
+                    .filter(|o| o.after == *k)
+                    .map(|o| o.kind.as_str()),
+            );
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    /// Kind id → standard table name.
+    pub kinds: BTreeMap<String, String>,
+    pub templates: BTreeMap<String, Template>,
+}
+
+impl Templates {
+    /// The templates compiled into gongkai (parsed once per process: they cannot change).
+    pub fn builtin() -> Result<Templates, String> {
+        static PARSED: std::sync::OnceLock<Result<Templates, String>> = std::sync::OnceLock::new();
+        PARSED.get_or_init(Templates::parse_builtin).clone()
+    }
+
+    fn parse_builtin() -> Result<Templates, String> {
+        let t: Templates = serde_saphyr::from_str(TEMPLATES_YAML)
+            .map_err(|e| format!("data/templates.yaml 无法解析：{e}"))?;
+        for (id, tpl) in &t.templates {
+            for k in &tpl.required {
+                if !t.kinds.contains_key(k) {
+                    return Err(format!(
+                        "data/templates.yaml：模板 {id} 引用了未定义的表类型 {k}"
+                    ));
+                }
+            }
+            for o in &tpl.optional {
+                if !t.kinds.contains_key(&o.kind) {
+                    return Err(format!(
+                        "data/templates.yaml：模板 {id} 引用了未定义的表类型 {}",
+                        o.kind
+                    ));
+                }
+                if !tpl.required.contains(&o.after) {
+                    return Err(format!(
+                        "data/templates.yaml：模板 {id} 的可选表 {} 应排在必需表之后，{} 不是必需表",
+                        o.kind, o.after
+                    ));
+                }
+                if tpl.required.contains(&o.kind) {
+                    return Err(format!(
+                        "data/templates.yaml：模板 {id} 的表类型 {} 既是必需表又是可选表",
+                        o.kind
+                    ));
+                }
+            }
+        }
+        Ok(t)
+    }
+    pub fn kind_name(&self, kind: &str) -> Option<&str> {
+        self.kinds.get(kind).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn builtin_templates_load() {
+        let t = super::Templates::builtin().unwrap();
+        assert!(t.templates.contains_key("hunan-budget"));
+        assert_eq!(
+            t.kind_name("three_public"),
+            Some("一般公共预算“三公”经费支出表")
+        );
+        let order = t.templates["hunan-budget"].page_order();
+        let at = order.iter().position(|k| *k == "general_basic").unwrap();
+        assert_eq!(order[at - 1], "general_expenditure");
+        assert!(
+            !t.templates["hunan-budget"]
+                .required
+                .contains(&"general_basic".to_string())
+        );
+    }
+}

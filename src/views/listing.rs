@@ -1,0 +1,146 @@
+//! What the site-wide outputs need of one unit: its line on the home page, its
+//! disclosures' headline figures for the comparisons, its feed entries, its pages for
+//! the sitemap and its data-package resource names.
+//!
+//! A [`UnitListing`] is made from the unit's model by [`of`], once per build, and every
+//! listing (home page, comparisons, feeds, sitemap, data package, search) is made from
+//! the units' listings, never from the model. So a build can list a unit whose sources
+//! did not change without parsing them again: its listing is kept between builds beside
+//! the output (`shares`), under the unit's key, as the search documents and data-package
+//! resources are.
+
+use super::{Measure, UnitSummary, disclosure_path, key_cell, key_figures, unit_summary};
+use crate::model::Disclosure;
+use crate::model::amount::AmountUnit;
+use crate::model::templates::Templates;
+use crate::model::{Kind, Unit};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What the listings need of one unit (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitListing {
+    /// The unit's folder name.
+    pub slug: String,
+    /// Its line on the home page (also its name, region and level).
+    pub summary: UnitSummary,
+    /// In the unit's order (as read from its folder).
+    pub disclosures: Vec<DisclosureListing>,
+    /// The names its data-package resources take unless another unit took them first,
+    /// in the order of `datapackage::unit_resources`.
+    pub resources: Vec<String>,
+}
+
+/// What the listings need of one disclosure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisclosureListing {
+    pub year: u32,
+    pub kind: Kind,
+    pub title: String,
+    /// `YYYY-MM-DD`, as the source records it.
+    pub published: Option<String>,
+    pub amount_unit: AmountUnit,
+    /// Output path of its page.
+    pub path: String,
+    /// The compared measures (`MEASURES`), each read once.
+    pub figures: Vec<Read>,
+    /// Its feed entry's summary.
+    pub summary: String,
+}
+
+impl UnitListing {
+    /// Output path of the unit's page.
+    pub fn path(&self) -> String {
+        format!("{}/index.html", self.slug)
+    }
+
+    /// The disclosures, newest first (final accounts before budgets of the same year).
+    pub fn newest_first(&self) -> Vec<&DisclosureListing> {
+        super::newest_first_by(&self.disclosures, |d| (d.year, d.kind))
+    }
+}
+
+/// The listing of `u`, its links starting with `base`; `resources` are the names of its
+/// data-package resources (`outputs::datapackage::resource_names`).
+pub fn of(base: &str, u: &Unit, templates: &Templates, resources: Vec<String>) -> UnitListing {
+    UnitListing {
+        slug: u.slug.clone(),
+        summary: unit_summary(base, u),
+        disclosures: u
+            .disclosures
+            .iter()
+            .map(|d| DisclosureListing {
+                year: d.year,
+                kind: d.kind,
+                title: d.title.clone(),
+                published: d.published.clone(),
+                amount_unit: d.amount_unit,
+                path: disclosure_path(u, d),
+                figures: reads(d, templates),
+                summary: feed_summary(u, d),
+            })
+            .collect(),
+        resources,
+    }
+}
+
+/// The measures compared, with their column labels.
+pub const MEASURES: [(Measure, &str); 5] = [
+    (Measure::Expenditure, "本年支出合计"),
+    (Measure::Basic, "基本支出"),
+    (Measure::Project, "项目支出"),
+    (Measure::ThreePublic, "“三公”经费"),
+    (Measure::Running, "机关运行经费"),
+];
+
+/// One compared figure of a disclosure: the cell it is read from, or why it is missing
+/// (in Chinese, for the page).
+pub type Read = Result<KeyRead, String>;
+
+/// The cell a compared figure is read from (`site::key_cell`), as the pages need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRead {
+    /// The amount unit of its table.
+    pub unit: AmountUnit,
+    /// As printed; zero for a blank cell.
+    pub value: Decimal,
+    /// Printed blank: zero as published.
+    pub blank: bool,
+    /// Its row's anchor on the disclosure page.
+    pub anchor: String,
+    /// `T01 收支总表 › 本年支出合计 › 金额`.
+    pub source: String,
+}
+
+/// The measures of `d` (`MEASURES`, in order), each read once.
+pub fn reads(d: &Disclosure, templates: &Templates) -> Vec<Read> {
+    MEASURES
+        .iter()
+        .map(|(m, _)| match key_cell(d, *m) {
+            Ok(k) => Ok(KeyRead {
+                unit: k.table.unit,
+                value: k.value,
+                blank: k.blank,
+                source: k.source(),
+                anchor: k.anchor,
+            }),
+            Err(absent) => Err(absent.describe(templates)),
+        })
+        .collect()
+}
+
+/// The entry's summary: the year and kind, then the key figures as printed.
+pub fn feed_summary(u: &Unit, d: &Disclosure) -> String {
+    let mut s = format!("{}{}年{}。", u.name, d.year, d.kind.label_zh());
+    let figures: Vec<String> = key_figures(d)
+        .iter()
+        .map(|k| format!("{}{}{}", k.label, k.amount, k.unit))
+        .collect();
+    if figures.is_empty() {
+        s.push_str("公开表中未读出主要数字。");
+    } else {
+        s.push_str(&figures.join("；"));
+        s.push('。');
+    }
+    s
+}
