@@ -166,7 +166,7 @@ fn run_build(
     };
     let out = out.unwrap_or_else(|| path.join(&config.output_dir));
     let prepare = gongkai::timings::phase("准备（模板、上次的清单）");
-    let plan = match gongkai::publish::Plan::new(&config, path, &out, clean) {
+    let plan = match gongkai::build::Plan::new(&config, path, &out, clean) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("gongkai：生成失败：{e}");

@@ -49,16 +49,6 @@ pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
 /// Directory of the assets in the output.
 pub const ASSET_DIR: &str = "static";
 
-/// Written into every output directory: gongkai replaces only directories carrying it.
-pub const MARKER: &str = ".gongkai-build";
-
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub pages: usize,
-    pub files: usize,
-    pub bytes: u64,
-}
-
 /// The files under one of the site's folders (`templates/`, `static/`), by name relative
 /// to it with `/`, sorted; none when the folder does not exist.
 fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
@@ -681,7 +671,7 @@ pub fn page_paths(listings: &[UnitListing], site_files: &[String]) -> Vec<String
 /// not be named like one of them.
 pub const RESERVED: &[&str] = &[
     ASSET_DIR,
-    MARKER,
+    crate::publish::MARKER,
     crate::publish::MANIFEST,
     "index.html",
     "404.html",
@@ -714,39 +704,6 @@ pub fn check_reserved(rel: &str) -> Result<(), String> {
     let top = rel.split('/').next().unwrap_or(rel);
     if !RESERVED.contains(&top) {
         return Err(format!("内部错误：网站输出 {rel} 不在保留名称之列"));
-    }
-    Ok(())
-}
-
-/// Refuses an output directory that would destroy something else: the site root or one
-/// of its ancestors, or an existing non-empty directory gongkai did not write.
-pub fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
-    let canon_root = site_root
-        .canonicalize()
-        .map_err(|e| format!("无法访问 {}：{e}", site_root.display()))?;
-    if out.exists() {
-        let canon_out = out
-            .canonicalize()
-            .map_err(|e| format!("无法访问 {}：{e}", out.display()))?;
-        if canon_root.starts_with(&canon_out) {
-            return Err(format!(
-                "输出目录 {} 是站点根目录或其上级目录，不能覆盖",
-                out.display()
-            ));
-        }
-        if !out.is_dir() {
-            return Err(format!("输出路径 {} 不是目录", out.display()));
-        }
-        let empty = std::fs::read_dir(out)
-            .map_err(|e| format!("无法读取 {}：{e}", out.display()))?
-            .next()
-            .is_none();
-        if !empty && !out.join(MARKER).is_file() {
-            return Err(format!(
-                "输出目录 {} 已存在且不是 gongkai 生成的，为免误删，请先清空或换一个目录",
-                out.display()
-            ));
-        }
     }
     Ok(())
 }

@@ -147,13 +147,13 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
         }
         renderer.forget(&redo);
         let scope = if writer.mode() == publish::Mode::InPlace {
-            publish::Scope::Units(&redo)
+            crate::build::Scope::Units(&redo)
         } else {
-            publish::Scope::All
+            crate::build::Scope::All
         };
-        let progress = publish::Progress::new(false, 0);
+        let progress = crate::build::Progress::new(false, 0);
         let units: Vec<UnitRef> = report.site.units.iter().map(UnitRef::Read).collect();
-        publish::render_into(renderer, &units, scope, &writer, &progress)?;
+        crate::build::render_into(renderer, &units, scope, &writer, &progress)?;
         rendered = started.elapsed();
         // The files of units not rendered again stay (looked up by their top folder).
         let kept: std::collections::HashSet<&str> = report

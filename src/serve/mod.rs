@@ -199,7 +199,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     if !first.published {
         // Serve something: an empty site that shows the overlay.
         std::fs::create_dir_all(&out).map_err(|e| format!("无法创建 {}：{e}", out.display()))?;
-        let _ = std::fs::write(out.join(crate::build::render::MARKER), "gongkai\n");
+        let _ = std::fs::write(out.join(crate::publish::MARKER), "gongkai\n");
         let _ = std::fs::write(
             out.join("index.html"),
             "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>",
