@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod import;
 pub mod model;
 pub mod outputs;
 pub mod publish;
