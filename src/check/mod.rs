@@ -91,12 +91,14 @@ fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, St
 fn suppress_consequences(diags: &mut Vec<Diagnostic>) {
     let scaled: Vec<_> = diags
         .iter()
-        .filter(|d| d.rule == "value.scale")
+        .filter(|d| d.rule == rules::sums::VALUE_SCALE.id)
         .filter_map(|d| d.loc)
         .collect();
     let mut kept_scale = std::collections::BTreeSet::new();
     diags.retain(|d| match d.loc {
-        Some(loc) if scaled.contains(&loc) => d.rule == "value.scale" && kept_scale.insert(loc),
+        Some(loc) if scaled.contains(&loc) => {
+            d.rule == rules::sums::VALUE_SCALE.id && kept_scale.insert(loc)
+        }
         _ => true,
     });
 }

@@ -5,9 +5,10 @@
 
 pub mod convert;
 pub mod fast_yaml;
+pub mod rules;
 pub mod schema;
 
-use crate::model::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::files::{FileId, Files};
 use crate::model::{Site, Unit};
 use rayon::prelude::*;
@@ -238,8 +239,7 @@ fn load_with<T: Send>(
                     }
                 }
                 Err(e) => diags.push(Diagnostic::new(
-                    "source.read",
-                    Severity::Error,
+                    &rules::SOURCE_READ,
                     format!("无法读取目录 {}：{e}", dir.display()),
                 )),
             }
@@ -413,8 +413,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     }
     let cannot = |e: std::io::Error| {
         Diagnostic::new(
-            "source.read",
-            Severity::Error,
+            &rules::SOURCE_READ,
             format!("无法读取文件 {}：{e}", path.display()),
         )
     };
@@ -429,8 +428,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         diags.push(Diagnostic::new(
-            "source.read",
-            Severity::Error,
+            &rules::SOURCE_READ,
             format!(
                 "文件过大：{}（超过上限 {} 字节）",
                 path.display(),
@@ -449,10 +447,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
         Err(e) => {
             let upto = e.valid_up_to();
             let line = bytes[..upto].iter().filter(|b| **b == b'\n').count() + 1;
-            diags.push(Diagnostic::new(
-                "source.encoding",
-                Severity::Error,
-                format!(
+            diags.push(Diagnostic::new(&rules::SOURCE_ENCODING, format!(
                     "文件不是 UTF-8 编码（第 {line} 行起无法解码；如为 GBK 编码，请另存为 UTF-8）：{}",
                     path.display()
                 ),
@@ -469,12 +464,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Box<Diagnostic>> {
     if text.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::new(
-                "yaml.type",
-                Severity::Error,
-                "文件是空的：请填写内容，或删除此文件",
-            )
-            .at(Loc {
+            Diagnostic::new(&rules::YAML_TYPE, "文件是空的：请填写内容，或删除此文件").at(Loc {
                 file,
                 line: 1,
                 col: 1,
@@ -494,7 +484,7 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
         });
         let (rule, message) = yaml_message(&raw);
         Box::new(
-            Diagnostic::new(rule, Severity::Error, message)
+            Diagnostic::new(rule, message)
                 .at_opt(loc)
                 .label(raw.lines().next().unwrap_or("").to_string()),
         )
@@ -511,7 +501,7 @@ pub(crate) fn saphyr_options() -> serde_saphyr::Options {
 }
 
 /// Turns the YAML library's message into a rule id and a Chinese message.
-fn yaml_message(raw: &str) -> (&'static str, String) {
+fn yaml_message(raw: &str) -> (&'static Rule, String) {
     let first = raw.lines().next().unwrap_or(raw);
     let between_ticks = |s: &str| -> Option<String> {
         let a = s.find('`')?;
@@ -532,33 +522,32 @@ fn yaml_message(raw: &str) -> (&'static str, String) {
         } else {
             format!("未知字段 `{field}`（此处可用的字段：{expected}）")
         };
-        ("yaml.unknown-key", msg)
+        (&rules::YAML_UNKNOWN_KEY, msg)
     } else if first.contains("duplicate") {
-        ("yaml.duplicate-key", format!("重复的键：{first}"))
+        (&rules::YAML_DUPLICATE_KEY, format!("重复的键：{first}"))
     } else if first.contains("missing field") {
         let field = between_ticks(first).unwrap_or_default();
-        ("yaml.type", format!("缺少必填字段 `{field}`"))
+        (&rules::YAML_TYPE, format!("缺少必填字段 `{field}`"))
     } else if first.contains("invalid type") || first.contains("invalid value") {
-        ("yaml.type", format!("类型错误：{first}"))
+        (&rules::YAML_TYPE, format!("类型错误：{first}"))
     } else if first.starts_with("invalid u") || first.starts_with("invalid i") {
-        ("yaml.type", format!("这里应填写整数：{first}"))
+        (&rules::YAML_TYPE, format!("这里应填写整数：{first}"))
     } else if first.starts_with("expected ") && !first.contains("budget") {
-        ("yaml.type", format!("类型错误：{first}"))
+        (&rules::YAML_TYPE, format!("类型错误：{first}"))
     } else if first.contains("budget") {
         (
-            "yaml.syntax",
+            &rules::YAML_SYNTAX,
             format!("YAML 超出资源限制（嵌套过深、别名或节点过多）：{first}"),
         )
     } else {
-        ("yaml.syntax", format!("YAML 语法错误：{first}"))
+        (&rules::YAML_SYNTAX, format!("YAML 语法错误：{first}"))
     }
 }
 
 /// A symlink is never followed: sources must live inside the site.
 fn symlink_refused(path: &Path) -> Diagnostic {
     Diagnostic::new(
-        "source.read",
-        Severity::Error,
+        &rules::SOURCE_READ,
         format!(
             "不跟随符号链接：{}（数据源必须放在站点目录之内）",
             path.display()
