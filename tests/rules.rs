@@ -691,5 +691,8 @@ fn every_declared_rule_has_a_test_here() {
         .map(|r| r.id)
         .filter(|id| !this.contains(&format!("\"{id}\"")))
         .collect();
-    assert!(untested.is_empty(), "rules without a test in tests/rules.rs: {untested:?}");
+    assert!(
+        untested.is_empty(),
+        "rules without a test in tests/rules.rs: {untested:?}"
+    );
 }

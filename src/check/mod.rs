@@ -5,10 +5,10 @@ pub mod lookup;
 pub mod narrative;
 pub mod rules;
 
-use crate::model::Site;
 use crate::model::catalogue::Catalogue;
 use crate::model::diagnostic::{self, Diagnostic};
 use crate::model::templates::Templates;
+use crate::model::{DataError, Site};
 use crate::source::{self, Root};
 
 pub struct Report {
@@ -48,12 +48,12 @@ impl Report {
 
 /// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
 /// files are broken); every problem with the sources is a diagnostic.
-pub fn check(root: &Root) -> Result<Report, String> {
+pub fn check(root: &Root) -> Result<Report, DataError> {
     check_cached(root, &mut source::Cache::default())
 }
 
 /// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
-pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, String> {
+pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, DataError> {
     let (site, diagnostics) = source::load_cached(root, cache);
     check_site(site, diagnostics)
 }
@@ -65,12 +65,12 @@ pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, St
 pub fn check_planned<T: Send>(
     root: &Root,
     planner: &dyn source::Planner<T>,
-) -> Result<(Report, Vec<(source::Kept, T)>), String> {
+) -> Result<(Report, Vec<(source::Kept, T)>), DataError> {
     let (site, diagnostics, kept) = source::load_planned(root, planner);
     Ok((check_site(site, diagnostics)?, kept))
 }
 
-fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, String> {
+fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, DataError> {
     let catalogue = Catalogue::builtin()?;
     let templates = Templates::builtin()?;
     let mut cx = rules::Context {

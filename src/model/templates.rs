@@ -1,6 +1,7 @@
 //! Table kinds and templates (`data/templates.yaml`): which tables a disclosure's
 //! standard set must contain, and the standard name of each kind.
 
+use crate::model::DataError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -55,40 +56,41 @@ pub struct Templates {
 
 impl Templates {
     /// The templates compiled into gongkai (parsed once per process: they cannot change).
-    pub fn builtin() -> Result<Templates, String> {
-        static PARSED: std::sync::OnceLock<Result<Templates, String>> = std::sync::OnceLock::new();
+    pub fn builtin() -> Result<Templates, DataError> {
+        static PARSED: std::sync::OnceLock<Result<Templates, DataError>> =
+            std::sync::OnceLock::new();
         PARSED.get_or_init(Templates::parse_builtin).clone()
     }
 
-    fn parse_builtin() -> Result<Templates, String> {
+    fn parse_builtin() -> Result<Templates, DataError> {
         let t: Templates = serde_saphyr::from_str(TEMPLATES_YAML)
-            .map_err(|e| format!("data/templates.yaml 无法解析：{e}"))?;
+            .map_err(|e| DataError(format!("data/templates.yaml 无法解析：{e}")))?;
         for (id, tpl) in &t.templates {
             for k in &tpl.required {
                 if !t.kinds.contains_key(k) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 引用了未定义的表类型 {k}"
-                    ));
+                    )));
                 }
             }
             for o in &tpl.optional {
                 if !t.kinds.contains_key(&o.kind) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 引用了未定义的表类型 {}",
                         o.kind
-                    ));
+                    )));
                 }
                 if !tpl.required.contains(&o.after) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 的可选表 {} 应排在必需表之后，{} 不是必需表",
                         o.kind, o.after
-                    ));
+                    )));
                 }
                 if tpl.required.contains(&o.kind) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 的表类型 {} 既是必需表又是可选表",
                         o.kind
-                    ));
+                    )));
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The manifest: each published file's content hash and sources, read and written.
 
+use super::PublishError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -28,7 +29,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(hash: String, sources: &[String]) -> Result<Entry, String> {
+    pub(crate) fn new(hash: String, sources: &[String]) -> Result<Entry, PublishError> {
         Ok(Entry {
             hash,
             sources: compact(sources)?.into(),
@@ -55,7 +56,7 @@ impl Manifest {
     /// The manifest as written: compact JSON with one list of sources, then one file,
     /// per line (`grep`-able, `jq`-readable), files in path order. A file's sources are
     /// `.sources[.files[path][1]]`.
-    pub fn to_text(&self) -> Result<String, String> {
+    pub fn to_text(&self) -> Result<String, PublishError> {
         use std::fmt::Write as _;
         // Each list's index, in the order of first use.
         let mut index: HashMap<&str, usize> = HashMap::new();
@@ -215,7 +216,7 @@ impl Manifest {
 
 /// Appends `s` as a JSON string (quoted as it is when nothing in it needs escaping, as
 /// in nearly every path).
-pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), String> {
+pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), PublishError> {
     if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         text.push_str(&compact(s)?);
     } else {
@@ -226,8 +227,8 @@ pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, String> {
-    serde_json::to_string(v).map_err(|e| e.to_string())
+pub(crate) fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, PublishError> {
+    serde_json::to_string(v).map_err(|e| PublishError::Failed(e.to_string()))
 }
 
 /// A stable content hash (XXH3 64, plus the length): it tells whether a file may have

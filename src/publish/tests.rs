@@ -1,5 +1,6 @@
 //! Tests of the writer, the standby and the manifest.
 
+use super::PublishError;
 use super::dirs::*;
 use super::manifest::*;
 use super::writer::*;
@@ -8,10 +9,11 @@ use std::os::unix::fs::MetadataExt as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-fn streamed(writer: &Writer, rel: &str, pieces: &[&str]) -> Result<String, String> {
+fn streamed(writer: &Writer, rel: &str, pieces: &[&str]) -> Result<String, PublishError> {
     writer.put_streamed(rel, Vec::new(), &mut |out| {
         for p in pieces {
-            out.write_all(p.as_bytes()).map_err(|e| e.to_string())?;
+            out.write_all(p.as_bytes())
+                .map_err(|e| PublishError::Failed(e.to_string()))?;
         }
         Ok(())
     })
@@ -169,14 +171,14 @@ fn a_cancelled_writer_places_nothing_more_and_leaves_the_output_as_it_was() {
         .cancelled_by(flag.clone());
     writer.put("a.html", b"new", Vec::new()).unwrap();
     flag.store(true, Ordering::SeqCst);
-    assert_eq!(
+    assert!(matches!(
         writer.put("b.html", b"more", Vec::new()),
-        Err(CANCELLED.to_string())
-    );
-    assert_eq!(
+        Err(PublishError::Cancelled)
+    ));
+    assert!(matches!(
         streamed(&writer, "c.json", &["{}"]),
-        Err(CANCELLED.to_string())
-    );
+        Err(PublishError::Cancelled)
+    ));
     drop(writer);
     assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
     assert!(!out.join("b.html").exists());
@@ -193,10 +195,11 @@ fn a_failed_stream_leaves_no_file_and_the_output_as_it_was() {
 
     let writer = Writer::begin(&out, &root, Mode::InPlace).unwrap();
     let failed = writer.put_streamed("big.json", Vec::new(), &mut |out| {
-        out.write_all(b"half of a new").map_err(|e| e.to_string())?;
-        Err("生成失败".to_string())
+        out.write_all(b"half of a new")
+            .map_err(|e| PublishError::Failed(e.to_string()))?;
+        Err(PublishError::Refused("生成失败".to_string()))
     });
-    assert_eq!(failed, Err("生成失败".to_string()));
+    assert!(matches!(failed, Err(PublishError::Refused(m)) if m == "生成失败"));
     drop(writer);
     assert_eq!(
         std::fs::read_to_string(out.join("big.json")).unwrap(),

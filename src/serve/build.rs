@@ -1,6 +1,7 @@
 //! One preview build: check, render, publish incrementally into the preview directory.
 //! Never fails: every problem becomes the overlay text.
 
+use crate::build::BuildError;
 use crate::build::render::UnitRef;
 use crate::config::Config;
 use crate::model::diagnostic;
@@ -104,7 +105,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     config.base_url = "/".into();
     let resolved = match source::resolve_root(root) {
         Ok(r) => r,
-        Err(e) => return failure(started, e),
+        Err(e) => return failure(started, e.to_string()),
     };
     let report = match check::check_cached(&resolved, &mut preview.cache) {
         Ok(r) => r,
@@ -130,12 +131,15 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     let cancel = preview.cancel.clone();
     let published = (|| {
         if preview.cancelled() {
-            return Err(publish::CANCELLED.to_string());
+            return Err(BuildError::Cancelled);
         }
         if preview.renderer.is_none() {
             preview.renderer = Some(crate::build::render::Renderer::new(&config, root)?.remember());
         }
-        let renderer = preview.renderer.as_ref().ok_or("")?;
+        let renderer = preview
+            .renderer
+            .as_ref()
+            .ok_or_else(|| BuildError::Site("内部错误：没有渲染器".to_string()))?;
         let mode = if all {
             publish::Mode::Swap { clean: false }
         } else {
@@ -163,10 +167,10 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             .filter(|u| !redo.contains(&u.slug))
             .map(|u| u.slug.as_str())
             .collect();
-        writer.finish(|rel| {
+        Ok::<_, BuildError>(writer.finish(|rel| {
             rel.split_once('/')
                 .is_some_and(|(top, _)| kept.contains(top))
-        })
+        })?)
     })();
     let mut cancelled = false;
     let mut pages = 0;
@@ -178,7 +182,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             pages = o.written.iter().filter(|f| f.ends_with(".html")).count();
             (o.written.len(), true, 0)
         }
-        Err(e) if e == publish::CANCELLED => {
+        Err(e) if e.is_cancelled() => {
             // Newer edits: the next rebuild takes over, with the units parsed now.
             preview.cache.keep(report.site);
             preview.unfinished = redo;

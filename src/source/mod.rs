@@ -27,13 +27,25 @@ pub enum Root {
     Unit(PathBuf),
 }
 
+/// Why sources cannot be read at all (every problem inside a source is a diagnostic).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SourceError {
+    #[error("路径不存在：{}", .0.display())]
+    NotFound(PathBuf),
+    #[error("不是目录：{}", .0.display())]
+    NotADirectory(PathBuf),
+    /// A kept unit's files changed between planning a build and reading them.
+    #[error("单位 {slug} 的数据源在生成过程中被改动，请重新生成")]
+    Changed { slug: String },
+}
+
 /// Resolves `path` (a site root, a content directory or a unit folder).
-pub fn resolve_root(path: &Path) -> Result<Root, String> {
+pub fn resolve_root(path: &Path) -> Result<Root, SourceError> {
     if !path.exists() {
-        return Err(format!("路径不存在：{}", path.display()));
+        return Err(SourceError::NotFound(path.to_path_buf()));
     }
     if !path.is_dir() {
-        return Err(format!("不是目录：{}", path.display()));
+        return Err(SourceError::NotADirectory(path.to_path_buf()));
     }
     if path.join("unit.yaml").is_file() {
         return Ok(Root::Unit(path.to_path_buf()));
@@ -103,7 +115,7 @@ pub struct Kept {
     /// Whether its files were read (else their digest was known from the folder's
     /// stat, see [`Planner::known`]).
     pub read: bool,
-    model: std::sync::OnceLock<Result<Box<Unit>, String>>,
+    model: std::sync::OnceLock<Result<Box<Unit>, SourceError>>,
 }
 
 impl Kept {
@@ -120,16 +132,15 @@ impl Kept {
 
     /// The unit's model, read on first use; an error if its files changed since they
     /// were read (the digest differs) or can no longer be read.
-    pub fn unit(&self) -> Result<&Unit, String> {
+    pub fn unit(&self) -> Result<&Unit, SourceError> {
         self.model
             .get_or_init(|| {
                 let (mut site, _) = load(&Root::Unit(self.dir.clone()));
                 match site.units.pop() {
                     Some(u) if u.digest == self.digest => Ok(Box::new(u)),
-                    _ => Err(format!(
-                        "单位 {} 的数据源在生成过程中被改动，请重新生成",
-                        self.slug
-                    )),
+                    _ => Err(SourceError::Changed {
+                        slug: self.slug.clone(),
+                    }),
                 }
             })
             .as_deref()

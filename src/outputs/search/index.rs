@@ -6,13 +6,13 @@ use super::*;
 /// Byte for byte what `flate2::GzBuilder` with `mtime(0)` and `Compression::fast()`
 /// writes, but each thread keeps its compressor (reset, not made again: making one
 /// zeroes its tables, which was most of the cost of a large site's many small files).
-pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, OutputError> {
     use flate2::{Compress, Compression, FlushCompress, Status};
     thread_local! {
         static DEFLATE: std::cell::RefCell<Compress> =
             std::cell::RefCell::new(Compress::new(Compression::fast(), false));
     }
-    let failed = |e: &dyn std::fmt::Display| format!("无法压缩搜索索引：{e}");
+    let failed = |e: &dyn std::fmt::Display| OutputError::Make(format!("无法压缩搜索索引：{e}"));
     // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=4 (fastest) OS=255 (unknown).
     let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
@@ -48,23 +48,27 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Where index files go as soon as each is made (path under the output, bytes): a large
 /// site's index is never held whole.
-pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
+pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), OutputError> + Sync + 'a;
 
 /// The index files (paths under `dir`) of the documents, sorted by path.
-pub fn index_files(dir: &str, docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn index_files(dir: &str, docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let out = std::sync::Mutex::new(Vec::new());
     write_index(dir, docs, &|rel, bytes| {
-        out.lock().map_err(|e| e.to_string())?.push((rel, bytes));
+        out.lock()
+            .map_err(|e| OutputError::Make(e.to_string()))?
+            .push((rel, bytes));
         Ok(())
     })?;
-    let mut out = out.into_inner().map_err(|e| e.to_string())?;
+    let mut out = out
+        .into_inner()
+        .map_err(|e| OutputError::Make(e.to_string()))?;
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
 /// Makes the index files of the documents under `dir` (`meta.json`, `i/`, `d/`), each
 /// given to `put` as soon as it is made (from several threads).
-pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
+pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), OutputError> {
     use rayon::prelude::*;
     use std::collections::HashMap;
     // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
@@ -75,7 +79,7 @@ pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
         let id = u32::try_from(id)
             .ok()
             .and_then(|id| id.checked_mul(2))
-            .ok_or_else(|| "搜索索引过大".to_string())?;
+            .ok_or_else(|| OutputError::Make("搜索索引过大".to_string()))?;
         for (t, strong) in d.terms() {
             let v = id + u32::from(strong);
             let (gaps, last) = postings.entry(t).or_default();
@@ -92,7 +96,7 @@ pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
         .map(|(t, (g, _))| t.len() + g.len() + 2)
         .sum();
     let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
-        .map_err(|_| "搜索索引过大".to_string())?;
+        .map_err(|_| OutputError::Make("搜索索引过大".to_string()))?;
     // Every shard is written, also an empty one: a term's shard always exists. Its
     // lines are sorted by term.
     let mut by_shard: Vec<Vec<(&str, String)>> = (0..shards).map(|_| Vec::new()).collect();
@@ -153,7 +157,7 @@ pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
     put(
         format!("{dir}/meta.json"),
         serde_json::to_string(&meta)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| OutputError::Make(e.to_string()))?
             .into_bytes(),
     )
 }

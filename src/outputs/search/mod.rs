@@ -28,6 +28,7 @@
 
 use crate::model::templates::Templates;
 use crate::model::{Disclosure, Site, Status, Table, Unit, Value};
+use crate::outputs::OutputError;
 use crate::views::{markdown, sections, summary};
 use std::collections::BTreeMap;
 
@@ -351,8 +352,8 @@ pub fn documents(site: &Site, templates: &Templates) -> Vec<Entry> {
 /// `documents`, with each unit's documents from `unit_docs` (which may remember them).
 pub fn documents_with<U: Sync>(
     units: &[U],
-    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
-) -> Result<Vec<Entry>, String> {
+    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, OutputError> + Sync),
+) -> Result<Vec<Entry>, OutputError> {
     use rayon::prelude::*;
     let per_unit: Vec<Vec<Entry>> = units.par_iter().map(unit_docs).collect::<Result<_, _>>()?;
     let mut docs: Vec<Entry> = Vec::with_capacity(per_unit.iter().map(Vec::len).sum());
@@ -696,18 +697,18 @@ pub trait Indexed: Sync {
     /// whose units all have the key they had in the previous build is carried over.
     fn key(&self) -> Option<String>;
     /// Its documents.
-    fn docs(&self) -> Result<Vec<Entry>, String>;
+    fn docs(&self) -> Result<Vec<Entry>, OutputError>;
 }
 
 /// Where the search page and index go.
 pub trait Out: Sync {
     /// One file.
-    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String>;
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), OutputError>;
     /// Carries the files under `folder` over from the previous output when they were
     /// made under `key`; false when they must be made.
-    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, OutputError>;
     /// Notes that the files under `folder` were made under `key`.
-    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+    fn made(&self, folder: &str, key: String) -> Result<(), OutputError>;
 }
 
 /// The key of a segment: its place among how many, and its units with their keys (in
@@ -734,11 +735,14 @@ pub fn site_files(
     units: &[&dyn Indexed],
     per_segment: usize,
     out: &dyn Out,
-) -> Result<(), String> {
+) -> Result<(), OutputError> {
     use rayon::prelude::*;
     let page = tera
         .render("search.html", ctx)
-        .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
+        .map_err(|e| OutputError::Template {
+            name: "search.html".to_string(),
+            message: e.to_string(),
+        })?;
     out.put(format!("{DIR}/index.html"), page.into_bytes())?;
     let segments = segment_count(units.len(), per_segment);
     let mut members: Vec<Vec<&dyn Indexed>> = vec![Vec::new(); segments];
@@ -749,7 +753,7 @@ pub fn site_files(
     out.put(
         format!("{DIR}/meta.json"),
         serde_json::to_string(&meta)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| OutputError::Make(e.to_string()))?
             .into_bytes(),
     )?;
     members.par_iter().enumerate().try_for_each(|(n, units)| {
