@@ -360,6 +360,13 @@ impl Renderer {
         )
     }
 
+    /// The listing of unit `slug` remembered from an earlier build by this renderer
+    /// ([`Renderer::remember`]; `serve`), if any.
+    pub fn remembered_listing(&self, slug: &str) -> Option<UnitListing> {
+        let memo = self.memo.as_ref()?.lock().ok()?;
+        memo.listings.get(slug).cloned()
+    }
+
     /// The listing of unit `slug` saved under `digest`'s key, if any (see
     /// [`super::shares`]).
     pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {

@@ -49,12 +49,7 @@ impl Report {
 /// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
 /// files are broken); every problem with the sources is a diagnostic.
 pub fn check(root: &Root) -> Result<Report, DataError> {
-    check_cached(root, &mut source::Cache::default())
-}
-
-/// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
-pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, DataError> {
-    let (site, diagnostics) = source::load_cached(root, cache);
+    let (site, diagnostics) = source::load(root);
     check_site(site, diagnostics)
 }
 

@@ -56,52 +56,10 @@ pub fn resolve_root(path: &Path) -> Result<Root, SourceError> {
     Ok(Root::Content(path.to_path_buf()))
 }
 
-/// Converted units kept between loads (for `serve`): a unit whose files are unchanged,
-/// byte for byte and at the same file ids, is reused instead of parsed again. A load
-/// moves the units out into the `Site` (no copy); [`Cache::keep`] gives them back when
-/// the caller is done with the site.
-#[derive(Default)]
-pub struct Cache {
-    units: std::collections::HashMap<u64, (Unit, Vec<Diagnostic>)>,
-    /// The key and loading diagnostics of each unit of the latest load, in its order.
-    latest: Vec<(u64, Vec<Diagnostic>)>,
-    /// The units the latest load parsed anew (not taken from the cache), by folder name.
-    fresh: std::collections::BTreeSet<String>,
-}
-
-impl Cache {
-    /// The folder names of the units the latest load parsed anew: new or changed units.
-    pub fn fresh(&self) -> &std::collections::BTreeSet<String> {
-        &self.fresh
-    }
-
-    /// Takes back the units of the site the latest load returned, for the next load.
-    pub fn keep(&mut self, site: Site) {
-        let latest = std::mem::take(&mut self.latest);
-        if latest.len() != site.units.len() {
-            return;
-        }
-        self.units = latest
-            .into_iter()
-            .zip(site.units)
-            .map(|((key, d), unit)| (key, (unit, d)))
-            .collect();
-    }
-}
-
-fn unit_key(files: &Files, u: &convert::UnitFiles) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for id in u.file_ids() {
-        let f = files.get(id);
-        (id.0, &f.display, &f.text).hash(&mut h);
-    }
-    h.finish()
-}
-
 /// Loads every unit under `root`, with all diagnostics found while loading.
 pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
-    load_cached(root, &mut Cache::default())
+    let (site, diags, _) = load_with::<()>(root, None);
+    (site, diags)
 }
 
 /// A unit folder whose files were read (for their digest) but not parsed, because the
@@ -213,18 +171,11 @@ pub fn load_planned<T: Send>(
     root: &Root,
     planner: &dyn Planner<T>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
-    load_with(root, &mut Cache::default(), Some(planner))
-}
-
-/// `load`, reusing from `cache` the units whose files have not changed.
-pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
-    let (site, diags, _) = load_with::<()>(root, cache, None);
-    (site, diags)
+    load_with(root, Some(planner))
 }
 
 fn load_with<T: Send>(
     root: &Root,
-    cache: &mut Cache,
     keep: Option<&dyn Planner<T>>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
     let mut files = Files::default();
@@ -367,48 +318,17 @@ fn load_with<T: Send>(
             }
         }
     }
-    // Each unit's key in `cache` (serve's); a planned load (`build`) has no cache to look in.
-    let keyed: Vec<(u64, convert::UnitFiles)> = read
+    let converted: Vec<(Unit, Vec<Diagnostic>)> = read
         .into_par_iter()
         .map(|u| {
-            (
-                if keep.is_some() {
-                    0
-                } else {
-                    unit_key(&files, &u)
-                },
-                u,
-            )
-        })
-        .collect();
-    // Units whose files are unchanged are moved out of the cache; the rest are parsed.
-    let mut previous = std::mem::take(&mut cache.units);
-    type Work = Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>;
-    let work: Vec<(u64, Work)> = keyed
-        .into_iter()
-        .map(|(key, u)| (key, previous.remove(&key).ok_or(u)))
-        .collect();
-    drop(previous);
-    let converted: Vec<(u64, Unit, Vec<Diagnostic>, bool)> = work
-        .into_par_iter()
-        .map(|(key, w)| match w {
-            Ok((unit, d)) => (key, unit, d, false),
-            Err(u) => {
-                let mut d = Vec::new();
-                let unit = convert::convert_unit(&files, u, &mut d);
-                (key, unit, d, true)
-            }
+            let mut d = Vec::new();
+            let unit = convert::convert_unit(&files, u, &mut d);
+            (unit, d)
         })
         .collect();
     let mut units = Vec::with_capacity(converted.len());
-    cache.fresh.clear();
-    cache.latest.clear();
-    for (key, unit, d, fresh) in converted {
-        if fresh {
-            cache.fresh.insert(unit.slug.clone());
-        }
-        diags.extend(d.iter().cloned());
-        cache.latest.push((key, d));
+    for (unit, d) in converted {
+        diags.extend(d);
         units.push(unit);
     }
     kept.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
