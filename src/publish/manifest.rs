@@ -97,14 +97,9 @@ impl Manifest {
         Ok(text)
     }
 
-    /// The manifest of `text` ([`Manifest::to_text`]), of this version or the first
-    /// (each file with its own list of sources), if it is one.
+    /// The manifest of `text` ([`Manifest::to_text`]), if it is one of this version
+    /// (any other is not read: the build then writes every file anew).
     pub fn from_text(text: &[u8]) -> Option<Manifest> {
-        // gongkai writes the version first (not read as a whole: that would parse the
-        // manifest twice).
-        if text.starts_with(b"{\"version\":1,") {
-            return Self::from_text_v1(text);
-        }
         if let Some(m) = Self::from_lines(text) {
             return Some(m);
         }
@@ -168,48 +163,6 @@ impl Manifest {
         Some(Manifest {
             files: files.into_iter().collect(),
             units,
-        })
-    }
-
-    /// A manifest written by gongkai before version 2: `{"version":1,"files":{path:
-    /// {"hash":…,"sources":[…]}},"units":{…}}`. Read so that the first build after an
-    /// upgrade still keeps the files that did not change.
-    pub(crate) fn from_text_v1(text: &[u8]) -> Option<Manifest> {
-        #[derive(Deserialize)]
-        struct V1<'a> {
-            #[serde(borrow)]
-            files: BTreeMap<String, V1Entry<'a>>,
-            #[serde(default)]
-            units: BTreeMap<String, String>,
-        }
-        #[derive(Deserialize)]
-        struct V1Entry<'a> {
-            hash: String,
-            #[serde(borrow)]
-            sources: &'a serde_json::value::RawValue,
-        }
-        let m: V1 = serde_json::from_slice(text).ok()?;
-        let mut lists: HashMap<&str, Arc<str>> = HashMap::new();
-        let files = m
-            .files
-            .into_iter()
-            .map(|(rel, e)| {
-                let sources = lists
-                    .entry(e.sources.get())
-                    .or_insert_with(|| Arc::from(e.sources.get()))
-                    .clone();
-                (
-                    rel,
-                    Entry {
-                        hash: e.hash,
-                        sources,
-                    },
-                )
-            })
-            .collect();
-        Some(Manifest {
-            files,
-            units: m.units,
         })
     }
 }
