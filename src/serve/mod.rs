@@ -227,7 +227,8 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
     let resolved = crate::source::resolve_root(&root);
     let content = match &resolved {
         Ok(crate::source::Root::Content(p) | crate::source::Root::Unit(p)) => p.clone(),
-        Err(_) => root.join("content"),
+        // `resolve_root` never gives a content directory held in memory.
+        Ok(crate::source::Root::Memory(_)) | Err(_) => root.join("content"),
     };
     // Edits inside the unit folders of a content folder publish those units' pages first.
     let units_first =

@@ -1,8 +1,9 @@
 //! From parsed source files to the model, with the type and shape checks that belong
 //! to reading a value: amounts, codes, units, enumerations, references inside a table.
 
+use super::fs::Fs;
 use super::schema::{self, S};
-use super::{FileId, Files, parse_yaml, read_text};
+use super::{FileId, Files, parse_yaml};
 use crate::model::amount::{self, AmountError, AmountUnit};
 use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::*;
@@ -100,8 +101,9 @@ pub struct UnitFiles {
     docs: Vec<(u32, Kind, FileId, Option<FileId>)>,
 }
 
-/// Reads one unit folder into `files` (sequentially, so file ids are deterministic).
-pub fn read_unit(
+/// Reads one unit folder of `fs` into `files` (sequentially, so file ids are deterministic).
+pub(crate) fn read_unit(
+    fs: Fs,
     dir: &Path,
     base: &Path,
     files: &mut Files,
@@ -119,21 +121,21 @@ pub fn read_unit(
         return None;
     }
     let unit_path = dir.join("unit.yaml");
-    if !unit_path.is_file() {
+    if !fs.is_file(&unit_path) {
         diags.push(Diagnostic::new(
             &rules::SOURCE_LAYOUT,
             format!("单位目录 {} 缺少 unit.yaml", display_path(dir, base)),
         ));
         return None;
     }
-    let text = read_text(&unit_path, diags)?;
+    let text = fs.read_text(&unit_path, diags)?;
     let unit_file = files.add(unit_path.clone(), display_path(&unit_path, base), text);
 
     // The disclosures: <year>-<kind>.yaml with an optional <year>-<kind>.md beside it.
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
+    let mut names: Vec<String> = match fs.list(dir) {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|e| e.name.to_string_lossy().to_string())
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -163,7 +165,7 @@ pub fn read_unit(
         let stem = format!("{year}-{}", kind.as_str());
         let yaml_path = dir.join(format!("{stem}.yaml"));
         let md_path = dir.join(format!("{stem}.md"));
-        if !yaml_path.is_file() {
+        if !fs.is_file(&yaml_path) {
             diags.push(Diagnostic::new(
                 &rules::SOURCE_LAYOUT,
                 format!(
@@ -173,12 +175,12 @@ pub fn read_unit(
             ));
             continue;
         }
-        let Some(text) = read_text(&yaml_path, diags) else {
+        let Some(text) = fs.read_text(&yaml_path, diags) else {
             continue;
         };
         let yaml_file = files.add(yaml_path.clone(), display_path(&yaml_path, base), text);
-        let md_file = if md_path.is_file() {
-            read_text(&md_path, diags)
+        let md_file = if fs.is_file(&md_path) {
+            fs.read_text(&md_path, diags)
                 .map(|markdown| files.add(md_path.clone(), display_path(&md_path, base), markdown))
         } else {
             None

@@ -5,12 +5,14 @@
 
 pub mod convert;
 pub mod fast_yaml;
+mod fs;
 pub mod rules;
 pub mod schema;
 
 use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::files::{FileId, Files};
 use crate::model::{Site, Unit};
+use fs::Fs;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,12 @@ pub enum Root {
     Content(PathBuf),
     /// A single unit's folder.
     Unit(PathBuf),
+    /// A content directory held in memory, read exactly as `Content` is read from disk
+    /// (for the fuzz targets, which would otherwise spend their time writing files): each
+    /// file's path relative to the content directory (`<unit>/<file name>`) and its bytes.
+    /// File paths and display paths are these relative paths; if two entries have the
+    /// same path, the first is read.
+    Memory(Vec<(PathBuf, Vec<u8>)>),
 }
 
 /// Why sources cannot be read at all (every problem inside a source is a diagnostic).
@@ -180,35 +188,21 @@ fn load_with<T: Send>(
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
     let mut files = Files::default();
     let mut diags = Vec::new();
-    let (base, unit_dirs) = match root {
+    let (fs, base, unit_dirs) = match root {
         Root::Unit(dir) => (
+            Fs::Disk,
             dir.parent().map(Path::to_path_buf).unwrap_or_default(),
             vec![dir.clone()],
         ),
-        Root::Content(dir) => {
-            let mut dirs = Vec::new();
-            match std::fs::read_dir(dir) {
-                Ok(entries) => {
-                    for e in entries.flatten() {
-                        let p = e.path();
-                        // Symlinks are not followed: content must live inside the site.
-                        let ft = e.file_type().ok();
-                        if ft.is_some_and(|t| t.is_symlink()) {
-                            diags.push(symlink_refused(&p));
-                        } else if ft.is_some_and(|t| t.is_dir()) {
-                            dirs.push(p);
-                        }
-                    }
-                }
-                Err(e) => diags.push(Diagnostic::new(
-                    &rules::SOURCE_READ,
-                    format!("无法读取目录 {}：{e}", dir.display()),
-                )),
-            }
-            dirs.sort();
-            (dir.clone(), dirs)
+        Root::Content(dir) => (Fs::Disk, dir.clone(), unit_dirs(Fs::Disk, dir, &mut diags)),
+        Root::Memory(list) => {
+            let fs = Fs::Memory(list);
+            (fs, PathBuf::new(), unit_dirs(fs, Path::new(""), &mut diags))
         }
     };
+    // A kept unit is read again from disk when its model is asked for (`Kept::unit`):
+    // units held in memory are never kept.
+    let keep = keep.filter(|_| matches!(fs, Fs::Disk));
     // A planned load first looks at each folder: one whose stat gives a digest the
     // planner knows and keeps is not read at all.
     let started = std::time::SystemTime::now()
@@ -227,7 +221,7 @@ fn load_with<T: Send>(
                 .into_par_iter()
                 .map(|dir| {
                     let slug = dir.file_name().map(|n| n.to_string_lossy().into_owned());
-                    let stat = folder_stat(&dir);
+                    let stat = fs.folder_stat(&dir);
                     let found = slug.zip(stat).and_then(|(slug, (stat, _))| {
                         let digest = planner.known(&slug, stat)?;
                         let t = planner.keep(&slug, digest)?;
@@ -261,7 +255,7 @@ fn load_with<T: Send>(
         .par_iter()
         .map(|dir| {
             let (mut f, mut d) = (Files::default(), Vec::new());
-            let u = convert::read_unit(dir, &base, &mut f, &mut d);
+            let u = convert::read_unit(fs, dir, &base, &mut f, &mut d);
             (f, d, u)
         })
         .collect();
@@ -335,40 +329,34 @@ fn load_with<T: Send>(
     (Site { files, units }, diags, kept)
 }
 
-/// Reads a file as UTF-8 text; a byte-order mark is dropped.
-pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    // Symlinks are not followed: a source must not read a file outside the site.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        diags.push(symlink_refused(path));
-        return None;
-    }
-    let cannot = |e: std::io::Error| {
-        Diagnostic::new(
+/// The folders of content directory `dir`, sorted; a symlink is refused, not followed.
+fn unit_dirs(fs: Fs, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    match fs.list(dir) {
+        Ok(entries) => {
+            for e in entries {
+                let p = dir.join(&e.name);
+                // Symlinks are not followed: content must live inside the site.
+                if e.kind == Some(fs::Kind::Symlink) {
+                    diags.push(symlink_refused(&p));
+                } else if e.kind == Some(fs::Kind::Dir) {
+                    dirs.push(p);
+                }
+            }
+        }
+        Err(e) => diags.push(Diagnostic::new(
             &rules::SOURCE_READ,
-            format!("无法读取文件 {}：{e}", path.display()),
-        )
-    };
-    // Read at most one byte past the limit, so a file growing meanwhile is still refused.
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| {
-        std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-    });
-    if let Err(e) = read {
-        diags.push(cannot(e));
-        return None;
+            format!("无法读取目录 {}：{e}", dir.display()),
+        )),
     }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        diags.push(Diagnostic::new(
-            &rules::SOURCE_READ,
-            format!(
-                "文件过大：{}（超过上限 {} 字节）",
-                path.display(),
-                MAX_FILE_BYTES
-            ),
-        ));
-        return None;
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    dirs.sort();
+    dirs
+}
+
+/// A file's bytes as UTF-8 text (`path` names it in the diagnostic); a byte-order mark is
+/// dropped.
+fn decode_text(path: &Path, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // simdutf8 checks CJK text several times faster than std; std says where it fails.
     if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         return Some(s.to_string());
