@@ -1,0 +1,400 @@
+//! Header cells → columns: which printed columns hold codes, names, amounts or text;
+//! the standard key of each amount column; `sum_of` from the header nesting; and the
+//! sides of a table printed side by side (收入 | 支出).
+
+use crate::import::draft::ColumnDraft;
+use crate::import::printed::{HeaderCell, PrintedTable};
+use crate::model::amount;
+
+/// What a printed column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Code,
+    Name,
+    Amount,
+    Text,
+}
+
+/// One printed column, understood.
+#[derive(Clone, Debug)]
+pub struct Col {
+    pub role: Role,
+    /// The header path joined with `/` (`基本支出/人员经费`), or `第N列` without a header.
+    pub name: String,
+    /// The standard (or made-up) key, for amount and text columns.
+    pub key: String,
+    pub sum_of: Vec<String>,
+}
+
+/// A run of columns that forms one side of a table printed side by side; a plain table
+/// is one segment over all its columns.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub first: usize,
+    pub last: usize,
+    /// The header text above the whole side (`收入`, `支出`), if any.
+    pub side: String,
+}
+
+/// Text with whitespace and quotes removed, for comparing header words.
+pub fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !"“”\"'‘’".contains(*c))
+        .collect()
+}
+
+/// The header cells over column `j`, top first.
+fn path(table: &PrintedTable, j: usize) -> Vec<&HeaderCell> {
+    table
+        .header
+        .iter()
+        .filter_map(|row| row.iter().find(|c| c.first <= j && j <= c.last))
+        .filter(|c| !squeeze(&c.text).is_empty())
+        .collect()
+}
+
+fn is_code_header(t: &str) -> bool {
+    t.contains("编码") || t.contains("代码") || matches!(t, "类" | "款" | "项" | "科目编号")
+}
+
+fn is_name_header(t: &str) -> bool {
+    t.contains("名称") || matches!(t, "项目" | "科目" | "单位" | "收入项目" | "支出项目")
+}
+
+/// The standard key of a header word (docs/sources.md, "Standard keys").
+fn word_key(t: &str) -> Option<&'static str> {
+    let t = t.trim_start_matches("其中：").trim_start_matches("其中:");
+    let exact: &[(&str, &str)] = &[
+        ("合计", "total"),
+        ("总计", "total"),
+        ("本年收入合计", "total"),
+        ("本年支出合计", "total"),
+        ("收入合计", "total"),
+        ("支出合计", "total"),
+        ("基本支出", "basic"),
+        ("项目支出", "project"),
+        ("人员经费", "personnel"),
+        ("公用经费", "public"),
+        ("工资福利支出", "wages"),
+        ("对个人和家庭的补助", "family"),
+        ("商品和服务支出", "goods"),
+        ("资本性支出", "capital"),
+        ("上缴上级支出", "upper"),
+        ("经营支出", "business"),
+        ("事业单位经营支出", "business"),
+        ("对附属单位补助支出", "subsidiary"),
+        ("经费拨款", "general_funding"),
+        ("上级补助收入", "upper_unit"),
+        ("上级单位补助收入", "upper_unit"),
+        ("上级财政补助收入", "upper_fiscal"),
+        ("事业收入", "business_income"),
+        ("经营收入", "operating_income"),
+        ("事业单位经营收入", "operating_income"),
+        ("附属单位上缴收入", "subsidiary_remit"),
+        ("其他收入", "other_income"),
+        ("财政拨款", "fiscal"),
+        ("财政拨款收入", "fiscal"),
+        ("财政拨款小计", "fiscal"),
+        ("本年收入", "income"),
+        ("本年支出", "expenditure"),
+        ("上年结转", "carryover"),
+        ("上年结转结余", "carryover"),
+        ("上年结转和结余", "carryover"),
+        ("年初结转和结余", "start_balance"),
+        ("年末结转和结余", "end_balance"),
+        ("因公出国（境）费", "abroad"),
+        ("因公出国(境)费", "abroad"),
+        ("公务用车购置及运行维护费", "vehicle"),
+        ("公务用车购置及运行费", "vehicle"),
+        ("公务用车购置费", "vehicle_purchase"),
+        ("购置费", "vehicle_purchase"),
+        ("公务用车运行维护费", "vehicle_running"),
+        ("运行维护费", "vehicle_running"),
+        ("公务用车运行费", "vehicle_running"),
+        ("公务接待费", "reception"),
+        ("会议费", "meeting"),
+        ("培训费", "training"),
+        ("三公经费", "three_public"),
+        ("财政拨款三公经费", "three_public"),
+        ("单位预留机动经费", "reserve"),
+        ("结转下年资金", "carry_forward"),
+        ("预算数", "budget"),
+        ("年初预算", "budget"),
+        ("年初预算数", "budget"),
+        ("决算数", "actual"),
+        ("完成率", "rate"),
+        ("金额", "amount"),
+    ];
+    if let Some((_, k)) = exact.iter().find(|(w, _)| *w == t) {
+        return Some(k);
+    }
+    // Words that carry their meaning inside longer printed headers.
+    let within: &[(&str, &str)] = &[
+        ("非税收入", "general_nontax"),
+        ("一般公共预算", "general"),
+        ("政府性基金", "fund"),
+        ("国有资本经营", "state_capital"),
+        ("社会保险基金", "social_insurance"),
+        ("财政专户", "special_account"),
+        ("机关运行经费", "amount"),
+    ];
+    within.iter().find(|(w, _)| t.contains(w)).map(|(_, k)| *k)
+}
+
+fn is_total_word(t: &str) -> bool {
+    matches!(t, "小计" | "合计" | "总计")
+}
+
+/// Understands the columns of `table`, `n` columns wide. `cells(j)` gives column `j`'s
+/// body texts (to tell text columns from amount columns).
+pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
+    let mut cols = Vec::with_capacity(n);
+    for j in 0..n {
+        let p = path(table, j);
+        let words: Vec<String> = p.iter().map(|c| squeeze(&c.text)).collect();
+        let name = if words.is_empty() {
+            format!("第{}列", j + 1)
+        } else {
+            words.join("/")
+        };
+        let leaf = words.last().cloned().unwrap_or_default();
+        let role = if words.iter().any(|w| is_code_header(w)) {
+            Role::Code
+        } else if is_name_header(&leaf) || words.iter().any(|w| is_name_header(w) && p.len() == 1) {
+            Role::Name
+        } else if column_is_text(table, j) {
+            Role::Text
+        } else {
+            Role::Amount
+        };
+        cols.push(Col {
+            role,
+            name,
+            key: String::new(),
+            sum_of: Vec::new(),
+        });
+    }
+    let segments = segments(table, &cols);
+    for s in &segments {
+        name_keys(table, &mut cols, s);
+        nest_sums(table, &mut cols, s);
+    }
+    (cols, segments)
+}
+
+/// A column is text when most of its non-blank body cells are not amounts (the
+/// procurement table's 采购物品名称, a performance table's indicators).
+fn column_is_text(table: &PrintedTable, j: usize) -> bool {
+    let mut text = 0;
+    let mut figures = 0;
+    for r in &table.rows {
+        let c = r.cells.get(j).map(|s| s.trim()).unwrap_or("");
+        if c.is_empty() {
+            continue;
+        }
+        if amount::parse(c).is_ok() {
+            figures += 1;
+        } else {
+            text += 1;
+        }
+    }
+    text > figures
+}
+
+/// Sides of a table printed side by side: a new side starts at a code or name column
+/// that follows an amount column.
+fn segments(table: &PrintedTable, cols: &[Col]) -> Vec<Segment> {
+    let mut starts = vec![0];
+    for j in 1..cols.len() {
+        let label = matches!(cols[j].role, Role::Code | Role::Name);
+        if label && cols[j - 1].role == Role::Amount {
+            starts.push(j);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &first) in starts.iter().enumerate() {
+        let last = starts
+            .get(i + 1)
+            .map(|s| s - 1)
+            .unwrap_or(cols.len().saturating_sub(1));
+        // The side's name: a top header cell covering the whole side.
+        let side = table
+            .header
+            .first()
+            .and_then(|row| row.iter().find(|c| c.first <= first && last <= c.last))
+            .map(|c| squeeze(&c.text))
+            .unwrap_or_default();
+        out.push(Segment { first, last, side });
+    }
+    out
+}
+
+/// Keys for the amount and text columns of a segment: the standard key of the nearest
+/// header word that has one (a 小计 under 基本支出 is `basic`), `amount` for a side's
+/// single figure column, `c<N>` otherwise; unique within the table.
+fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
+    let figures: Vec<usize> = (s.first..=s.last)
+        .filter(|&j| cols[j].role == Role::Amount)
+        .collect();
+    for j in s.first..=s.last {
+        if !matches!(cols[j].role, Role::Amount | Role::Text) {
+            continue;
+        }
+        let words: Vec<String> = path(table, j).iter().map(|c| squeeze(&c.text)).collect();
+        let mut key: Option<String> = None;
+        for (depth, w) in words.iter().enumerate().rev() {
+            if is_total_word(w) && depth > 0 {
+                continue; // a 小计 is the total of what is above it
+            }
+            if let Some(k) = word_key(w) {
+                // 预算数 / 决算数 under a component (上海 三公): the component's budget.
+                if matches!(k, "budget" | "actual" | "rate") && depth > 0 {
+                    let parent = words[..depth].iter().rev().find_map(|p| word_key(p));
+                    if let Some(p) = parent.filter(|p| !matches!(*p, "budget" | "actual")) {
+                        key = Some(format!("{p}_{k}"));
+                        break;
+                    }
+                }
+                key = Some(k.to_string());
+                break;
+            }
+        }
+        if figures.len() == 1 && cols[j].role == Role::Amount {
+            let single = matches!(key.as_deref(), None | Some("amount" | "budget" | "actual"));
+            if single {
+                key = Some("amount".to_string());
+            }
+        }
+        let base = key.unwrap_or_else(|| format!("c{}", j + 1));
+        let mut unique = base.clone();
+        let mut n = 2;
+        while (s.first..=s.last).any(|i| i != j && cols[i].key == unique) {
+            unique = format!("{base}_{n}");
+            n += 1;
+        }
+        cols[j].key = unique;
+    }
+}
+
+/// `sum_of` from the nesting: under a wide header cell, the child printed as 小计 /
+/// 合计 is the sum of its siblings (each sibling's own subtotal when it is wide itself).
+/// At the top of a segment, a first figure column printed as 合计 / 总计 is the sum of
+/// the other top-level groups. `其中` columns are parts, not addends. Nothing is
+/// declared when a sibling has no column that stands for it.
+fn nest_sums(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
+    let amount_cols: Vec<usize> = (s.first..=s.last)
+        .filter(|&j| cols[j].role == Role::Amount)
+        .collect();
+    if amount_cols.len() < 2 {
+        return;
+    }
+    // Groups: (depth, first, last) of every header cell over amount columns, plus the
+    // whole segment as the root.
+    let mut groups: Vec<(usize, usize, usize)> =
+        vec![(0, amount_cols[0], *amount_cols.last().unwrap_or(&0))];
+    for (depth, row) in table.header.iter().enumerate() {
+        for c in row {
+            if c.last > c.first
+                && amount_cols.contains(&c.first)
+                && amount_cols.contains(&c.last)
+                && !squeeze(&c.text).is_empty()
+            {
+                groups.push((depth + 1, c.first, c.last));
+            }
+        }
+    }
+    for &(depth, first, last) in &groups {
+        let children = children(table, depth, first, last);
+        if children.len() < 2 {
+            continue;
+        }
+        let total = children
+            .iter()
+            .position(|(t, a, b)| a == b && is_total_word(t));
+        let Some(total) = total else { continue };
+        // At the root, only a first column.
+        if depth == 0 && children[total].1 != first {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut ok = true;
+        for (i, (t, a, b)) in children.iter().enumerate() {
+            if i == total || t.starts_with("其中") {
+                continue;
+            }
+            let rep = if a == b {
+                Some(*a)
+            } else {
+                subtotal_of(table, *a, *b)
+            };
+            match rep.filter(|r| cols[*r].role == Role::Amount) {
+                Some(r) => parts.push(cols[r].key.clone()),
+                None => ok = false,
+            }
+        }
+        if ok && !parts.is_empty() {
+            let at = children[total].1;
+            if cols[at].sum_of.is_empty() {
+                cols[at].sum_of = parts;
+            }
+        }
+    }
+}
+
+/// The header cells directly below the group at `depth` over `first..=last` (depth 0:
+/// the top row), as (text, first, last). A column with no cell at the next level keeps
+/// the nearest lower one.
+fn children(
+    table: &PrintedTable,
+    depth: usize,
+    first: usize,
+    last: usize,
+) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    let mut j = first;
+    while j <= last {
+        let below = table
+            .header
+            .iter()
+            .skip(depth)
+            .filter_map(|row| row.iter().find(|c| c.first <= j && j <= c.last))
+            .find(|c| !squeeze(&c.text).is_empty());
+        match below {
+            Some(c) if c.first >= first && c.last <= last => {
+                out.push((squeeze(&c.text), c.first, c.last));
+                j = c.last + 1;
+            }
+            _ => {
+                out.push((String::new(), j, j));
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The column printed as 小计 / 合计 inside `first..=last`, if any.
+fn subtotal_of(table: &PrintedTable, first: usize, last: usize) -> Option<usize> {
+    (first..=last).find(|&j| {
+        path(table, j)
+            .last()
+            .is_some_and(|c| c.first == c.last && is_total_word(&squeeze(&c.text)))
+    })
+}
+
+/// The drafts of the amount and text columns, without repeats (sides share keys).
+pub fn drafts(cols: &[Col]) -> Vec<ColumnDraft> {
+    let mut out: Vec<ColumnDraft> = Vec::new();
+    for c in cols {
+        if !matches!(c.role, Role::Amount | Role::Text) || out.iter().any(|d| d.key == c.key) {
+            continue;
+        }
+        out.push(ColumnDraft {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            ty: (c.role == Role::Text).then(|| "text".to_string()),
+            sum_of: c.sum_of.clone(),
+        });
+    }
+    out
+}

@@ -1,0 +1,199 @@
+//! A table's kind from its printed title, and the template from the kinds found.
+
+use crate::model::templates::Templates;
+
+/// The title reduced to what names the table: no number (`公开07表`, `表7`, `一、`), no
+/// leading year (`2019年`, `2019年度`), no trailing bracket (`（功能科目）`), no quotes,
+/// spaces or `部门` prefix differences. Titles vary in exactly these ways across years.
+pub fn clean_title(title: &str) -> String {
+    let mut s: String = title
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"“”\"'‘’「」".contains(*c))
+        .collect();
+    s = strip_number(&s).to_string();
+    // A leading year: `2019年`, `2019年度`.
+    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.len() == 4 {
+        let rest = &s[4..];
+        let rest = rest
+            .strip_prefix("年度")
+            .or_else(|| rest.strip_prefix('年'))
+            .unwrap_or(rest);
+        s = rest.to_string();
+    }
+    // A trailing bracket (one level) says how, not what: `（功能科目）`, `(经济分类)`.
+    loop {
+        let trimmed = s.trim_end();
+        let close = trimmed.ends_with('）') || trimmed.ends_with(')');
+        if !close {
+            break;
+        }
+        match trimmed.rfind(['（', '(']) {
+            Some(at) if at > 0 => s = trimmed[..at].to_string(),
+            _ => break,
+        }
+    }
+    s
+}
+
+/// The title without a leading table number: `公开07表`, `部门公开表07`, `表7`, `附表7`,
+/// `一、`, `7.`, `（七）`.
+fn strip_number(s: &str) -> &str {
+    let mut rest = s;
+    for prefix in ["部门公开表", "公开表", "公开", "附表", "表"] {
+        if let Some(after) = rest.strip_prefix(prefix) {
+            let n = after
+                .char_indices()
+                .take_while(|(_, c)| c.is_ascii_digit() || *c == '-' || *c == '.')
+                .last()
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0);
+            if n > 0 {
+                rest = &after[n..];
+                rest = rest.strip_prefix('表').unwrap_or(rest);
+                break;
+            }
+        }
+    }
+    // `一、`, `（七）`, `7.`, `7、`
+    let ordinal = rest
+        .char_indices()
+        .take_while(|(_, c)| "一二三四五六七八九十0123456789（）()".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    if ordinal > 0 {
+        let after = &rest[ordinal..];
+        for sep in ['、', '.', '．', ':', '：'] {
+            if let Some(a) = after.strip_prefix(sep) {
+                return a;
+            }
+        }
+        if rest.starts_with('（') || rest.starts_with('(') {
+            return after;
+        }
+    }
+    rest
+}
+
+/// The kind whose title (standard name or alias) the cleaned title equals; failing
+/// that, the kind of the longest title the cleaned title ends with. Only kinds of
+/// `disclosure_kind`'s templates (or used by none) compete, so that `收入决算表` in a
+/// budget is not taken for a final-accounts table. `None`: no kind fits.
+pub fn kind_of(templates: &Templates, title: &str, disclosure_kind: &str) -> Option<String> {
+    let cleaned = clean_title(title);
+    if cleaned.is_empty() {
+        return None;
+    }
+    let eligible = |kind: &str| {
+        kind != "other"
+            && (templates
+                .templates
+                .values()
+                .any(|t| t.kind == disclosure_kind && t.required.iter().any(|k| k == kind))
+                || !templates
+                    .templates
+                    .values()
+                    .any(|t| t.required.iter().any(|k| k == kind)))
+    };
+    let mut best: Option<(usize, bool, &str)> = None;
+    for kind in templates.kinds.keys().filter(|k| eligible(k)) {
+        for alias in templates.titles_of(kind) {
+            let alias = clean_title(alias);
+            if alias.is_empty() {
+                continue;
+            }
+            let exact = cleaned == alias;
+            if !exact && !cleaned.ends_with(&alias) {
+                continue;
+            }
+            let score = (alias.chars().count(), exact);
+            let better = match best {
+                None => true,
+                Some((len, ex, _)) => (exact, score.0) > (ex, len),
+            };
+            if better {
+                best = Some((score.0, exact, kind));
+            }
+        }
+    }
+    best.map(|(_, _, k)| k.to_string())
+}
+
+/// The template of `disclosure_kind` whose required set the found kinds cover best (most
+/// found, then fewest required left unfound, then the name, for a stable choice).
+pub fn template_for(templates: &Templates, disclosure_kind: &str, found: &[String]) -> String {
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, &str)> = None;
+    for (id, t) in &templates.templates {
+        if t.kind != disclosure_kind {
+            continue;
+        }
+        let hit = t.required.iter().filter(|k| found.contains(k)).count();
+        let left = t.required.len() - hit;
+        let score = (hit, std::cmp::Reverse(left), id.as_str());
+        if best.is_none_or(|b| (score.0, score.1) > (b.0, b.1)) {
+            best = Some(score);
+        }
+    }
+    match best {
+        Some((_, _, id)) => id.to_string(),
+        None if disclosure_kind == "final" => "national-final".to_string(),
+        None => "national-budget".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_cleaned_of_numbers_years_and_brackets() {
+        assert_eq!(
+            clean_title("公开07表 一般公共预算支出预算表（功能科目）"),
+            "一般公共预算支出预算表"
+        );
+        assert_eq!(clean_title("2019年政府采购预算表"), "政府采购预算表");
+        assert_eq!(clean_title("一、收支预算总表"), "收支预算总表");
+        assert_eq!(
+            clean_title("“三公”经费、会议费、培训费支出预算表"),
+            "三公经费、会议费、培训费支出预算表"
+        );
+        assert_eq!(clean_title("部门公开表07"), "");
+    }
+
+    #[test]
+    fn kinds_from_varying_titles() {
+        let t = Templates::builtin().unwrap();
+        let k = |title: &str, kind: &str| kind_of(&t, title, kind);
+        assert_eq!(
+            k("一般公共预算支出预算表（功能科目）", "budget").as_deref(),
+            Some("general_expenditure")
+        );
+        assert_eq!(
+            k("一般公共预算支出表", "budget").as_deref(),
+            Some("general_expenditure")
+        );
+        assert_eq!(
+            k("一般公共预算基本支出预算表（经济科目）", "budget").as_deref(),
+            Some("general_basic")
+        );
+        assert_eq!(
+            k("财政拨款基本支出预算表（经济科目）", "budget").as_deref(),
+            Some("fiscal_basic")
+        );
+        assert_eq!(
+            k("财政拨款政府性基金支出预算表", "budget").as_deref(),
+            Some("fund_expenditure")
+        );
+        assert_eq!(
+            k("2019年政府采购预算表", "budget").as_deref(),
+            Some("procurement")
+        );
+        assert_eq!(k("收入决算表", "final").as_deref(), Some("final_income"));
+        assert_eq!(
+            k("国有资本经营预算财政拨款收入支出决算表", "final").as_deref(),
+            Some("final_state_capital")
+        );
+        assert_eq!(k("某某情况统计表", "budget"), None);
+    }
+}
