@@ -142,7 +142,7 @@ fn word_key(t: &str) -> Option<&'static str> {
 }
 
 fn is_total_word(t: &str) -> bool {
-    matches!(t, "小计" | "合计" | "总计")
+    matches!(t, "小计" | "合计" | "总计") || word_key(t) == Some("total")
 }
 
 /// Understands the columns of `table`, `n` columns wide. `cells(j)` gives column `j`'s
@@ -155,7 +155,16 @@ pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
         let name = if words.is_empty() {
             format!("第{}列", j + 1)
         } else {
-            words.join("/")
+            // As printed, only the line breaks and spaces of the layout removed.
+            p.iter()
+                .map(|c| {
+                    c.text
+                        .chars()
+                        .filter(|ch| !ch.is_whitespace())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("/")
         };
         let leaf = words.last().cloned().unwrap_or_default();
         let role = if words.iter().any(|w| is_code_header(w)) {
@@ -262,7 +271,10 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
         if figures.len() == 1 && cols[j].role == Role::Amount {
             let single = matches!(key.as_deref(), None | Some("amount" | "budget" | "actual"));
             if single {
-                key = Some("amount".to_string());
+                // The one figure of a classified line is the line's total (so that the
+                // cross-table rules on `total` apply); of a labelled list, its amount.
+                let coded = (s.first..=s.last).any(|i| cols[i].role == Role::Code);
+                key = Some(if coded { "total" } else { "amount" }.to_string());
             }
         }
         let base = key.unwrap_or_else(|| format!("c{}", j + 1));

@@ -205,6 +205,15 @@ fn table_draft(
     for (i, s) in segments.iter().enumerate() {
         rows::read_rows(&cx, s, i, &mut read);
     }
+    // A table printed as one line of figures under its header (支出总表, the 三公 table)
+    // is its own total line.
+    if let [only] = read.rows.as_mut_slice()
+        && only.name.is_none()
+        && only.code.is_none()
+        && only.unit.is_none()
+    {
+        only.key = Some("total".to_string());
+    }
     rows::dedupe(&mut read.rows, &mut read.notes);
     // A 合计 over classified lines is their sum (the loader checks it against the lines).
     let codes: Vec<&str> = read.rows.iter().filter_map(|r| r.code.as_deref()).collect();

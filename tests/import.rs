@@ -1,0 +1,600 @@
+//! `gongkai import`: recognition of printed tables (hand-built from the text of a real
+//! Jiangsu budget, 江苏省政协办公厅 2019年预算公开表, as `pdftotext -layout` shows it),
+//! the written sources (they load and check without `yaml.*`, `value.*` or `table.*`
+//! errors), no overwriting without `--force`, workbooks in the published layout, and
+//! bad workbooks (nothing written).
+
+use gongkai::import::draft::Draft;
+use gongkai::import::printed::{
+    HeaderCell, Place, PrintedDocument, PrintedRow, PrintedTable, PrintedText,
+};
+use gongkai::import::{recognize, write};
+use std::path::{Path, PathBuf};
+
+/// A header row from `(text, first, last)`.
+fn head(cells: &[(&str, usize, usize)]) -> Vec<HeaderCell> {
+    cells
+        .iter()
+        .map(|(t, a, b)| HeaderCell {
+            text: t.to_string(),
+            first: *a,
+            last: *b,
+        })
+        .collect()
+}
+
+fn table(
+    number: &str,
+    title: &str,
+    page: u32,
+    header: Vec<Vec<HeaderCell>>,
+    rows: &[&[&str]],
+    notes: &[&str],
+) -> PrintedTable {
+    PrintedTable {
+        number: Some(number.to_string()),
+        title: title.to_string(),
+        head_lines: vec!["部门：江苏省政协办公厅 单位：万元".to_string()],
+        header,
+        rows: rows
+            .iter()
+            .map(|cells| PrintedRow {
+                cells: cells.iter().map(|c| c.to_string()).collect(),
+                place: Place::Page(page),
+                unsure: Vec::new(),
+            })
+            .collect(),
+        notes: notes.iter().map(|n| n.to_string()).collect(),
+        place: Place::Page(page),
+        end: Place::Page(page),
+    }
+}
+
+/// 公开01表 收支预算总表: three sides (收入 | 支出 by function | 支出 by use) side by side.
+fn t01() -> PrintedTable {
+    let header = vec![
+        head(&[("收入", 0, 1), ("支出", 2, 5)]),
+        head(&[
+            ("项目名称", 0, 0),
+            ("金额", 1, 1),
+            ("功能分类", 2, 3),
+            ("支出用途", 4, 5),
+        ]),
+        head(&[
+            ("功能科目名称", 2, 2),
+            ("金额", 3, 3),
+            ("项目名称", 4, 4),
+            ("金额", 5, 5),
+        ]),
+    ];
+    let rows: &[&[&str]] = &[
+        &[
+            "一、财政拨款",
+            "13,297.11",
+            "一、一般公共服务支出",
+            "10,271.56",
+            "一、基本支出",
+            "6,522.75",
+        ],
+        &[
+            " 1.一般公共预算",
+            "13,297.11",
+            "二、外交支出",
+            "",
+            "二、项目支出",
+            "4,968.34",
+        ],
+        &[
+            " 2.政府性基金预算",
+            "",
+            "三、国防支出",
+            "",
+            "三、单位预留机动经费",
+            "1,886.02",
+        ],
+        &["二、财政专户管理资金", "", "四、公共安全支出", "", "", ""],
+        &["三、其他资金", "80.00", "五、教育支出", "", "", ""],
+        &["", "", "八、社会保障和就业支出", "858.51", "", ""],
+        &["", "", "九、医疗卫生与计划生育支出", "", "", ""],
+        &["", "", "十八、住房保障支出", "2,247.04", "", ""],
+        &[
+            "当年收入小计",
+            "13,377.11",
+            "当年支出小计",
+            "13,377.11",
+            "",
+            "",
+        ],
+        &["上年结转资金", "", "结转下年资金", "", "", ""],
+        &["收入合计", "13,377.11", "支出合计", "13,377.11", "", ""],
+    ];
+    table("公开01表", "收支预算总表", 1, header, rows, &[])
+}
+
+/// 公开03表 支出预算总表: one line of figures under the header.
+fn t03() -> PrintedTable {
+    let header = vec![head(&[
+        ("合计", 0, 0),
+        ("基本支出", 1, 1),
+        ("项目支出", 2, 2),
+        ("单位预留机动经费", 3, 3),
+        ("结转下年资金", 4, 4),
+    ])];
+    let rows: &[&[&str]] = &[&["13,377.11", "6,522.75", "4,968.34", "1,886.02", ""]];
+    table("公开03表", "支出预算总表", 3, header, rows, &[])
+}
+
+/// 公开07表 一般公共预算支出预算表（功能科目）: whole codes.
+fn t07() -> PrintedTable {
+    let header = vec![head(&[
+        ("功能科目编码", 0, 0),
+        ("功能科目名称", 1, 1),
+        ("金额", 2, 2),
+    ])];
+    let rows: &[&[&str]] = &[
+        &["", "合计", "13,297.11"],
+        &["201", "一般公共服务支出", "10,191.56"],
+        &["20102", "政协事务", "10,191.56"],
+        &["2010201", "行政运行", "5,223.22"],
+        &["2010202", "一般行政管理事务", "3,159.78"],
+        &["2010204", "政协会议", "1,282.56"],
+        &["2010205", "委员视察", "426.00"],
+        &["2010299", "其他政协事务支出", "100.00"],
+        &["208", "社会保障和就业支出", "858.51"],
+        &["20805", "行政事业单位离退休", "858.51"],
+        &["2080504", "未归口管理的行政单位离退休", "277.05"],
+        &["2080505", "机关事业单位基本养老保险缴费支出", "415.33"],
+        &["2080506", "机关事业单位职业年金缴费支出", "166.13"],
+        &["221", "住房保障支出", "2,247.04"],
+        &["22102", "住房改革支出", "2,247.04"],
+        &["2210201", "住房公积金", "492.87"],
+        &["2210202", "提租补贴", "1,754.17"],
+    ];
+    table(
+        "公开07表",
+        "一般公共预算支出预算表（功能科目）",
+        7,
+        header,
+        rows,
+        &[],
+    )
+}
+
+/// 公开09表 “三公”经费、会议费、培训费支出预算表: nested header, one line of figures.
+fn t09() -> PrintedTable {
+    let header = vec![
+        head(&[
+            ("合计", 0, 0),
+            ("“三公”经费", 1, 6),
+            ("会议费", 7, 7),
+            ("培训费", 8, 8),
+        ]),
+        head(&[
+            ("小计", 1, 1),
+            ("因公出国（境）费", 2, 2),
+            ("公务用车购置及运行维护费", 3, 5),
+            ("公务接待费", 6, 6),
+        ]),
+        head(&[
+            ("小计", 3, 3),
+            ("公务用车购置费", 4, 4),
+            ("公务用车运行维护费", 5, 5),
+        ]),
+    ];
+    let rows: &[&[&str]] = &[&[
+        "2,224.43", "660.10", "106.00", "156.60", "", "156.60", "397.50", "1,282.56", "281.77",
+    ]];
+    table(
+        "公开09表",
+        "“三公”经费、会议费、培训费支出预算表",
+        9,
+        header,
+        rows,
+        &[],
+    )
+}
+
+/// 公开10表 财政拨款政府性基金支出预算表: empty, with the published reason.
+fn t10() -> PrintedTable {
+    let header = vec![head(&[
+        ("功能科目编码", 0, 0),
+        ("功能科目名称", 1, 1),
+        ("金额", 2, 2),
+    ])];
+    let rows: &[&[&str]] = &[&["", "合计", ""]];
+    table(
+        "公开10表",
+        "财政拨款政府性基金支出预算表",
+        10,
+        header,
+        rows,
+        &["注：本部门无该项目"],
+    )
+}
+
+fn document(tables: Vec<PrintedTable>) -> PrintedDocument {
+    PrintedDocument {
+        file: PathBuf::from("江苏省政协办公厅2019年预算公开表.pdf"),
+        parts: 12,
+        text: vec![
+            PrintedText {
+                text: "江苏省政协办公厅2019年部门预算".to_string(),
+                place: Place::Page(1),
+            },
+            PrintedText {
+                text: "一、部门基本情况".to_string(),
+                place: Place::Page(1),
+            },
+            PrintedText {
+                text: "（一）部门职能".to_string(),
+                place: Place::Page(1),
+            },
+            PrintedText {
+                text: "1.组织政协全体会议。".to_string(),
+                place: Place::Page(1),
+            },
+            PrintedText {
+                text: "（三）“三公”经费、会议费、培训费预算情况说明".to_string(),
+                place: Place::Page(2),
+            },
+            PrintedText {
+                text: "2019年“三公”经费预算数为660.10万元。".to_string(),
+                place: Place::Page(2),
+            },
+        ],
+        tables,
+    }
+}
+
+fn draft() -> Draft {
+    let doc = document(vec![t01(), t03(), t07(), t09(), t10()]);
+    recognize::recognize(&[doc], Some("jiangsu-zxbgt")).unwrap()
+}
+
+#[test]
+fn document_facts_and_kinds() {
+    let d = draft();
+    assert_eq!(d.unit.name, "江苏省政协办公厅");
+    assert_eq!(d.unit.region, "江苏省");
+    assert_eq!(d.unit.level, "省级");
+    assert_eq!(d.disclosure.kind, "budget");
+    assert_eq!(d.disclosure.year, 2019);
+    assert_eq!(d.disclosure.template, "jiangsu-budget");
+    assert_eq!(d.disclosure.amount_unit, "万元");
+    assert_eq!(d.disclosure.title, "江苏省政协办公厅2019年部门预算");
+    let kinds: Vec<&str> = d
+        .disclosure
+        .tables
+        .iter()
+        .map(|t| t.kind.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "summary",
+            "expenditure",
+            "general_expenditure",
+            "three_public_meetings",
+            "fund_expenditure"
+        ]
+    );
+    assert!(d.report.unsure.is_empty(), "{:?}", d.report.unsure);
+    // 5 + 5 + 3, 4, 17 and 8 figures printed (the empty table has none).
+    assert_eq!(d.report.cells(), 13 + 4 + 17 + 8);
+}
+
+const EXPECTED_T01_T03: &str = r#"  - id: T01
+    number: "公开01表"
+    kind: summary
+    title: "收支预算总表"
+    columns:
+      - {key: "amount", name: "收入/金额"}
+    rows:
+      - {key: "income_fiscal", name: "一、财政拨款", values: {"amount": "13,297.11"}}
+      - {key: "income_general", name: "1.一般公共预算", values: {"amount": "13,297.11"}}
+      - {key: "income_fund", name: "2.政府性基金预算", values: {}}
+      - {key: "income_special_account", name: "二、财政专户管理资金", values: {}}
+      - {key: "income_other", name: "三、其他资金", values: {"amount": "80.00"}}
+      - {key: "income_total", name: "当年收入小计", values: {"amount": "13,377.11"}}
+      - {key: "carryover", name: "上年结转资金", values: {}}
+      - {key: "income_grand_total", name: "收入合计", values: {"amount": "13,377.11"}}
+      - {code: "201", name: "一、一般公共服务支出", values: {"amount": "10,271.56"}}
+      - {code: "202", name: "二、外交支出", values: {}}
+      - {code: "203", name: "三、国防支出", values: {}}
+      - {code: "204", name: "四、公共安全支出", values: {}}
+      - {code: "205", name: "五、教育支出", values: {}}
+      - {code: "208", name: "八、社会保障和就业支出", values: {"amount": "858.51"}}
+      - {key: "r2_7", name: "九、医疗卫生与计划生育支出", values: {}}
+      - {code: "221", name: "十八、住房保障支出", values: {"amount": "2,247.04"}}
+      - {key: "exp_total", name: "当年支出小计", values: {"amount": "13,377.11"}}
+      - {key: "end_balance", name: "结转下年资金", values: {}}
+      - {key: "exp_grand_total", name: "支出合计", values: {"amount": "13,377.11"}}
+      - {key: "exp_basic", name: "一、基本支出", values: {"amount": "6,522.75"}}
+      - {key: "exp_project", name: "二、项目支出", values: {"amount": "4,968.34"}}
+      - {key: "exp_reserve", name: "三、单位预留机动经费", values: {"amount": "1,886.02"}}
+
+  - id: T02
+    number: "公开03表"
+    kind: expenditure
+    title: "支出预算总表"
+    columns:
+      - {key: "total", name: "合计", sum_of: ["basic", "project", "reserve", "carry_forward"]}
+      - {key: "basic", name: "基本支出"}
+      - {key: "project", name: "项目支出"}
+      - {key: "reserve", name: "单位预留机动经费"}
+      - {key: "carry_forward", name: "结转下年资金"}
+    rows:
+      - {key: "total", values: {"total": "13,377.11", "basic": "6,522.75", "project": "4,968.34", "reserve": "1,886.02"}}
+"#;
+
+const EXPECTED_T07_T10: &str = r#"  - id: T03
+    number: "公开07表"
+    kind: general_expenditure
+    title: "一般公共预算支出预算表（功能科目）"
+    columns:
+      - {key: "total", name: "金额"}
+    rows:
+      - {key: "total", name: "合计", sum_of: ["functional"], values: {"total": "13,297.11"}}
+      - {code: "201", name: "一般公共服务支出", values: {"total": "10,191.56"}}
+      - {code: "20102", name: "政协事务", values: {"total": "10,191.56"}}
+      - {code: "2010201", name: "行政运行", values: {"total": "5,223.22"}}
+      - {code: "2010202", name: "一般行政管理事务", values: {"total": "3,159.78"}}
+      - {code: "2010204", name: "政协会议", values: {"total": "1,282.56"}}
+      - {code: "2010205", name: "委员视察", values: {"total": "426.00"}}
+      - {code: "2010299", name: "其他政协事务支出", values: {"total": "100.00"}}
+      - {code: "208", name: "社会保障和就业支出", values: {"total": "858.51"}}
+      - {code: "20805", name: "行政事业单位离退休", values: {"total": "858.51"}}
+      - {code: "2080504", name: "未归口管理的行政单位离退休", values: {"total": "277.05"}}
+      - {code: "2080505", name: "机关事业单位基本养老保险缴费支出", values: {"total": "415.33"}}
+      - {code: "2080506", name: "机关事业单位职业年金缴费支出", values: {"total": "166.13"}}
+      - {code: "221", name: "住房保障支出", values: {"total": "2,247.04"}}
+      - {code: "22102", name: "住房改革支出", values: {"total": "2,247.04"}}
+      - {code: "2210201", name: "住房公积金", values: {"total": "492.87"}}
+      - {code: "2210202", name: "提租补贴", values: {"total": "1,754.17"}}
+
+  - id: T04
+    number: "公开09表"
+    kind: three_public_meetings
+    title: "“三公”经费、会议费、培训费支出预算表"
+    columns:
+      - {key: "total", name: "合计", sum_of: ["three_public", "meeting", "training"]}
+      - {key: "three_public", name: "“三公”经费/小计", sum_of: ["abroad", "vehicle", "reception"]}
+      - {key: "abroad", name: "“三公”经费/因公出国（境）费"}
+      - {key: "vehicle", name: "“三公”经费/公务用车购置及运行维护费/小计", sum_of: ["vehicle_purchase", "vehicle_running"]}
+      - {key: "vehicle_purchase", name: "“三公”经费/公务用车购置及运行维护费/公务用车购置费"}
+      - {key: "vehicle_running", name: "“三公”经费/公务用车购置及运行维护费/公务用车运行维护费"}
+      - {key: "reception", name: "“三公”经费/公务接待费"}
+      - {key: "meeting", name: "会议费"}
+      - {key: "training", name: "培训费"}
+    rows:
+      - {key: "total", values: {"total": "2,224.43", "three_public": "660.10", "abroad": "106.00", "vehicle": "156.60", "vehicle_running": "156.60", "reception": "397.50", "meeting": "1,282.56", "training": "281.77"}}
+
+  - id: T05
+    number: "公开10表"
+    kind: fund_expenditure
+    title: "财政拨款政府性基金支出预算表"
+    status: empty
+    reason: "本部门无该项目"
+    columns:
+      - {key: "total", name: "金额"}
+"#;
+
+#[test]
+fn tables_render_as_expected_yaml() {
+    let yaml = write::disclosure_yaml(&draft().disclosure);
+    assert!(yaml.contains(EXPECTED_T01_T03), "got:\n{yaml}");
+    assert!(yaml.contains(EXPECTED_T07_T10), "got:\n{yaml}");
+    assert!(yaml.starts_with("kind: budget\nyear: 2019\ntemplate: \"jiangsu-budget\"\n"));
+}
+
+#[test]
+fn prose_gets_standard_section_ids() {
+    let md = draft().markdown;
+    assert!(md.starts_with("# 江苏省政协办公厅2019年部门预算\n"), "{md}");
+    assert!(md.contains("\n### 一、部门基本情况 {#overview}\n"), "{md}");
+    assert!(md.contains("\n#### （一）部门职能 {#functions}\n"), "{md}");
+    assert!(md.contains("\n1\\.组织政协全体会议。\n"), "{md}");
+    assert!(
+        md.contains("\n#### （三）“三公”经费、会议费、培训费预算情况说明 {#three-public #meetings-training}\n"),
+        "{md}"
+    );
+    // Figures stay as published text.
+    assert!(
+        md.contains("\n2019年“三公”经费预算数为660.10万元。\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn unreadable_cells_become_question_marks_with_notes() {
+    let mut t = t07();
+    t.rows[3].cells[2] = "5,223.2２".to_string();
+    t.rows[4].cells[2] = "3159.784".to_string();
+    t.rows[5].unsure.push("“1,282.56”跨在两列之间".to_string());
+    let d = recognize::recognize(&[document(vec![t])], Some("x")).unwrap();
+    let table = &d.disclosure.tables[0];
+    let value = |code: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.code.as_deref() == Some(code))
+            .map(|r| r.values.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        value("2010201"),
+        vec![("total".to_string(), "?".to_string())]
+    );
+    assert_eq!(
+        value("2010202"),
+        vec![("total".to_string(), "?".to_string())]
+    );
+    assert_eq!(
+        value("2010204"),
+        vec![("total".to_string(), "1,282.56".to_string())]
+    );
+    assert_eq!(d.report.unsure.len(), 3, "{:?}", d.report.unsure);
+    assert!(
+        table
+            .note
+            .iter()
+            .any(|n| n.contains("第7页第4行") && n.contains("5,223.2２"))
+    );
+    assert!(d.report.unsure.iter().all(|u| u.place == Place::Page(7)));
+}
+
+#[test]
+fn split_codes_are_joined_and_unknown_tables_kept() {
+    // 上海 layout: 类 / 款 / 项 in three columns, the parts above carried down.
+    let header = vec![
+        head(&[
+            ("项目", 0, 3),
+            ("本年支出合计", 4, 4),
+            ("基本支出", 5, 5),
+            ("项目支出", 6, 6),
+        ]),
+        head(&[("功能分类科目编码", 0, 2), ("科目名称", 3, 3)]),
+        head(&[("类", 0, 0), ("款", 1, 1), ("项", 2, 2)]),
+    ];
+    let rows: &[&[&str]] = &[
+        &["", "", "", "合计", "30.00", "20.00", "10.00"],
+        &["205", "", "", "教育支出", "30.00", "20.00", "10.00"],
+        &["", "02", "", "普通教育", "30.00", "20.00", "10.00"],
+        &["", "", "05", "高等教育", "30.00", "20.00", "10.00"],
+    ];
+    let mut t = table("表3", "支出决算表", 3, header, rows, &[]);
+    t.head_lines = vec!["单位：万元".to_string()];
+    let other = table(
+        "表10",
+        "某项目情况统计表",
+        11,
+        vec![head(&[("项目", 0, 0), ("数量", 1, 1)])],
+        &[&["甲", "3"]],
+        &[],
+    );
+    let mut doc = document(vec![t, other]);
+    doc.file = PathBuf::from("上海市某局2024年度部门决算.xlsx");
+    doc.text[0].text = "上海市某局2024年度部门决算".to_string();
+    let d = recognize::recognize(&[doc], Some("x")).unwrap();
+    assert_eq!(d.disclosure.kind, "final");
+    assert_eq!(d.disclosure.year, 2024);
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.kind, "final_expenditure");
+    let codes: Vec<&str> = t.rows.iter().filter_map(|r| r.code.as_deref()).collect();
+    assert_eq!(codes, ["205", "20502", "2050205"]);
+    assert_eq!(t.columns[0].key, "total");
+    assert_eq!(t.columns[0].sum_of, ["basic", "project"]);
+    let other = &d.disclosure.tables[1];
+    assert_eq!(other.kind, "other");
+    assert_eq!(other.columns[0].name, "数量");
+    assert_eq!(
+        other.rows[0].values,
+        vec![("amount".to_string(), "3".to_string())]
+    );
+    assert!(
+        d.report
+            .unsure
+            .iter()
+            .any(|u| u.what.contains("未识别出表类型"))
+    );
+}
+
+/// The diagnostics of `gongkai check` on a unit folder whose rule is one the importer
+/// must never cause: bad YAML, bad values, bad tables.
+fn import_errors(dir: &Path) -> Vec<String> {
+    let root = gongkai::source::resolve_root(dir).unwrap();
+    let report = gongkai::check::check(&root).unwrap();
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            ["yaml.", "value.", "table."]
+                .iter()
+                .any(|p| d.rule.starts_with(p))
+        })
+        .map(|d| format!("{} {} {:?}", d.rule, d.message, d.table))
+        .collect()
+}
+
+#[test]
+fn written_sources_load_and_check_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let d = draft();
+    let w = write::write(&content, &d, false).unwrap();
+    assert_eq!(w.dir, content.join("jiangsu-zxbgt"));
+    let mut names: Vec<String> = std::fs::read_dir(&w.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["2019-budget.md", "2019-budget.yaml", "unit.yaml"]);
+    let errors = import_errors(&w.dir);
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The checker reads the figures as written: the summary's income total, for one.
+    let root = gongkai::source::resolve_root(&w.dir).unwrap();
+    let report = gongkai::check::check(&root).unwrap();
+    let unit = &report.site.units[0];
+    let disclosure = &unit.disclosures[0];
+    let summary = disclosure.table("summary").unwrap();
+    assert_eq!(
+        summary
+            .row("income_total")
+            .unwrap()
+            .amount("amount")
+            .unwrap()
+            .to_string(),
+        "13377.11"
+    );
+    // Rendering is deterministic.
+    assert_eq!(write::render(&d), write::render(&draft()));
+    // Nothing but the unit folder is left in content/ (no temporary folder).
+    assert_eq!(std::fs::read_dir(&content).unwrap().count(), 1);
+}
+
+#[test]
+fn nothing_is_overwritten_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let d = draft();
+    write::write(&content, &d, false).unwrap();
+    let yaml = content.join("jiangsu-zxbgt/2019-budget.yaml");
+    std::fs::write(&yaml, "hand-edited\n").unwrap();
+    let err = write::write(&content, &d, false).unwrap_err();
+    assert!(err.to_string().contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&yaml).unwrap(), "hand-edited\n");
+    // A new year goes beside the others; unit.yaml is kept as it is.
+    let unit_yaml = content.join("jiangsu-zxbgt/unit.yaml");
+    std::fs::write(
+        &unit_yaml,
+        "name: 江苏省政协办公厅\nregion: 江苏省\nlevel: 省级\nunit_type: 行政单位\n",
+    )
+    .unwrap();
+    let mut next = d.clone();
+    next.disclosure.year = 2018;
+    let w = write::write(&content, &next, false).unwrap();
+    assert!(w.kept_unit);
+    assert!(content.join("jiangsu-zxbgt/2018-budget.yaml").is_file());
+    assert!(
+        std::fs::read_to_string(&unit_yaml)
+            .unwrap()
+            .starts_with("name: 江苏省政协办公厅\n")
+    );
+    // A folder holding another unit is not taken over.
+    let mut other = d.clone();
+    other.unit.name = "江苏省人民检察院".to_string();
+    other.disclosure.year = 2017;
+    assert!(write::write(&content, &other, false).is_err());
+    assert!(!content.join("jiangsu-zxbgt/2017-budget.yaml").exists());
+    // With --force the year is replaced.
+    write::write(&content, &d, true).unwrap();
+    assert!(
+        std::fs::read_to_string(&yaml)
+            .unwrap()
+            .starts_with("kind: budget\n")
+    );
+    assert_eq!(std::fs::read_dir(&content).unwrap().count(), 1);
+}
+
+#[path = "import/workbooks.rs"]
+mod workbooks;
