@@ -598,3 +598,82 @@ fn nothing_is_overwritten_without_force() {
 
 #[path = "import/workbooks.rs"]
 mod workbooks;
+
+/// Titles printed in the corpus's Jiangsu budgets (2017–2019, five departments) and in
+/// Shanghai's final-accounts template, each to its kind; a whole set to its template.
+#[test]
+fn titles_across_years_and_provinces() {
+    let t = gongkai::model::templates::Templates::builtin().unwrap();
+    let budget: &[(&str, &str)] = &[
+        ("一、收支预算总表", "summary"),
+        ("一、2018 年度江苏省高级人民法院收支预算总表", "summary"),
+        ("二、收入预算总表", "income"),
+        ("三、支出预算总表", "expenditure"),
+        (
+            "四、2017 年度江苏省高级人民法院部门财政拨款收支预算总表",
+            "fiscal_summary",
+        ),
+        ("五、财政拨款支出预算表", "fiscal_expenditure"),
+        ("财政拨款支出预算表（功能科目）", "fiscal_expenditure"),
+        ("六、财政拨款基本支出预算表", "fiscal_basic"),
+        ("七、一般公共预算支出预算表", "general_expenditure"),
+        ("八、一般公共预算基本支出预算表", "general_basic"),
+        (
+            "九、一般公共预算“三公”经费、会议费、培训费支出预算表",
+            "three_public_meetings",
+        ),
+        (
+            "“三公”经费、会议费、培训费支出预算表",
+            "three_public_meetings",
+        ),
+        ("十、政府性基金财政拨款支出预算表", "fund_expenditure"),
+        ("七、政府性基金支出预算表", "fund_expenditure"),
+        ("政府性基金预算财政拨款支出预算表", "fund_expenditure"),
+        ("十一、一般公共预算机关运行经费支出预算表", "running_costs"),
+        ("十二、政府采购支出预算表", "procurement"),
+        (
+            "十二、2017 年江苏省高级人民法院部门政府采购预算表",
+            "procurement",
+        ),
+        ("2019年政府采购预算表", "procurement"),
+    ];
+    for (title, kind) in budget {
+        assert_eq!(
+            gongkai::import::recognize::kinds::kind_of(&t, title, "budget").as_deref(),
+            Some(*kind),
+            "{title}"
+        );
+    }
+    let shanghai = [
+        ("收入支出决算总表", "final_summary"),
+        ("收入决算表", "final_income"),
+        ("支出决算表", "final_expenditure"),
+        ("财政拨款收入支出决算总表", "final_fiscal_summary"),
+        (
+            "一般公共预算财政拨款支出决算表",
+            "final_general_expenditure",
+        ),
+        ("一般公共预算财政拨款基本支出决算表", "final_general_basic"),
+        ("财政拨款“三公”经费支出决算表", "final_three_public"),
+        ("政府性基金预算财政拨款收入支出决算表", "final_fund"),
+        (
+            "国有资本经营预算财政拨款收入支出决算表",
+            "final_state_capital",
+        ),
+    ];
+    let mut found = Vec::new();
+    for (title, kind) in shanghai {
+        let k = gongkai::import::recognize::kinds::kind_of(&t, title, "final");
+        assert_eq!(k.as_deref(), Some(kind), "{title}");
+        found.push(kind.to_string());
+    }
+    assert_eq!(
+        gongkai::import::recognize::kinds::template_for(&t, "final", &found),
+        "shanghai-final"
+    );
+    let jiangsu: Vec<String> = budget.iter().map(|(_, k)| k.to_string()).collect();
+    assert_eq!(
+        gongkai::import::recognize::kinds::template_for(&t, "budget", &jiangsu),
+        "jiangsu-budget"
+    );
+}

@@ -63,7 +63,7 @@ pub fn read_workbook(file: &Path) -> Result<PrintedDocument, ImportError> {
         reason: e.to_string(),
     })?;
     let sheets = if bytes.starts_with(b"PK\x03\x04") {
-        check_zip(file, &bytes)?;
+        check_zip(file, &bytes, MAX_UNPACKED_BYTES)?;
         read_xlsx(file, bytes)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         read_xls(file, bytes)?
@@ -87,7 +87,7 @@ pub fn read_workbook(file: &Path) -> Result<PrintedDocument, ImportError> {
 
 /// Unpacks every part of the zip without keeping it, counting the real bytes: declared
 /// sizes can lie, so a bomb is stopped by what it actually expands to.
-fn check_zip(file: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+fn check_zip(file: &Path, bytes: &[u8], limit: u64) -> Result<(), ImportError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| not_readable(file, format!("压缩结构损坏：{e}")))?;
     if zip.len() > MAX_ZIP_ENTRIES {
@@ -99,8 +99,8 @@ fn check_zip(file: &Path, bytes: &[u8]) -> Result<(), ImportError> {
         let mut entry = zip
             .by_index(i)
             .map_err(|e| not_readable(file, format!("压缩结构损坏：{e}")))?;
-        if total.saturating_add(entry.size()) > MAX_UNPACKED_BYTES {
-            return Err(too_large(file, unpacked_limit()));
+        if total.saturating_add(entry.size()) > limit {
+            return Err(too_large(file, unpacked_limit(limit)));
         }
         loop {
             let n = entry
@@ -110,19 +110,16 @@ fn check_zip(file: &Path, bytes: &[u8]) -> Result<(), ImportError> {
                 break;
             }
             total += n as u64;
-            if total > MAX_UNPACKED_BYTES {
-                return Err(too_large(file, unpacked_limit()));
+            if total > limit {
+                return Err(too_large(file, unpacked_limit(limit)));
             }
         }
     }
     Ok(())
 }
 
-fn unpacked_limit() -> String {
-    format!(
-        "解压后超过 {} MB（可能是压缩炸弹）",
-        MAX_UNPACKED_BYTES >> 20
-    )
+fn unpacked_limit(limit: u64) -> String {
+    format!("解压后超过 {} MB（可能是压缩炸弹）", limit >> 20)
 }
 
 /// A sheet as a grid of texts (sparse), with its merged regions.
@@ -466,4 +463,40 @@ fn sheet_table(sheet: &Sheet) -> Option<PrintedTable> {
             row: end + 1,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of one part: `size` zero bytes, its sizes declared honestly.
+    fn zeros(size: usize) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        w.write_all(&vec![0u8; size]).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn unpacked_bytes_are_counted_against_the_limit() {
+        let file = Path::new("bomb.xlsx");
+        let bytes = zeros(3 << 20);
+        // Small on disk, three times the limit unpacked.
+        assert!(bytes.len() < 64 * 1024);
+        let err = check_zip(file, &bytes, 1 << 20).unwrap_err();
+        assert!(matches!(err, ImportError::TooLarge { .. }), "{err}");
+        assert!(check_zip(file, &bytes, 4 << 20).is_ok());
+    }
+
+    #[test]
+    fn float_noise_is_not_a_figure() {
+        assert_eq!(float_text(1754.1700000000001), "1754.17");
+        assert_eq!(float_text(426.0), "426");
+        assert_eq!(float_text(0.1 + 0.2), "0.30");
+        // A real third decimal stays, for the checker to report.
+        assert_eq!(float_text(12.345), "12.345");
+    }
 }

@@ -120,23 +120,33 @@ pub fn kind_of(templates: &Templates, title: &str, disclosure_kind: &str) -> Opt
     best.map(|(_, _, k)| k.to_string())
 }
 
-/// The template of `disclosure_kind` whose required set the found kinds cover best (most
-/// found, then fewest required left unfound, then the name, for a stable choice).
+/// The template of `disclosure_kind` whose required set the found kinds cover best: most
+/// found, then fewest required left unfound, then most tables in the template's own
+/// order (Shanghai's final accounts are the national set with 三公 seventh), then the
+/// name, for a stable choice.
 pub fn template_for(templates: &Templates, disclosure_kind: &str, found: &[String]) -> String {
-    let mut best: Option<(usize, std::cmp::Reverse<usize>, &str)> = None;
+    type Score = (usize, std::cmp::Reverse<usize>, usize);
+    let mut best: Option<(Score, &str)> = None;
     for (id, t) in &templates.templates {
         if t.kind != disclosure_kind {
             continue;
         }
         let hit = t.required.iter().filter(|k| found.contains(k)).count();
         let left = t.required.len() - hit;
-        let score = (hit, std::cmp::Reverse(left), id.as_str());
-        if best.is_none_or(|b| (score.0, score.1) > (b.0, b.1)) {
-            best = Some(score);
+        // Found tables of the set, in printed order, that stand where the template has them.
+        let printed: Vec<&String> = found.iter().filter(|k| t.required.contains(k)).collect();
+        let in_place = printed
+            .iter()
+            .zip(&t.required)
+            .filter(|(a, b)| **a == *b)
+            .count();
+        let score = (hit, std::cmp::Reverse(left), in_place);
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, id.as_str()));
         }
     }
     match best {
-        Some((_, _, id)) => id.to_string(),
+        Some((_, id)) => id.to_string(),
         None if disclosure_kind == "final" => "national-final".to_string(),
         None => "national-budget".to_string(),
     }
