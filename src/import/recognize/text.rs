@@ -101,7 +101,7 @@ fn heading_level(line: &str) -> Option<usize> {
     }
     if first == '（' || first == '(' {
         let inner: String = t.chars().skip(1).take_while(|c| numeral(*c)).collect();
-        let after = t.chars().skip(1 + inner.chars().count()).next();
+        let after = t.chars().nth(1 + inner.chars().count());
         if !inner.is_empty() && matches!(after, Some('）' | ')')) {
             return Some(3);
         }
