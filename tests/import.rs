@@ -677,3 +677,179 @@ fn titles_across_years_and_provinces() {
         "jiangsu-budget"
     );
 }
+
+/// 上海 财政拨款收入支出决算总表: 收入 with one figure column beside 支出 with four,
+/// the 合计 of the 支出 side the sum of the three fund columns.
+#[test]
+fn sides_with_different_columns() {
+    let header = vec![
+        head(&[("收入", 0, 1), ("支出", 2, 6)]),
+        head(&[
+            ("项目", 0, 0),
+            ("决算数", 1, 1),
+            ("项目", 2, 2),
+            ("合计", 3, 3),
+            ("一般公共预算财政拨款", 4, 4),
+            ("政府性基金预算财政拨款", 5, 5),
+            ("国有资本经营预算财政拨款", 6, 6),
+        ]),
+    ];
+    let rows: &[&[&str]] = &[
+        &[
+            "一、一般公共预算财政拨款",
+            "120.00",
+            "一、一般公共服务支出",
+            "100.00",
+            "100.00",
+            "",
+            "",
+        ],
+        &[
+            "二、政府性基金预算财政拨款",
+            "",
+            "十九、住房保障支出",
+            "20.00",
+            "20.00",
+            "",
+            "",
+        ],
+        &[
+            "本年收入合计",
+            "120.00",
+            "本年支出合计",
+            "120.00",
+            "120.00",
+            "",
+            "",
+        ],
+        &[
+            "年初财政拨款结转和结余",
+            "",
+            "年末财政拨款结转和结余",
+            "",
+            "",
+            "",
+            "",
+        ],
+        &["总计", "120.00", "总计", "120.00", "120.00", "", ""],
+    ];
+    let mut t = table("表4", "财政拨款收入支出决算总表", 4, header, rows, &[]);
+    t.head_lines = vec!["单位：万元".to_string()];
+    let mut doc = document(vec![t]);
+    doc.text[0].text = "上海市某局2024年度部门决算".to_string();
+    doc.file = PathBuf::from("上海市某局2024年度部门决算.pdf");
+    let d = recognize::recognize(&[doc], Some("x")).unwrap();
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.kind, "final_fiscal_summary");
+    let keys: Vec<(&str, &[String])> = t
+        .columns
+        .iter()
+        .map(|c| (c.key.as_str(), c.sum_of.as_slice()))
+        .collect();
+    let sum: Vec<String> = ["general", "fund", "state_capital"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        keys,
+        [
+            ("amount", &[][..]),
+            ("total", &sum[..]),
+            ("general", &[][..]),
+            ("fund", &[][..]),
+            ("state_capital", &[][..]),
+        ]
+    );
+    let rows: Vec<(Option<&str>, Option<&str>)> = t
+        .rows
+        .iter()
+        .map(|r| (r.key.as_deref(), r.code.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some("income_general"), None),
+            (Some("income_fund"), None),
+            (Some("income_total"), None),
+            (Some("carryover"), None),
+            (Some("income_grand_total"), None),
+            (None, Some("201")),
+            (None, Some("221")),
+            (Some("exp_total"), None),
+            (Some("end_balance"), None),
+            (Some("exp_grand_total"), None),
+        ]
+    );
+}
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cell texts as printed and as mangled: figures, codes, labels, blanks, and text
+    /// with YAML's and Markdown's special characters.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[0-9]{1,3}(,[0-9]{3}){0,2}\\.[0-9]{2}",
+            "[0-9]{1,4}\\.[0-9]{1,4}",
+            "2[0-9]{2}([0-9]{2}){0,2}",
+            "[0-9]{1,2}",
+            Just("合计".to_string()),
+            Just("—".to_string()),
+            "[一二三]、[\\p{Han}]{1,8}",
+            "[\\p{Han}a-z0-9 :#\"'\\\\{}\\[\\],&*!|>%@`-]{0,12}",
+            "\\PC{0,10}",
+        ]
+    }
+
+    fn printed_table() -> impl Strategy<Value = PrintedTable> {
+        (1usize..6, 0usize..8, "\\PC{0,16}").prop_flat_map(|(width, height, title)| {
+            (
+                proptest::collection::vec(proptest::collection::vec(cell(), width), height),
+                proptest::collection::vec(cell(), width),
+                proptest::collection::vec(cell(), 0..2),
+                Just(title),
+            )
+                .prop_map(move |(rows, header, notes, title)| {
+                    let header = vec![
+                        header
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| HeaderCell {
+                                text: t.clone(),
+                                first: i,
+                                last: i,
+                            })
+                            .collect(),
+                    ];
+                    let rows: Vec<Vec<&str>> = rows
+                        .iter()
+                        .map(|r| r.iter().map(String::as_str).collect())
+                        .collect();
+                    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+                    let notes: Vec<&str> = notes.iter().map(String::as_str).collect();
+                    table("公开05表", &title, 5, header, &rows, &notes)
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        /// Whatever the printed cells, recognition does not panic and what it writes
+        /// loads without a `yaml.*`, `value.*` or `table.*` diagnostic.
+        #[test]
+        fn any_printed_table_writes_loadable_sources(
+            tables in proptest::collection::vec(printed_table(), 1..4),
+            prose in proptest::collection::vec("\\PC{0,20}", 0..4),
+        ) {
+            let mut doc = document(tables);
+            doc.text.extend(prose.into_iter().map(|text| PrintedText { text, place: Place::Page(2) }));
+            let d = recognize::recognize(&[doc], Some("x")).unwrap();
+            let tmp = tempfile::tempdir().unwrap();
+            let w = write::write(tmp.path(), &d, false).unwrap();
+            let errors = import_errors(&w.dir);
+            prop_assert!(errors.is_empty(), "{errors:#?}\n{}", write::disclosure_yaml(&d.disclosure));
+        }
+    }
+}

@@ -253,7 +253,11 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
         let mut key: Option<String> = None;
         for (depth, w) in words.iter().enumerate().rev() {
             if is_total_word(w) && depth > 0 {
-                continue; // a 小计 is the total of what is above it
+                // A 小计 is the total of what is above it (基本支出/小计 is `basic`); a
+                // 合计 under a side's name (支出/合计) is the side's total.
+                let above = words[..depth].iter().rev().find_map(|p| word_key(p));
+                key = Some(above.unwrap_or("total").to_string());
+                break;
             }
             if let Some(k) = word_key(w) {
                 // 预算数 / 决算数 under a component (上海 三公): the component's budget.
@@ -354,8 +358,8 @@ fn nest_sums(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
 }
 
 /// The header cells directly below the group at `depth` over `first..=last` (depth 0:
-/// the top row), as (text, first, last). A column with no cell at the next level keeps
-/// the nearest lower one.
+/// the top row), as (text, first, last): for each column, the highest cell inside the
+/// group that is not the group itself.
 fn children(
     table: &PrintedTable,
     depth: usize,
@@ -370,9 +374,12 @@ fn children(
             .iter()
             .skip(depth)
             .filter_map(|row| row.iter().find(|c| c.first <= j && j <= c.last))
+            // Cells wider than the group (a side's 支出 over its name column) or the
+            // group itself are above its children.
+            .filter(|c| c.first >= first && c.last <= last && (c.first, c.last) != (first, last))
             .find(|c| !squeeze(&c.text).is_empty());
         match below {
-            Some(c) if c.first >= first && c.last <= last => {
+            Some(c) => {
                 out.push((squeeze(&c.text), c.first, c.last));
                 j = c.last + 1;
             }

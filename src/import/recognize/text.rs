@@ -67,7 +67,7 @@ pub fn unit_name_in(line: &str) -> Option<String> {
         .map(|(i, _)| i)?;
     let name = &s[..digits];
     let after = &s[digits..];
-    let yearish = after.len() > 4 && after[4..].starts_with('年');
+    let yearish = after.get(4..).is_some_and(|rest| rest.starts_with('年'));
     (yearish && plausible_unit(name)).then(|| name.to_string())
 }
 
@@ -75,6 +75,8 @@ fn plausible_unit(name: &str) -> bool {
     let n = name.chars().count();
     (3..=40).contains(&n)
         && !name.contains("单位：")
+        && !name.contains("部分")
+        && !name.starts_with('第')
         && !name.ends_with("表")
         && name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
