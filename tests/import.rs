@@ -853,3 +853,46 @@ mod arbitrary {
         }
     }
 }
+
+/// 政府采购 (公开12表 of 江苏省政协办公厅 2019): text columns, 合计 printed in the first
+/// text column, names in two name columns; and Hunan's department line `239`.
+#[test]
+fn text_columns_and_department_lines() {
+    let header = vec![head(&[
+        ("采购品目大类", 0, 0),
+        ("专项名称", 1, 1),
+        ("经济科目", 2, 2),
+        ("采购物品名称", 3, 3),
+        ("采购组织形式", 4, 4),
+        ("总计", 5, 5),
+    ])];
+    let rows: &[&[&str]] = &[
+        &["合计", "", "", "", "", "1,624.42"],
+        &["一、货物A", "", "", "", "", "350.00"],
+        &["", "办公设备购置费", "办公设备购置", "", "", "300.00"],
+        &["", "", "", "台式计算机（20万以下）", "分散自行组织", "18.00"],
+    ];
+    let procurement = table("公开12表", "2019年政府采购预算表", 12, header, rows, &[]);
+    let header = vec![head(&[("科目编码", 0, 0), ("科目名称", 1, 1), ("合计", 2, 2)])];
+    let rows: &[&[&str]] = &[
+        &["239", "衡山县医疗保障局", "629.76"],
+        &["208", "社会保障和就业支出", "55.17"],
+    ];
+    let hunan = table("公开05表", "一般公共预算支出表", 5, header, rows, &[]);
+    let d = recognize::recognize(&[document(vec![procurement, hunan])], Some("x")).unwrap();
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.kind, "procurement");
+    let cols: Vec<(&str, Option<&str>)> =
+        t.columns.iter().map(|c| (c.key.as_str(), c.ty.as_deref())).collect();
+    assert_eq!(
+        cols,
+        [("c1", Some("text")), ("c3", Some("text")), ("c5", Some("text")), ("total", None)]
+    );
+    assert_eq!(t.rows[0].key.as_deref(), Some("total"));
+    assert_eq!(t.rows[2].name.as_deref(), Some("办公设备购置费"));
+    assert_eq!(t.rows[3].values[0], ("c5".to_string(), "分散自行组织".to_string()));
+    let h = &d.disclosure.tables[1];
+    assert_eq!(h.rows[0].unit.as_deref(), Some("239"));
+    assert_eq!(h.rows[0].code, None);
+    assert_eq!(h.rows[1].code.as_deref(), Some("208"));
+}

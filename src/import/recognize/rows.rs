@@ -138,6 +138,17 @@ fn is_unit_code(c: &str) -> bool {
     c.len() == 6 || (c.len() == 3 && !is_class_code(c))
 }
 
+/// A 3-digit code that the catalogue does not know, next to the name of an
+/// organisation, is a department line (Hunan's `239 衡山县医疗保障局`), not a 类.
+fn looks_like_unit_line(catalogue: &Catalogue, code: &str, name: &str) -> bool {
+    let org = [
+        "局", "厅", "院", "中心", "委员会", "办公室", "所", "站", "队", "部", "处", "馆", "校", "社", "单位", "委", "办",
+    ];
+    code.len() == 3
+        && catalogue.name(code).is_none()
+        && org.iter().any(|o| name.trim_end().ends_with(o))
+}
+
 /// A name cell that carries its code (`2010101 行政运行`, `2010101行政运行`).
 fn split_code_name(name: &str) -> Option<(String, String)> {
     let t = name.trim();
@@ -244,9 +255,9 @@ pub fn read_rows(
             name = n;
         }
         if let Some(c) = code {
-            if is_class_code(&c) {
+            if is_class_code(&c) && !looks_like_unit_line(cx.catalogue, &c, &name) {
                 draft.code = Some(c);
-            } else if is_unit_code(&c) {
+            } else if is_unit_code(&c) || looks_like_unit_line(cx.catalogue, &c, &name) {
                 draft.unit = Some(c);
             } else {
                 out.notes.push(format!(
@@ -263,7 +274,18 @@ pub fn read_rows(
             draft.name = Some(name.clone());
         }
         if draft.code.is_none() && draft.unit.is_none() {
-            let label = bare_label(&name);
+            // A line labelled in a text column (政府采购: 合计 under 采购品目大类).
+            let text_label = value_cols
+                .iter()
+                .filter(|&&j| cols[j].role == Role::Text)
+                .map(|&j| cell(j))
+                .find(|t| !t.is_empty())
+                .unwrap_or("");
+            let label = if name.is_empty() {
+                bare_label(text_label)
+            } else {
+                bare_label(&name)
+            };
             let key = if summary {
                 summary_key(&label, income_side)
                     .map(str::to_string)
