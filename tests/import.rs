@@ -870,10 +870,21 @@ fn text_columns_and_department_lines() {
         &["合计", "", "", "", "", "1,624.42"],
         &["一、货物A", "", "", "", "", "350.00"],
         &["", "办公设备购置费", "办公设备购置", "", "", "300.00"],
-        &["", "", "", "台式计算机（20万以下）", "分散自行组织", "18.00"],
+        &[
+            "",
+            "",
+            "",
+            "台式计算机（20万以下）",
+            "分散自行组织",
+            "18.00",
+        ],
     ];
     let procurement = table("公开12表", "2019年政府采购预算表", 12, header, rows, &[]);
-    let header = vec![head(&[("科目编码", 0, 0), ("科目名称", 1, 1), ("合计", 2, 2)])];
+    let header = vec![head(&[
+        ("科目编码", 0, 0),
+        ("科目名称", 1, 1),
+        ("合计", 2, 2),
+    ])];
     let rows: &[&[&str]] = &[
         &["239", "衡山县医疗保障局", "629.76"],
         &["208", "社会保障和就业支出", "55.17"],
@@ -882,17 +893,106 @@ fn text_columns_and_department_lines() {
     let d = recognize::recognize(&[document(vec![procurement, hunan])], Some("x")).unwrap();
     let t = &d.disclosure.tables[0];
     assert_eq!(t.kind, "procurement");
-    let cols: Vec<(&str, Option<&str>)> =
-        t.columns.iter().map(|c| (c.key.as_str(), c.ty.as_deref())).collect();
+    let cols: Vec<(&str, Option<&str>)> = t
+        .columns
+        .iter()
+        .map(|c| (c.key.as_str(), c.ty.as_deref()))
+        .collect();
     assert_eq!(
         cols,
-        [("c1", Some("text")), ("c3", Some("text")), ("c5", Some("text")), ("total", None)]
+        [
+            ("c1", Some("text")),
+            ("c3", Some("text")),
+            ("c5", Some("text")),
+            ("total", None)
+        ]
     );
     assert_eq!(t.rows[0].key.as_deref(), Some("total"));
     assert_eq!(t.rows[2].name.as_deref(), Some("办公设备购置费"));
-    assert_eq!(t.rows[3].values[0], ("c5".to_string(), "分散自行组织".to_string()));
+    assert_eq!(
+        t.rows[3].values[0],
+        ("c5".to_string(), "分散自行组织".to_string())
+    );
     let h = &d.disclosure.tables[1];
     assert_eq!(h.rows[0].unit.as_deref(), Some("239"));
     assert_eq!(h.rows[0].code, None);
     assert_eq!(h.rows[1].code.as_deref(), Some("208"));
+}
+
+/// 上海 财政拨款“三公”经费支出决算表: every component printed as 预算数 | 决算数.
+#[test]
+fn budget_and_actual_pairs() {
+    let mut header = vec![
+        head(&[("财政拨款“三公”经费", 0, 11)]),
+        head(&[
+            ("合计", 0, 1),
+            ("因公出国（境）费", 2, 3),
+            ("公务用车购置及运行维护费", 4, 9),
+            ("公务接待费", 10, 11),
+        ]),
+        head(&[
+            ("小计", 4, 5),
+            ("公务用车购置费", 6, 7),
+            ("公务用车运行维护费", 8, 9),
+        ]),
+    ];
+    header.push(
+        (0..12)
+            .map(|j| HeaderCell {
+                text: if j % 2 == 0 { "预算数" } else { "决算数" }.to_string(),
+                first: j,
+                last: j,
+            })
+            .collect(),
+    );
+    let rows: &[&[&str]] = &[&[
+        "10.00", "9.00", "2.00", "2.00", "5.00", "4.00", "", "", "5.00", "4.00", "3.00", "3.00",
+    ]];
+    let mut t = table("表7", "财政拨款“三公”经费支出决算表", 7, header, rows, &[]);
+    t.head_lines = vec!["单位：万元".to_string()];
+    let mut doc = document(vec![t]);
+    doc.text[0].text = "上海市某局2024年度部门决算".to_string();
+    let d = recognize::recognize(&[doc], Some("x")).unwrap();
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.kind, "final_three_public");
+    let cols: Vec<(&str, Vec<&str>)> = t
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.sum_of.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            (
+                "total_budget",
+                vec!["abroad_budget", "vehicle_budget", "reception_budget"]
+            ),
+            (
+                "total_actual",
+                vec!["abroad_actual", "vehicle_actual", "reception_actual"]
+            ),
+            ("abroad_budget", vec![]),
+            ("abroad_actual", vec![]),
+            (
+                "vehicle_budget",
+                vec!["vehicle_purchase_budget", "vehicle_running_budget"]
+            ),
+            (
+                "vehicle_actual",
+                vec!["vehicle_purchase_actual", "vehicle_running_actual"]
+            ),
+            ("vehicle_purchase_budget", vec![]),
+            ("vehicle_purchase_actual", vec![]),
+            ("vehicle_running_budget", vec![]),
+            ("vehicle_running_actual", vec![]),
+            ("reception_budget", vec![]),
+            ("reception_actual", vec![]),
+        ]
+    );
+    assert_eq!(t.rows[0].key.as_deref(), Some("total"));
 }

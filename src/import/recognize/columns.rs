@@ -327,7 +327,17 @@ fn nest_sums(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
         let total = children
             .iter()
             .position(|(t, a, b)| a == b && is_total_word(t));
-        let Some(total) = total else { continue };
+        let Some(total) = total else {
+            // 上海 三公: 合计 over 预算数 | 决算数, each component likewise.
+            if let Some(wide) = children
+                .iter()
+                .position(|(t, a, b)| a < b && is_total_word(t))
+                && (depth > 0 || children[wide].1 == first)
+            {
+                paired_sums(table, cols, &children, wide);
+            }
+            continue;
+        };
         // At the root, only a first column.
         if depth == 0 && children[total].1 != first {
             continue;
@@ -355,6 +365,75 @@ fn nest_sums(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
             }
         }
     }
+}
+
+/// The leaf header text of column `j`.
+fn leaf(table: &PrintedTable, j: usize) -> String {
+    path(table, j)
+        .last()
+        .map(|c| squeeze(&c.text))
+        .unwrap_or_default()
+}
+
+/// A total printed over several columns (合计 / 预算数 | 决算数): each of its columns is
+/// the sum of the siblings' columns with the same leaf (each sibling's own 小计 group
+/// when it has one). Nothing is declared unless every sibling has every leaf.
+fn paired_sums(
+    table: &PrintedTable,
+    cols: &mut [Col],
+    children: &[(String, usize, usize)],
+    wide: usize,
+) {
+    let (_, ta, tb) = children[wide];
+    let leaves: Vec<String> = (ta..=tb).map(|j| leaf(table, j)).collect();
+    let distinct: std::collections::BTreeSet<&String> = leaves.iter().collect();
+    if distinct.len() != leaves.len() || leaves.iter().any(String::is_empty) {
+        return;
+    }
+    let mut parts: Vec<Vec<String>> = vec![Vec::new(); leaves.len()];
+    for (i, (t, a, b)) in children.iter().enumerate() {
+        if i == wide || t.starts_with("其中") {
+            continue;
+        }
+        let Some(span) = matching_span(table, *a, *b, &leaves) else {
+            return;
+        };
+        for (k, j) in span.into_iter().enumerate() {
+            if cols[j].role != Role::Amount {
+                return;
+            }
+            parts[k].push(cols[j].key.clone());
+        }
+    }
+    for (k, p) in parts.into_iter().enumerate() {
+        if !p.is_empty() && cols[ta + k].sum_of.is_empty() {
+            cols[ta + k].sum_of = p;
+        }
+    }
+}
+
+/// The columns inside `a..=b` whose leaves are `leaves`, in that order: the span itself,
+/// or a 小计 / 合计 cell inside it over such columns.
+fn matching_span(
+    table: &PrintedTable,
+    a: usize,
+    b: usize,
+    leaves: &[String],
+) -> Option<Vec<usize>> {
+    let fits = |x: usize, y: usize| {
+        y + 1 - x == leaves.len() && (x..=y).zip(leaves).all(|(j, l)| leaf(table, j) == *l)
+    };
+    if fits(a, b) {
+        return Some((a..=b).collect());
+    }
+    table
+        .header
+        .iter()
+        .flatten()
+        .find(|c| {
+            c.first >= a && c.last <= b && is_total_word(&squeeze(&c.text)) && fits(c.first, c.last)
+        })
+        .map(|c| (c.first..=c.last).collect())
 }
 
 /// The header cells directly below the group at `depth` over `first..=last` (depth 0:

@@ -142,7 +142,23 @@ fn is_unit_code(c: &str) -> bool {
 /// organisation, is a department line (Hunan's `239 衡山县医疗保障局`), not a 类.
 fn looks_like_unit_line(catalogue: &Catalogue, code: &str, name: &str) -> bool {
     let org = [
-        "局", "厅", "院", "中心", "委员会", "办公室", "所", "站", "队", "部", "处", "馆", "校", "社", "单位", "委", "办",
+        "局",
+        "厅",
+        "院",
+        "中心",
+        "委员会",
+        "办公室",
+        "所",
+        "站",
+        "队",
+        "部",
+        "处",
+        "馆",
+        "校",
+        "社",
+        "单位",
+        "委",
+        "办",
     ];
     code.len() == 3
         && catalogue.name(code).is_none()
