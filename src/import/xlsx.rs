@@ -62,13 +62,35 @@ pub fn read_workbook(file: &Path) -> Result<PrintedDocument, ImportError> {
         file: file.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let sheets = if bytes.starts_with(b"PK\x03\x04") {
-        check_zip(file, &bytes, MAX_UNPACKED_BYTES)?;
-        read_xlsx(file, bytes)?
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        read_xls(file, bytes)?
-    } else {
+    let xlsx = bytes.starts_with(b"PK\x03\x04");
+    if !xlsx && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(not_readable(file, "不是 Excel 工作簿（.xlsx 或 .xls）"));
+    }
+    if xlsx {
+        check_zip(file, &bytes, MAX_UNPACKED_BYTES)?;
+    }
+    // calamine parses untrusted bytes; a panic in it is this file's fault, reported as
+    // such, never a crash of the import.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if xlsx {
+            read_xlsx(file, bytes)
+        } else {
+            read_xls(file, bytes)
+        }
+    }));
+    let sheets = match parsed {
+        Ok(sheets) => sheets?,
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "读取库内部错误".to_string());
+            return Err(ImportError::ReaderFailed {
+                file: file.to_path_buf(),
+                reason,
+            });
+        }
     };
     let mut doc = PrintedDocument {
         file: file.to_path_buf(),

@@ -216,6 +216,19 @@ fn bad_workbooks_stop_with_nothing_written() {
     assert!(err.to_string().contains("压缩炸弹"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 
+    // The old binary format's signature over garbage.
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.extend(std::iter::repeat_n(0x41u8, 4096));
+    let (err, dir) = refused("a.xls", &xls);
+    assert!(
+        matches!(
+            err,
+            ImportError::NotReadable { .. } | ImportError::ReaderFailed { .. }
+        ),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+
     // A PDF: not read yet, said so.
     let (err, dir) = refused("a.pdf", b"%PDF-1.7\n");
     assert!(err.to_string().contains("暂不支持"), "{err}");
@@ -242,4 +255,37 @@ fn bomb(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+mod arbitrary_bytes {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// Bytes behind a workbook's signature, or a real workbook with bytes flipped:
+        /// an error or a document, never a panic.
+        #[test]
+        fn damaged_workbooks_are_errors(
+            junk in proptest::collection::vec(any::<u8>(), 0..2048),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            xls in any::<bool>(),
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let good = super::made(tmp.path());
+            let mut bytes = std::fs::read(&good).unwrap();
+            for (at, b) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            let file = tmp.path().join("flipped.xlsx");
+            std::fs::write(&file, &bytes).unwrap();
+            let _ = gongkai::import::read_file(&file);
+            let mut raw = if xls { vec![0xD0, 0xCF, 0x11, 0xE0] } else { b"PK\x03\x04".to_vec() };
+            raw.extend(junk);
+            let file = tmp.path().join(if xls { "junk.xls" } else { "junk.xlsx" });
+            std::fs::write(&file, &raw).unwrap();
+            prop_assert!(gongkai::import::read_file(&file).is_err());
+        }
+    }
 }

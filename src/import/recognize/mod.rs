@@ -103,6 +103,9 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
         "由 gongkai import 从 {source} 导入；导入后请对照原件核对（见 docs/import.md）。"
     ));
     let text: Vec<_> = docs.iter().flat_map(|d| d.text.iter().cloned()).collect();
+    // Tables in 元 with the explanation's figures in 万元 (陕西): the text says 万元.
+    let text_unit = (amount_unit == "元" && text.iter().any(|t| t.text.contains("万元")))
+        .then(|| "万元".to_string());
     let markdown = text::markdown(&title, &text);
     let slug = match slug {
         Some(s) => s.to_string(),
@@ -117,7 +120,7 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
             template,
             title,
             amount_unit: amount_unit.to_string(),
-            text_unit: None,
+            text_unit,
             source,
             note,
             tables,
