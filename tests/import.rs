@@ -996,3 +996,27 @@ fn budget_and_actual_pairs() {
     );
     assert_eq!(t.rows[0].key.as_deref(), Some("total"));
 }
+
+#[test]
+fn files_of_different_years_are_refused() {
+    let a = document(vec![t07()]);
+    let mut b = document(vec![t09()]);
+    b.file = PathBuf::from("江苏省政协办公厅2018年预算公开表.pdf");
+    b.text[0].text = "江苏省政协办公厅2018年部门预算".to_string();
+    let err = recognize::recognize(&[a.clone(), b], None).unwrap_err();
+    assert!(err.to_string().contains("不同年度"), "{err}");
+    let mut c = document(vec![t09()]);
+    c.file = PathBuf::from("江苏省人民检察院2019年预算公开表.pdf");
+    c.text[0].text = "江苏省人民检察院2019年部门预算".to_string();
+    for t in &mut c.tables {
+        t.head_lines = vec!["部门：江苏省人民检察院 单位：万元".to_string()];
+    }
+    let err = recognize::recognize(&[a.clone(), c], None).unwrap_err();
+    assert!(err.to_string().contains("不同单位"), "{err}");
+    // The explanation and the tables of one year, as two files, are one import.
+    let mut text_only = document(vec![]);
+    text_only.file = PathBuf::from("江苏省政协办公厅2019年度部门预算.pdf");
+    let d = recognize::recognize(&[text_only, a], None).unwrap();
+    assert_eq!(d.disclosure.tables.len(), 1);
+    assert!(d.slug.starts_with("unit-"), "{}", d.slug);
+}

@@ -29,6 +29,35 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
             what: "文件中没有找到表格或文字".to_string(),
         });
     }
+    // The files must be of one unit-year: two that state different years or units are
+    // two imports, not one.
+    if docs.len() > 1 {
+        let each: Vec<Facts> = docs
+            .iter()
+            .map(|d| Facts::gather(std::slice::from_ref(d)))
+            .collect();
+        let years: std::collections::BTreeSet<u32> = each.iter().filter_map(Facts::year).collect();
+        if years.len() > 1 {
+            let list: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
+            return Err(ImportError::NotRecognized {
+                what: format!(
+                    "这些文件属于不同年度（{}），请每次只导入一个单位一个年度的文件",
+                    list.join("、")
+                ),
+            });
+        }
+        let names: std::collections::BTreeSet<String> =
+            each.iter().filter_map(Facts::unit_name).collect();
+        if names.len() > 1 {
+            let list: Vec<String> = names.into_iter().collect();
+            return Err(ImportError::NotRecognized {
+                what: format!(
+                    "这些文件属于不同单位（{}），请每次只导入一个单位一个年度的文件",
+                    list.join("、")
+                ),
+            });
+        }
+    }
     let facts = Facts::gather(docs);
     let kind = facts.kind().ok_or_else(|| ImportError::NotRecognized {
         what: "看不出是预算还是决算（封面、表题和文件名中都没有“预算”或“决算”）".to_string(),
