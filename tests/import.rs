@@ -1020,3 +1020,34 @@ fn files_of_different_years_are_refused() {
     assert_eq!(d.disclosure.tables.len(), 1);
     assert!(d.slug.starts_with("unit-"), "{}", d.slug);
 }
+
+/// Final accounts print 行次 beside the labels and a 栏次 line under the header: neither
+/// is a figure.
+#[test]
+fn row_and_column_numbers_are_not_figures() {
+    let header = vec![head(&[("项目", 0, 0), ("行次", 1, 1), ("决算数", 2, 2)])];
+    let rows: &[&[&str]] = &[
+        &["栏次", "", "1"],
+        &["一、一般公共预算财政拨款收入", "1", "1,932.33"],
+        &["本年收入合计", "9", "1,938.09"],
+    ];
+    let mut doc = document(vec![table(
+        "公开01表",
+        "收入支出决算总表",
+        1,
+        header,
+        rows,
+        &[],
+    )]);
+    doc.text[0].text = "衡阳市医疗保障局2022年度部门决算".to_string();
+    let d = recognize::recognize(&[doc], Some("x")).unwrap();
+    let t = &d.disclosure.tables[0];
+    let cols: Vec<(&str, Option<&str>)> = t
+        .columns
+        .iter()
+        .map(|c| (c.key.as_str(), c.ty.as_deref()))
+        .collect();
+    assert_eq!(cols, [("c2", Some("text")), ("amount", None)]);
+    let keys: Vec<&str> = t.rows.iter().filter_map(|r| r.key.as_deref()).collect();
+    assert_eq!(keys, ["income_general", "income_total"]);
+}

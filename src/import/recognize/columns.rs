@@ -167,7 +167,10 @@ pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
                 .join("/")
         };
         let leaf = words.last().cloned().unwrap_or_default();
-        let role = if words.iter().any(|w| is_code_header(w)) {
+        let role = if matches!(leaf.as_str(), "行次" | "栏次" | "序号" | "编号") {
+            // Row numbers are printed figures of no amount: text, never summed.
+            Role::Text
+        } else if words.iter().any(|w| is_code_header(w)) {
             Role::Code
         } else if is_name_header(&leaf) || words.iter().any(|w| is_name_header(w) && p.len() == 1) {
             Role::Name

@@ -217,6 +217,10 @@ pub fn read_rows(
         if name.is_empty() && !has_values && printed_code.iter().all(|c| c.is_empty()) {
             continue;
         }
+        // The column numbers printed under a header (`栏次 1 2 3`) are not a line.
+        if row.cells.iter().any(|c| squeeze(c) == "栏次") {
+            continue;
+        }
         let mut draft = RowDraft::default();
         let where_ = format!("{}第{}行", place_zh(&row.place), r + 1);
         // The code.
