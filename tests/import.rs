@@ -1051,3 +1051,37 @@ fn row_and_column_numbers_are_not_figures() {
     let keys: Vec<&str> = t.rows.iter().filter_map(|r| r.key.as_deref()).collect();
     assert_eq!(keys, ["income_general", "income_total"]);
 }
+
+#[test]
+fn columns_without_a_standard_word_are_reported() {
+    let header = vec![head(&[
+        ("科目编码", 0, 0),
+        ("科目名称", 1, 1),
+        ("合计", 2, 2),
+        ("调剂数", 3, 3),
+    ])];
+    let rows: &[&[&str]] = &[&["201", "一般公共服务支出", "10.00", "1.00"]];
+    let d = recognize::recognize(
+        &[document(vec![table(
+            "公开07表",
+            "一般公共预算支出预算表",
+            7,
+            header,
+            rows,
+            &[],
+        )])],
+        Some("x"),
+    )
+    .unwrap();
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.columns[1].key, "c4");
+    assert!(
+        t.note
+            .iter()
+            .any(|n| n.contains("调剂数") && n.contains("c4")),
+        "{:?}",
+        t.note
+    );
+    assert_eq!(d.report.unsure.len(), 1, "{:?}", d.report.unsure);
+    assert_eq!(d.report.unsure[0].place, Place::Page(7));
+}

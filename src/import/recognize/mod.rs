@@ -227,6 +227,25 @@ fn table_draft(
         .unwrap_or(0);
     let (cols, segments) = columns::columns(table, n);
     let mut read = rows::Rows::default();
+    // A figure column whose header has no standard word keeps its position as key: the
+    // rules cannot see it until someone names it.
+    for c in cols.iter().filter(|c| c.role == Role::Amount) {
+        let positional = c
+            .key
+            .strip_prefix('c')
+            .is_some_and(|n| n.chars().all(|d| d.is_ascii_digit()));
+        if positional && kind != "other" {
+            read.notes.push(format!(
+                "列“{}”没有对应的标准列名，记为 {}，请核对。",
+                c.name, c.key
+            ));
+            read.unsure.push(Unsure {
+                place: table.place.clone(),
+                table: Some(id.clone()),
+                what: format!("列“{}”没有标准列名（记为 {}）", c.name, c.key),
+            });
+        }
+    }
     let cx = rows::RowContext {
         table,
         table_id: &id,
