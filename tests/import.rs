@@ -1085,3 +1085,28 @@ fn columns_without_a_standard_word_are_reported() {
     assert_eq!(d.report.unsure.len(), 1, "{:?}", d.report.unsure);
     assert_eq!(d.report.unsure[0].place, Place::Page(7));
 }
+
+/// A reader that repeats a tall header cell on every row it spans gives the same columns.
+#[test]
+fn repeated_tall_header_cells() {
+    let mut t = t09();
+    for row in [1, 2] {
+        t.header[row].push(HeaderCell {
+            text: "合计".to_string(),
+            first: 0,
+            last: 0,
+        });
+        t.header[row].push(HeaderCell {
+            text: "会议费".to_string(),
+            first: 7,
+            last: 7,
+        });
+        t.header[row].sort_by_key(|c| c.first);
+    }
+    let d = recognize::recognize(&[document(vec![t])], Some("x")).unwrap();
+    let plain = recognize::recognize(&[document(vec![t09()])], Some("x")).unwrap();
+    assert_eq!(
+        d.disclosure.tables[0].columns,
+        plain.disclosure.tables[0].columns
+    );
+}

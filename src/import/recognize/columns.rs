@@ -45,12 +45,20 @@ pub fn squeeze(s: &str) -> String {
 
 /// The header cells over column `j`, top first.
 fn path(table: &PrintedTable, j: usize) -> Vec<&HeaderCell> {
-    table
+    let mut out: Vec<&HeaderCell> = Vec::new();
+    for c in table
         .header
         .iter()
         .filter_map(|row| row.iter().find(|c| c.first <= j && j <= c.last))
         .filter(|c| !squeeze(&c.text).is_empty())
-        .collect()
+    {
+        // A tall cell that a reader repeats on every header row it spans is one cell.
+        if out.last().is_some_and(|p| **p == *c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn is_code_header(t: &str) -> bool {
