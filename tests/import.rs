@@ -521,6 +521,8 @@ fn written_sources_load_and_check_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
     let d = draft();
+    // What a killed import left behind is removed.
+    std::fs::create_dir_all(content.join(".jiangsu-zxbgt.import-1-2")).unwrap();
     let w = write::write(&content, &d, false).unwrap();
     assert_eq!(w.dir, content.join("jiangsu-zxbgt"));
     let mut names: Vec<String> = std::fs::read_dir(&w.dir)

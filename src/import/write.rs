@@ -226,7 +226,16 @@ pub fn write(content: &Path, d: &Draft, force: bool) -> Result<Written, ImportEr
             .map(|t| t.as_nanos())
             .unwrap_or(0)
     );
-    let temp = content.join(format!(".{}.import-{stamp}", d.slug));
+    // A folder left by an import that was killed would be loaded as a unit: gone first.
+    let prefix = format!(".{}.import-", d.slug);
+    if let Ok(entries) = std::fs::read_dir(content) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let temp = content.join(format!("{prefix}{stamp}"));
     let result = if target.exists() {
         add_year(&target, &temp, &files, d, force)
     } else {
