@@ -93,6 +93,29 @@ fn workbook(path: &Path) {
         ws.write_string(4, 1, "合计").unwrap();
         ws.write_string(6, 0, "注：本部门无该项目").unwrap();
     }
+    {
+        // 上海-style split codes under a merged 功能分类科目编码, 款 and 项 stored as numbers.
+        let ws = wb.add_worksheet().set_name("公开11表").unwrap();
+        heading(ws, "公开11表", "一般公共预算机关运行经费支出预算表", 4);
+        ws.merge_range(3, 0, 3, 2, "功能分类科目编码", &plain)
+            .unwrap();
+        ws.merge_range(3, 3, 4, 3, "科目名称", &plain).unwrap();
+        ws.merge_range(3, 4, 4, 4, "金额", &plain).unwrap();
+        ws.write_string(4, 0, "类").unwrap();
+        ws.write_string(4, 1, "款").unwrap();
+        ws.write_string(4, 2, "项").unwrap();
+        ws.write_string(5, 3, "合计").unwrap();
+        ws.write_number(5, 4, 30.0).unwrap();
+        ws.write_string(6, 0, "201").unwrap();
+        ws.write_string(6, 3, "一般公共服务支出").unwrap();
+        ws.write_number(6, 4, 30.0).unwrap();
+        ws.write_number(7, 1, 2.0).unwrap();
+        ws.write_string(7, 3, "政协事务").unwrap();
+        ws.write_number(7, 4, 30.0).unwrap();
+        ws.write_number(8, 2, 1.0).unwrap();
+        ws.write_string(8, 3, "行政运行").unwrap();
+        ws.write_number(8, 4, 30.0).unwrap();
+    }
     wb.save(path).unwrap();
 }
 
@@ -123,9 +146,19 @@ fn a_workbook_in_the_published_layout_imports() {
         [
             "general_expenditure",
             "three_public_meetings",
-            "fund_expenditure"
+            "fund_expenditure",
+            "running_costs"
         ]
     );
+    let split = &d.disclosure.tables[3];
+    let codes: Vec<&str> = split
+        .rows
+        .iter()
+        .filter_map(|r| r.code.as_deref())
+        .collect();
+    assert_eq!(codes, ["201", "20102", "2010201"]);
+    assert_eq!(split.columns[0].key, "total");
+    assert_eq!(split.columns[0].name, "金额");
     let yaml = std::fs::read_to_string(w.dir.join("2019-budget.yaml")).unwrap();
     // Figures as Excel shows them: shortest decimal text, float noise gone.
     for line in [
@@ -173,7 +206,7 @@ fn the_command_imports_reports_and_refuses_to_overwrite() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("表格 3 张"), "{stdout}");
+    assert!(stdout.contains("表格 4 张"), "{stdout}");
     assert!(
         stdout.contains("T01 一般公共预算支出预算表（功能科目） → general_expenditure"),
         "{stdout}"

@@ -237,7 +237,14 @@ pub fn read_rows(
                 })
                 .collect();
             match parts {
-                Some(parts) if code_cols.len() > 1 => {
+                Some(mut parts) if code_cols.len() > 1 => {
+                    // 款 and 项 are two digits; a workbook that stores them as numbers
+                    // shows `1` for `01`.
+                    for p in parts.iter_mut().skip(1) {
+                        if p.len() == 1 {
+                            p.insert(0, '0');
+                        }
+                    }
                     let first_printed = parts.iter().position(|p| !p.is_empty()).unwrap_or(0);
                     let last_printed = parts.iter().rposition(|p| !p.is_empty()).unwrap_or(0);
                     let mut joined = String::new();
