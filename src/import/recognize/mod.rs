@@ -167,20 +167,25 @@ pub fn slug_of(name: &str) -> String {
 
 /// Region, level and type as far as the name tells them; all marked as inferred.
 fn unit_draft(name: &str) -> UnitDraft {
-    let region_end = ["自治区", "省", "市"]
-        .iter()
-        .filter_map(|w| name.find(w).map(|i| i + w.len()))
-        .min()
-        .unwrap_or(0);
+    // The region is the name's prefix up to its last administrative word among the first
+    // few characters: 江苏省 | 人民检察院, 长沙市开福区 | 医疗保障局.
+    let mut region_end = 0;
+    for (i, (at, c)) in name.char_indices().enumerate().take(10) {
+        let marker = matches!(c, '省' | '市' | '县' | '区' | '州' | '旗');
+        if marker && i >= 1 {
+            region_end = at + c.len_utf8();
+        }
+    }
     let region = if region_end > 0 {
         &name[..region_end]
     } else {
         name
     };
-    let rest = &name[region_end..];
-    let level = if rest.contains('县') || rest.contains('区') {
+    let level = if region.ends_with("自治区") {
+        "省级"
+    } else if region.ends_with('县') || region.ends_with('区') || region.ends_with('旗') {
         "县级"
-    } else if region.ends_with('市') || rest.contains('市') {
+    } else if region.ends_with('市') || region.ends_with('州') {
         // A municipality's departments (上海市…) are provincial; a city's are 市级.
         if ["北京市", "上海市", "天津市", "重庆市"].contains(&region) {
             "省级"
@@ -486,5 +491,23 @@ impl Facts {
                     && text::disclosure_kind(s).is_some()
                     && s.chars().count() <= 40
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn region_and_level_from_the_name() {
+        let u = |n: &str| {
+            let d = super::unit_draft(n);
+            (d.region, d.level)
+        };
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(u("江苏省人民检察院"), s("江苏省", "省级"));
+        assert_eq!(u("长沙市开福区医疗保障局"), s("长沙市开福区", "县级"));
+        assert_eq!(u("衡阳市医疗保障局"), s("衡阳市", "市级"));
+        assert_eq!(u("衡山县医疗保障局"), s("衡山县", "县级"));
+        assert_eq!(u("上海市XX局"), s("上海市", "省级"));
+        assert_eq!(u("广西壮族自治区财政厅"), s("广西壮族自治区", "省级"));
     }
 }
