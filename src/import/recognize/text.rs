@@ -129,7 +129,10 @@ fn section_ids(heading: &str) -> Vec<&'static str> {
         (&["预算单位构成", "决算单位构成", "单位构成"], "composition"),
         (&["职能", "职责"], "functions"),
         (&["机构设置"], "organisation"),
-        (&["人员情况", "人员构成", "编制"], "staffing"),
+        (
+            &["人员情况", "人员构成", "人员编制", "编制情况", "编制人数"],
+            "staffing",
+        ),
         (&["政府性基金"], "fund"),
         (&["国有资本经营"], "state-capital"),
         (&["基本支出"], "basic"),
@@ -142,6 +145,11 @@ fn section_ids(heading: &str) -> Vec<&'static str> {
         .filter(|(words, _)| words.iter().any(|w| h.contains(w)))
         .map(|(_, id)| *id)
         .collect();
+    // 一般公共预算 names the section only when nothing else does (一般公共预算“三公”经费
+    // is the 三公 section).
+    if out.len() > 1 {
+        out.retain(|id| *id != "general-budget");
+    }
     // Generic headings only when nothing more specific matched.
     if out.is_empty() {
         let generic: &[(&[&str], &str)] = &[
@@ -257,6 +265,12 @@ mod tests {
             vec!["three-public", "meetings-training"]
         );
         assert_eq!(section_ids("四、部门收支总体情况"), vec!["totals"]);
+        assert_eq!(section_ids("三、人员编制及实有人数"), vec!["staffing"]);
+        assert!(section_ids("四、部门收支预算编制的相关依据及测算分析情况").is_empty());
+        assert_eq!(
+            section_ids("十二、一般公共预算机关运行经费支出预算情况"),
+            vec!["running-costs"]
+        );
         assert_eq!(escape("1.办公室"), "1\\.办公室");
     }
 }
