@@ -377,13 +377,30 @@ fn sheet_table(sheet: &Sheet) -> Option<PrintedTable> {
             number = Some(joined.replace(' ', ""));
         } else if cells.len() == 1 && title.is_empty() {
             title = joined;
+        } else if let [(_, a), (_, b)] = cells.as_slice()
+            && title.is_empty()
+            && number.is_none()
+            && is_number_line(a)
+        {
+            // `公开01表` and the title on one row.
+            number = Some(a.replace(' ', ""));
+            title = b.trim().to_string();
         } else {
             break;
         }
         i += 1;
     }
-    if title.is_empty() || i >= rows.len() {
+    if i >= rows.len() {
         return None;
+    }
+    if title.is_empty() {
+        // A sheet of rows of one text each is prose; a grid without a title row is
+        // a table named by its sheet.
+        let grid = rows[i..].iter().any(|r| sheet.row_cells(*r).len() > 1);
+        if !grid {
+            return None;
+        }
+        title = sheet.name.clone();
     }
     let first_col = sheet.cells.keys().map(|(_, c)| *c).min().unwrap_or(0);
     let last_col = sheet.cells.keys().map(|(_, c)| *c).max().unwrap_or(0);

@@ -116,6 +116,37 @@ fn workbook(path: &Path) {
         ws.write_string(8, 3, "行政运行").unwrap();
         ws.write_number(8, 4, 30.0).unwrap();
     }
+    {
+        // Number and title on one row.
+        let ws = wb.add_worksheet().set_name("公开03表").unwrap();
+        ws.write_string(0, 0, "公开03表").unwrap();
+        ws.merge_range(0, 1, 0, 4, "支出预算总表", &plain).unwrap();
+        ws.write_string(1, 0, "部门：江苏省政协办公厅").unwrap();
+        ws.write_string(1, 4, "单位：万元").unwrap();
+        for (c, h) in [
+            "合计",
+            "基本支出",
+            "项目支出",
+            "单位预留机动经费",
+            "结转下年资金",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        for (c, v) in [13377.11, 6522.75, 4968.34, 1886.02].iter().enumerate() {
+            ws.write_number(3, c as u16, *v).unwrap();
+        }
+    }
+    {
+        // No title row: the sheet's name is the title.
+        let ws = wb.add_worksheet().set_name("收入预算总表").unwrap();
+        ws.write_string(0, 0, "项目名称").unwrap();
+        ws.write_string(0, 1, "金额").unwrap();
+        ws.write_string(1, 0, "收入总计").unwrap();
+        ws.write_number(1, 1, 13377.11).unwrap();
+    }
     wb.save(path).unwrap();
 }
 
@@ -147,9 +178,18 @@ fn a_workbook_in_the_published_layout_imports() {
             "general_expenditure",
             "three_public_meetings",
             "fund_expenditure",
-            "running_costs"
+            "running_costs",
+            "expenditure",
+            "income"
         ]
     );
+    let t = &d.disclosure.tables[4];
+    assert_eq!(t.number.as_deref(), Some("公开03表"));
+    assert_eq!(
+        t.columns[0].sum_of,
+        ["basic", "project", "reserve", "carry_forward"]
+    );
+    assert_eq!(d.disclosure.tables[5].title, "收入预算总表");
     let split = &d.disclosure.tables[3];
     let codes: Vec<&str> = split
         .rows
@@ -206,7 +246,7 @@ fn the_command_imports_reports_and_refuses_to_overwrite() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("表格 4 张"), "{stdout}");
+    assert!(stdout.contains("表格 6 张"), "{stdout}");
     assert!(
         stdout.contains("T01 一般公共预算支出预算表（功能科目） → general_expenditure"),
         "{stdout}"
