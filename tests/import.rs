@@ -601,6 +601,9 @@ fn nothing_is_overwritten_without_force() {
 #[path = "import/workbooks.rs"]
 mod workbooks;
 
+#[path = "import/jiangsu_set.rs"]
+mod jiangsu_set;
+
 /// Titles printed in the corpus's Jiangsu budgets (2017–2019, five departments) and in
 /// Shanghai's final-accounts template, each to its kind; a whole set to its template.
 #[test]
