@@ -367,10 +367,16 @@ fn run_import(files: &[PathBuf], out: &Path, unit: Option<&str>, force: bool) ->
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    // Errors first, then warnings, then notices.
+    let mut counts: std::collections::BTreeMap<(u8, &str, &str), usize> = Default::default();
     for diag in &report.diagnostics {
+        let rank = match diag.severity {
+            diagnostic::Severity::Error => 0,
+            diagnostic::Severity::Warning => 1,
+            diagnostic::Severity::Notice => 2,
+        };
         *counts
-            .entry((diag.severity.label_zh(), diag.rule))
+            .entry((rank, diag.severity.label_zh(), diag.rule))
             .or_default() += 1;
     }
     let mut summary = String::from("检查结果：");
@@ -378,9 +384,12 @@ fn run_import(files: &[PathBuf], out: &Path, unit: Option<&str>, force: bool) ->
         summary.push_str("没有发现问题。\n");
     } else {
         summary.push('\n');
-        for ((severity, rule), n) in &counts {
+        for ((_, severity, rule), n) in &counts {
             summary.push_str(&format!("  {severity} {rule}：{n} 处\n"));
         }
+        summary.push_str(
+            "导入的数据源是待核对的草稿：以上问题可能是原件如此，也可能是导入有误，请对照原件核对（见 docs/import.md）。\n",
+        );
         summary.push_str(&format!("详情：gongkai check {}\n", written.dir.display()));
     }
     if let Err(code) = print(&summary) {
