@@ -1115,3 +1115,26 @@ fn repeated_tall_header_cells() {
         plain.disclosure.tables[0].columns
     );
 }
+
+/// A table whose title the reader lost is told by its header where the header leaves no
+/// doubt, with a note and a line in the report.
+#[test]
+fn kind_from_the_header_when_the_title_says_nothing() {
+    let mut t = t09();
+    t.title = String::new();
+    t.number = None;
+    let d = recognize::recognize(&[document(vec![t07(), t])], Some("x")).unwrap();
+    let t = &d.disclosure.tables[1];
+    assert_eq!(t.kind, "three_public_meetings");
+    assert!(
+        t.note.iter().any(|n| n.contains("按表头判断")),
+        "{:?}",
+        t.note
+    );
+    assert!(
+        d.report
+            .unsure
+            .iter()
+            .any(|u| u.what.contains("按表头判断"))
+    );
+}

@@ -120,6 +120,27 @@ pub fn kind_of(templates: &Templates, title: &str, disclosure_kind: &str) -> Opt
     best.map(|(_, _, k)| k.to_string())
 }
 
+/// A kind told by header words alone, for a table whose title says nothing known (the
+/// reader lost it, or a template's own wording): only tables whose columns cannot be
+/// anything else.
+pub fn kind_by_header(words: &str, disclosure_kind: &str) -> Option<&'static str> {
+    let final_ = disclosure_kind == "final";
+    if words.contains("因公出国") {
+        return Some(match (final_, words.contains("会议费")) {
+            (true, _) => "final_three_public",
+            (false, true) => "three_public_meetings",
+            (false, false) => "three_public",
+        });
+    }
+    if words.contains("采购品目") || words.contains("采购组织形式") {
+        return (!final_).then_some("procurement");
+    }
+    if words.contains("机关运行经费") {
+        return (!final_).then_some("running_costs");
+    }
+    None
+}
+
 /// The template of `disclosure_kind` whose required set the found kinds cover best: most
 /// found, then fewest required left unfound, then most tables in the template's own
 /// order (Shanghai's final accounts are the national set with 三公 seventh), then the

@@ -213,9 +213,27 @@ fn table_draft(
     id: String,
 ) -> (TableDraft, TableFound, Vec<Unsure>, Option<&'static str>) {
     let mut note = Vec::new();
-    let kind = match kinds::kind_of(templates, &table.title, disclosure_kind) {
-        Some(k) => k,
-        None => {
+    let mut unsure_kind: Option<String> = None;
+    let header_words: String = table
+        .header
+        .iter()
+        .flatten()
+        .map(|c| columns::squeeze(&c.text))
+        .collect();
+    let kind = match (
+        kinds::kind_of(templates, &table.title, disclosure_kind),
+        kinds::kind_by_header(&header_words, disclosure_kind),
+    ) {
+        (Some(k), _) => k,
+        (None, Some(k)) => {
+            note.push(format!(
+                "表题“{}”不是已知的表类型，按表头判断为 {k}，请核对。",
+                table.title
+            ));
+            unsure_kind = Some(format!("表“{}”的类型按表头判断为 {k}", table.title));
+            k.to_string()
+        }
+        (None, None) => {
             note.push(format!(
                 "表题“{}”不是已知的表类型，按 other 记入，列名照印。",
                 table.title
@@ -320,6 +338,13 @@ fn table_draft(
         cells: read.cells,
         status: status.clone(),
     };
+    if let Some(what) = unsure_kind {
+        read.unsure.push(Unsure {
+            place: table.place.clone(),
+            table: Some(id.clone()),
+            what,
+        });
+    }
     if kind == "other" {
         read.unsure.push(Unsure {
             place: table.place.clone(),
