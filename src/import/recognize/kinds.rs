@@ -36,6 +36,36 @@ pub fn clean_title(title: &str) -> String {
     s
 }
 
+/// A table number printed at the start of the title (`公开07表 一般…`, `表7：…`), split
+/// off: (number, the rest as printed). `None` when the title starts otherwise.
+pub fn split_number(title: &str) -> Option<(String, String)> {
+    let t = title.trim();
+    for prefix in ["部门公开表", "公开", "附表", "表"] {
+        let Some(after) = t.strip_prefix(prefix) else {
+            continue;
+        };
+        let digits: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-')
+            .collect();
+        if digits.is_empty() {
+            continue;
+        }
+        let mut rest = &after[digits.len()..];
+        let mut number = format!("{prefix}{digits}");
+        if let Some(r) = rest.strip_prefix('表') {
+            number.push('表');
+            rest = r;
+        }
+        let rest = rest.trim_start_matches([' ', '：', ':', '、', '　']).trim();
+        if rest.is_empty() {
+            return None;
+        }
+        return Some((number, rest.to_string()));
+    }
+    None
+}
+
 /// The title without a leading table number: `公开07表`, `部门公开表07`, `表7`, `附表7`,
 /// `一、`, `7.`, `（七）`.
 fn strip_number(s: &str) -> &str {
@@ -190,6 +220,22 @@ mod tests {
             "三公经费、会议费、培训费支出预算表"
         );
         assert_eq!(clean_title("部门公开表07"), "");
+    }
+
+    #[test]
+    fn numbers_split_from_titles() {
+        let s = split_number;
+        assert_eq!(
+            s("公开07表 一般公共预算支出预算表"),
+            Some(("公开07表".to_string(), "一般公共预算支出预算表".to_string()))
+        );
+        assert_eq!(
+            s("表7：收入决算表"),
+            Some(("表7".to_string(), "收入决算表".to_string()))
+        );
+        assert_eq!(s("公开07表"), None);
+        assert_eq!(s("收支预算总表"), None);
+        assert_eq!(s("表格说明"), None);
     }
 
     #[test]

@@ -356,11 +356,16 @@ fn table_draft(
             ),
         });
     }
+    // A number the reader left in the title is the table's number.
+    let (number, title) = match (&table.number, kinds::split_number(&table.title)) {
+        (None, Some((n, t))) => (Some(n), t),
+        _ => (table.number.clone(), table.title.clone()),
+    };
     let draft = TableDraft {
         id,
-        number: table.number.clone(),
+        number,
         kind,
-        title: table.title.clone(),
+        title,
         unit: None,
         status,
         reason,
