@@ -1138,3 +1138,48 @@ fn kind_from_the_header_when_the_title_says_nothing() {
             .any(|u| u.what.contains("按表头判断"))
     );
 }
+
+/// A performance-target table: text columns with the indicator keys of the seeds.
+#[test]
+fn performance_indicator_columns() {
+    let header = vec![
+        head(&[("绩效指标", 0, 4)]),
+        head(&[
+            ("一级指标", 0, 0),
+            ("二级指标", 1, 1),
+            ("三级指标", 2, 2),
+            ("指标值", 3, 3),
+            ("备注", 4, 4),
+        ]),
+    ];
+    let rows: &[&[&str]] = &[&["产出指标", "数量指标", "完成业务工作任务数量", "≥90%", ""]];
+    let d = recognize::recognize(
+        &[document(vec![table(
+            "部门公开表22",
+            "项目支出绩效目标表",
+            22,
+            header,
+            rows,
+            &[],
+        )])],
+        Some("x"),
+    )
+    .unwrap();
+    let t = &d.disclosure.tables[0];
+    assert_eq!(t.kind, "performance_project");
+    let cols: Vec<(&str, Option<&str>)> = t
+        .columns
+        .iter()
+        .map(|c| (c.key.as_str(), c.ty.as_deref()))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("level1", Some("text")),
+            ("level2", Some("text")),
+            ("level3", Some("text")),
+            ("value", Some("text")),
+            ("remark", Some("text")),
+        ]
+    );
+}

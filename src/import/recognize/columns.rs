@@ -132,6 +132,18 @@ fn word_key(t: &str) -> Option<&'static str> {
         ("决算数", "actual"),
         ("完成率", "rate"),
         ("金额", "amount"),
+        // The indicator columns of performance-target tables (text).
+        ("一级指标", "level1"),
+        ("二级指标", "level2"),
+        ("三级指标", "level3"),
+        ("指标值", "value"),
+        ("指标值内容", "value_content"),
+        ("度量单位", "measure"),
+        ("计量单位", "measure"),
+        ("指标值类型", "value_type"),
+        ("评（扣）分标准", "scoring"),
+        ("评分标准", "scoring"),
+        ("备注", "remark"),
     ];
     if let Some((_, k)) = exact.iter().find(|(w, _)| *w == t) {
         return Some(k);
@@ -175,8 +187,24 @@ pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
                 .join("/")
         };
         let leaf = words.last().cloned().unwrap_or_default();
-        let role = if matches!(leaf.as_str(), "行次" | "栏次" | "序号" | "编号") {
-            // Row numbers are printed figures of no amount: text, never summed.
+        let text_word = matches!(
+            word_key(&leaf),
+            Some(
+                "level1"
+                    | "level2"
+                    | "level3"
+                    | "value"
+                    | "value_content"
+                    | "measure"
+                    | "value_type"
+                    | "scoring"
+                    | "remark"
+            )
+        );
+        let role = if text_word || matches!(leaf.as_str(), "行次" | "栏次" | "序号" | "编号")
+        {
+            // Row numbers are printed figures of no amount, indicators are words: text,
+            // never summed.
             Role::Text
         } else if words.iter().any(|w| is_code_header(w)) {
             Role::Code
