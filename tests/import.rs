@@ -586,7 +586,11 @@ fn nothing_is_overwritten_without_force() {
     let mut other = d.clone();
     other.unit.name = "江苏省人民检察院".to_string();
     other.disclosure.year = 2017;
-    assert!(write::write(&content, &other, false).is_err());
+    let err = write::write(&content, &other, false).unwrap_err();
+    assert!(
+        err.to_string().contains("另一个单位（江苏省政协办公厅）"),
+        "{err}"
+    );
     assert!(!content.join("jiangsu-zxbgt/2017-budget.yaml").exists());
     // With --force the year is replaced.
     write::write(&content, &d, true).unwrap();

@@ -24,6 +24,8 @@ pub enum ImportError {
     NotRecognized { what: String },
     /// The target exists and `--force` was not given.
     Exists { path: PathBuf },
+    /// The unit folder holds another unit (its `unit.yaml` names `name`).
+    OtherUnit { path: PathBuf, name: String },
     /// Writing the sources failed (nothing was left half-written).
     Write { path: PathBuf, reason: String },
     /// gongkai's own data files are broken (a bug, not the input's fault).
@@ -65,6 +67,11 @@ impl fmt::Display for ImportError {
             ImportError::Exists { path } => write!(
                 f,
                 "{} 已存在，未覆盖；确认要替换时请加 --force",
+                path.display()
+            ),
+            ImportError::OtherUnit { path, name } => write!(
+                f,
+                "{} 是另一个单位（{name}）的目录，未写入；请用 --unit 指定别的目录名，或加 --force 写入此目录",
                 path.display()
             ),
             ImportError::Write { path, reason } => {

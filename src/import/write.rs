@@ -283,9 +283,13 @@ fn add_year(
     }
     let unit_file = target.join("unit.yaml");
     let has_unit = unit_file.is_file();
-    if has_unit && !force && existing_name(&unit_file).is_some_and(|n| n != d.unit.name) {
-        return Err(ImportError::Exists {
+    if has_unit
+        && !force
+        && let Some(name) = existing_name(&unit_file).filter(|n| *n != d.unit.name)
+    {
+        return Err(ImportError::OtherUnit {
             path: target.to_path_buf(),
+            name,
         });
     }
     // The year's files; unit.yaml only where the folder has none.
