@@ -1187,3 +1187,52 @@ fn performance_indicator_columns() {
         ]
     );
 }
+
+/// Percentages are figures of their own: `percent` columns, `%` kept, never summed.
+#[test]
+fn percent_columns() {
+    let header = vec![head(&[
+        ("科目编码", 0, 0),
+        ("科目名称", 1, 1),
+        ("合计", 2, 2),
+        ("上年数", 3, 3),
+        ("增减", 4, 4),
+        ("占比", 5, 5),
+    ])];
+    let rows: &[&[&str]] = &[
+        &["201", "一般公共服务支出", "10.00", "9.00", "1.00", "76.65%"],
+        &["208", "社会保障和就业支出", "3.00", "3.00", "", "23.35％"],
+        &["221", "住房保障支出", "0.05", "", "", "0.4x%"],
+    ];
+    let d = recognize::recognize(
+        &[document(vec![table(
+            "公开07表",
+            "一般公共预算支出预算表",
+            7,
+            header,
+            rows,
+            &[],
+        )])],
+        Some("x"),
+    )
+    .unwrap();
+    let t = &d.disclosure.tables[0];
+    let share = t.columns.iter().find(|c| c.name == "占比").unwrap();
+    assert_eq!(share.ty.as_deref(), Some("percent"));
+    let value = |i: usize| {
+        t.rows[i]
+            .values
+            .iter()
+            .find(|(k, _)| *k == share.key)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(value(0), "76.65%");
+    assert_eq!(value(1), "23.35%");
+    assert_eq!(value(2), "?");
+    let tmp = tempfile::tempdir().unwrap();
+    let w = write::write(tmp.path(), &d, false).unwrap();
+    let errors = import_errors(&w.dir);
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -12,6 +12,8 @@ pub enum Role {
     Code,
     Name,
     Amount,
+    /// Percentages (`95.50%`, 完成率): figures, but never summed with amounts.
+    Percent,
     Text,
 }
 
@@ -210,6 +212,8 @@ pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
             Role::Code
         } else if is_name_header(&leaf) || words.iter().any(|w| is_name_header(w) && p.len() == 1) {
             Role::Name
+        } else if column_is_percent(table, j, &leaf) {
+            Role::Percent
         } else if column_is_text(table, j) {
             Role::Text
         } else {
@@ -249,6 +253,32 @@ fn column_is_text(table: &PrintedTable, j: usize) -> bool {
     text > figures
 }
 
+/// A percentage column: headed 完成率 / 占比 / 比重 / 增长率 / `%`, or with most of its
+/// non-blank cells printed `12.50%`.
+fn column_is_percent(table: &PrintedTable, j: usize, leaf: &str) -> bool {
+    if ["率", "占比", "比重", "%", "％"]
+        .iter()
+        .any(|w| leaf.contains(w))
+    {
+        return true;
+    }
+    let cells: Vec<&str> = table
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.get(j).map(|s| s.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let percent = cells.iter().filter(|c| percent_value(c).is_some()).count();
+    !cells.is_empty() && percent * 2 > cells.len()
+}
+
+/// The number of a printed percentage (`12.50%` → `12.50`), if it is one.
+pub fn percent_value(cell: &str) -> Option<&str> {
+    let v = cell.trim();
+    let v = v.strip_suffix('%').or_else(|| v.strip_suffix('％'))?;
+    amount::parse(v).is_ok().then_some(v)
+}
+
 /// Sides of a table printed side by side: a new side starts at a code or name column
 /// that follows an amount column.
 fn segments(table: &PrintedTable, cols: &[Col]) -> Vec<Segment> {
@@ -285,7 +315,7 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
         .filter(|&j| cols[j].role == Role::Amount)
         .collect();
     for j in s.first..=s.last {
-        if !matches!(cols[j].role, Role::Amount | Role::Text) {
+        if !matches!(cols[j].role, Role::Amount | Role::Percent | Role::Text) {
             continue;
         }
         let words: Vec<String> = path(table, j).iter().map(|c| squeeze(&c.text)).collect();
@@ -523,13 +553,19 @@ fn subtotal_of(table: &PrintedTable, first: usize, last: usize) -> Option<usize>
 pub fn drafts(cols: &[Col]) -> Vec<ColumnDraft> {
     let mut out: Vec<ColumnDraft> = Vec::new();
     for c in cols {
-        if !matches!(c.role, Role::Amount | Role::Text) || out.iter().any(|d| d.key == c.key) {
+        if !matches!(c.role, Role::Amount | Role::Percent | Role::Text)
+            || out.iter().any(|d| d.key == c.key)
+        {
             continue;
         }
         out.push(ColumnDraft {
             key: c.key.clone(),
             name: c.name.clone(),
-            ty: (c.role == Role::Text).then(|| "text".to_string()),
+            ty: match c.role {
+                Role::Text => Some("text".to_string()),
+                Role::Percent => Some("percent".to_string()),
+                _ => None,
+            },
             sum_of: c.sum_of.clone(),
         });
     }

@@ -197,7 +197,7 @@ pub fn read_rows(
         .filter(|&j| cols[j].role == Role::Name)
         .collect();
     let value_cols: Vec<usize> = (seg.first..=seg.last)
-        .filter(|&j| matches!(cols[j].role, Role::Amount | Role::Text))
+        .filter(|&j| matches!(cols[j].role, Role::Amount | Role::Percent | Role::Text))
         .collect();
     let summary = is_summary_kind(cx.kind);
     let income_side = side_is_income(seg, side_index);
@@ -348,7 +348,18 @@ pub fn read_rows(
                 continue;
             }
             out.cells += 1;
-            match amount::parse(text) {
+            // A percentage is checked without its sign and written as printed (the
+            // loader strips `%`); a full-width `％` is written as `%`.
+            let (checked, written) = if col.role == Role::Percent {
+                match text.strip_suffix('％') {
+                    Some(v) => (v, format!("{v}%")),
+                    None => (text.strip_suffix('%').unwrap_or(text), text.to_string()),
+                }
+            } else {
+                (text, text.to_string())
+            };
+            match amount::parse(checked) {
+                Ok(_) if col.role == Role::Percent => draft.values.push((col.key.clone(), written)),
                 Ok(_) => draft.values.push((col.key.clone(), text.to_string())),
                 Err(e) => {
                     let why = match e {
