@@ -438,7 +438,7 @@ fn unreadable_cells_become_question_marks_with_notes() {
         table
             .note
             .iter()
-            .any(|n| n.contains("第7页第4行") && n.contains("5,223.2２"))
+            .any(|n| n.contains("第7页表中第4行") && n.contains("5,223.2２"))
     );
     assert!(d.report.unsure.iter().all(|u| u.place == Place::Page(7)));
 }

@@ -83,6 +83,8 @@ fn workbook(path: &Path) {
         for (c, v) in figures {
             ws.write_number(6, *c, *v).unwrap();
         }
+        // A dash where a figure would be: not an amount, so unknown.
+        ws.write_string(6, 4, "—").unwrap();
     }
     {
         let ws = wb.add_worksheet().set_name("公开10表").unwrap();
@@ -207,7 +209,7 @@ fn a_workbook_in_the_published_layout_imports() {
         r#"      - {code: "2210202", name: "提租补贴", values: {"total": "1754.17"}}"#,
         r#"      - {key: "total", name: "合计", sum_of: ["three_public", "meeting", "training"]}"#,
         r#"      - {key: "vehicle", name: "“三公”经费/公务用车购置及运行维护费/小计", sum_of: ["vehicle_purchase", "vehicle_running"]}"#,
-        r#"      - {key: "total", values: {"total": "2224.43", "three_public": "660.1", "abroad": "106", "vehicle": "156.6", "vehicle_running": "156.6", "reception": "397.5", "meeting": "1282.56", "training": "281.77"}}"#,
+        r#"      - {key: "total", values: {"total": "2224.43", "three_public": "660.1", "abroad": "106", "vehicle": "156.6", "vehicle_purchase": "?", "vehicle_running": "156.6", "reception": "397.5", "meeting": "1282.56", "training": "281.77"}}"#,
         r#"    reason: "本部门无该项目""#,
     ] {
         assert!(yaml.contains(line), "missing {line}\nin:\n{yaml}");
@@ -219,6 +221,17 @@ fn a_workbook_in_the_published_layout_imports() {
         .map(|t| gongkai::import::draft::place_zh(&t.place))
         .collect();
     assert_eq!(places[0], "工作表“公开07表”第1行");
+    assert_eq!(d.report.unsure.len(), 1, "{:?}", d.report.unsure);
+    let unsure = &d.report.unsure[0];
+    assert_eq!(
+        gongkai::import::draft::place_zh(&unsure.place),
+        "工作表“公开09表”第7行"
+    );
+    assert!(
+        unsure.what.contains("公务用车购置费") && unsure.what.contains("—"),
+        "{unsure:?}"
+    );
+    assert!(yaml.contains("工作表“公开09表”第7行“"), "{yaml}");
     let errors = import_errors(&w.dir);
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -167,8 +167,8 @@ fn is_total_word(t: &str) -> bool {
     matches!(t, "小计" | "合计" | "总计") || word_key(t) == Some("total")
 }
 
-/// Understands the columns of `table`, `n` columns wide. `cells(j)` gives column `j`'s
-/// body texts (to tell text columns from amount columns).
+/// Understands the columns of `table`, `n` columns wide: the header names them, the
+/// body tells text and percentage columns from amount columns.
 pub fn columns(table: &PrintedTable, n: usize) -> (Vec<Col>, Vec<Segment>) {
     let mut cols = Vec::with_capacity(n);
     for j in 0..n {
@@ -241,7 +241,9 @@ fn column_is_text(table: &PrintedTable, j: usize) -> bool {
     let mut figures = 0;
     for r in &table.rows {
         let c = r.cells.get(j).map(|s| s.trim()).unwrap_or("");
-        if c.is_empty() {
+        // A dash says nothing about the column: tables print it for zero (or for
+        // nothing) in figure columns too.
+        if c.is_empty() || c.chars().all(|ch| "-—–－―/／".contains(ch)) {
             continue;
         }
         if amount::parse(c).is_ok() {

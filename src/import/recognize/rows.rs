@@ -4,7 +4,7 @@
 
 use super::columns::{Col, Role, Segment, squeeze};
 use crate::import::draft::{RowDraft, Unsure, place_zh};
-use crate::import::printed::PrintedTable;
+use crate::import::printed::{Place, PrintedTable};
 use crate::model::amount::{self, AmountError};
 use crate::model::catalogue::Catalogue;
 
@@ -222,7 +222,13 @@ pub fn read_rows(
             continue;
         }
         let mut draft = RowDraft::default();
-        let where_ = format!("{}第{}行", place_zh(&row.place), r + 1);
+        // Where the row stood: a sheet's place is its row already; on a page, the row
+        // of the table counts.
+        let line = match &row.place {
+            Place::Page(_) => format!("表中第{}行", r + 1),
+            Place::Sheet { .. } => String::new(),
+        };
+        let where_ = format!("{}{line}", place_zh(&row.place));
         // The code.
         let mut code: Option<String> = None;
         if printed_code.iter().any(|c| !c.is_empty()) {
@@ -270,7 +276,7 @@ pub fn read_rows(
                     out.unsure.push(Unsure {
                         place: row.place.clone(),
                         table: Some(cx.table_id.to_string()),
-                        what: format!("第{}行编码“{shown}”无法识别", r + 1),
+                        what: format!("{line}编码“{shown}”无法识别"),
                     });
                     if name.is_empty() {
                         name = shown;
@@ -293,7 +299,7 @@ pub fn read_rows(
                 out.unsure.push(Unsure {
                     place: row.place.clone(),
                     table: Some(cx.table_id.to_string()),
-                    what: format!("第{}行编码“{c}”位数不对", r + 1),
+                    what: format!("{line}编码“{c}”位数不对"),
                 });
             }
         }
@@ -374,7 +380,7 @@ pub fn read_rows(
                     out.unsure.push(Unsure {
                         place: row.place.clone(),
                         table: Some(cx.table_id.to_string()),
-                        what: format!("第{}行“{}”列“{text}”{why}", r + 1, col.name),
+                        what: format!("{line}“{}”列“{text}”{why}", col.name),
                     });
                     draft.values.push((col.key.clone(), "?".to_string()));
                 }
@@ -385,7 +391,7 @@ pub fn read_rows(
             out.unsure.push(Unsure {
                 place: row.place.clone(),
                 table: Some(cx.table_id.to_string()),
-                what: format!("第{}行：{u}", r + 1),
+                what: format!("{line}：{u}"),
             });
         }
         out.rows.push(draft);
