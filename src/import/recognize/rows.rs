@@ -78,6 +78,11 @@ fn summary_key(label: &str, income: bool) -> Option<&'static str> {
             ("事业单位经营收入", "income_operating"),
             ("上级补助收入", "income_upper_unit"),
             ("附属单位上缴收入", "income_subsidiary"),
+            ("上级财政补助收入", "income_upper_fiscal"),
+            ("一般债券", "income_general_bonds"),
+            ("外国政府和国际组织贷款", "income_general_foreign_loans"),
+            ("外国政府和国际组织捐赠", "income_general_foreign_donations"),
+            ("使用非财政拨款结余", "use_nonfiscal_balance"),
         ];
         if let Some((_, k)) = exact.iter().find(|(w, _)| *w == l) {
             return Some(k);
@@ -88,6 +93,7 @@ fn summary_key(label: &str, income: bool) -> Option<&'static str> {
             ("政府性基金", "income_fund"),
             ("国有资本经营", "income_state_capital"),
             ("社会保险基金", "income_social_insurance"),
+            ("社会保障基金", "income_social_insurance"),
             ("财政专户", "income_special_account"),
         ];
         return within.iter().find(|(w, _)| l.contains(w)).map(|(_, k)| *k);
