@@ -608,6 +608,9 @@ mod workbooks;
 #[path = "import/jiangsu_set.rs"]
 mod jiangsu_set;
 
+#[path = "import/seeds_round_trip.rs"]
+mod seeds_round_trip;
+
 /// Titles printed in the corpus's Jiangsu budgets (2017–2019, five departments) and in
 /// Shanghai's final-accounts template, each to its kind; a whole set to its template.
 #[test]

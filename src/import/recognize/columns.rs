@@ -94,6 +94,10 @@ fn word_key(t: &str) -> Option<&'static str> {
         ("事业单位经营支出", "business"),
         ("对附属单位补助支出", "subsidiary"),
         ("经费拨款", "general_funding"),
+        ("一般债券", "general_bonds"),
+        ("外国政府和国际组织贷款", "general_foreign_loans"),
+        ("外国政府和国际组织捐赠", "general_foreign_grants"),
+        ("外国政府和国际组织赠款", "general_foreign_grants"),
         ("上级补助收入", "upper_unit"),
         ("上级单位补助收入", "upper_unit"),
         ("上级财政补助收入", "upper_fiscal"),
@@ -149,6 +153,10 @@ fn word_key(t: &str) -> Option<&'static str> {
     ];
     if let Some((_, k)) = exact.iter().find(|(w, _)| *w == t) {
         return Some(k);
+    }
+    // `“三公”经费合计`, `本年收入合计`: a total, whatever it totals.
+    if t.ends_with("合计") || t.ends_with("总计") {
+        return Some("total");
     }
     // Words that carry their meaning inside longer printed headers.
     let within: &[(&str, &str)] = &[
@@ -316,30 +324,66 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
     let figures: Vec<usize> = (s.first..=s.last)
         .filter(|&j| cols[j].role == Role::Amount)
         .collect();
+    let leaves: Vec<Option<&str>> = figures
+        .iter()
+        .map(|&f| {
+            path(table, f)
+                .last()
+                .and_then(|c| word_key(&squeeze(&c.text)))
+        })
+        .collect();
+    let paired = leaves.contains(&Some("budget")) && leaves.contains(&Some("actual"));
     for j in s.first..=s.last {
         if !matches!(cols[j].role, Role::Amount | Role::Percent | Role::Text) {
             continue;
         }
-        let words: Vec<String> = path(table, j).iter().map(|c| squeeze(&c.text)).collect();
+        let cells = path(table, j);
+        let words: Vec<String> = cells.iter().map(|c| squeeze(&c.text)).collect();
         let mut key: Option<String> = None;
         for (depth, w) in words.iter().enumerate().rev() {
             if is_total_word(w) && depth > 0 {
                 // A 小计 is the total of what is above it (基本支出/小计 is `basic`); a
-                // 合计 under a side's name (支出/合计) is the side's total.
+                // 合计 under a cell over all the figures (支出/合计, 本年支出/小计) is
+                // the table's (or the side's) total.
+                let over_all = figures
+                    .iter()
+                    .all(|&f| cells[depth - 1].first <= f && f <= cells[depth - 1].last);
                 let above = words[..depth].iter().rev().find_map(|p| word_key(p));
-                key = Some(above.unwrap_or("total").to_string());
+                key = Some(match above {
+                    Some(k) if !over_all => k.to_string(),
+                    _ => "total".to_string(),
+                });
                 break;
             }
             if let Some(k) = word_key(w) {
-                // 预算数 / 决算数 under a component (上海 三公): the component's budget.
+                // 预算数 / 决算数 under a component (上海 三公): the component's budget,
+                // where the table prints both; a lone 决算数 is the component's figure.
                 if matches!(k, "budget" | "actual" | "rate") && depth > 0 {
                     let parent = words[..depth].iter().rev().find_map(|p| word_key(p));
                     if let Some(p) = parent.filter(|p| !matches!(*p, "budget" | "actual")) {
-                        key = Some(format!("{p}_{k}"));
+                        key = Some(if paired {
+                            format!("{p}_{k}")
+                        } else {
+                            p.to_string()
+                        });
                         break;
                     }
                 }
-                key = Some(k.to_string());
+                // A fund under 上级财政补助收入 / 上年结转 is that source's part of it
+                // (`upper_fiscal_general`, `carryover_fund`), as the seeds name them.
+                let fund = matches!(
+                    k,
+                    "general" | "fund" | "state_capital" | "social_insurance" | "special_account"
+                );
+                let source = words[..depth]
+                    .iter()
+                    .rev()
+                    .find_map(|p| word_key(p))
+                    .filter(|p| matches!(*p, "upper_fiscal" | "carryover"));
+                key = Some(match source {
+                    Some(src) if fund => format!("{src}_{k}"),
+                    _ => k.to_string(),
+                });
                 break;
             }
         }
@@ -360,6 +404,17 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
             n += 1;
         }
         cols[j].key = unique;
+    }
+    // 本年收入 is `income` beside 本年支出 (the fund tables of final accounts: 年初 +
+    // 收入 − 支出 = 年末), `current` (本年收入小计) in a budget's income table.
+    let has_expenditure = (s.first..=s.last).any(|j| cols[j].key == "expenditure");
+    if !has_expenditure {
+        for c in cols[s.first..=s.last]
+            .iter_mut()
+            .filter(|c| c.key == "income")
+        {
+            c.key = "current".to_string();
+        }
     }
 }
 
@@ -419,14 +474,11 @@ fn nest_sums(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
             if i == total || t.starts_with("其中") {
                 continue;
             }
-            let rep = if a == b {
-                Some(*a)
-            } else {
-                subtotal_of(table, *a, *b)
-            };
-            match rep.filter(|r| cols[*r].role == Role::Amount) {
-                Some(r) => parts.push(cols[r].key.clone()),
-                None => ok = false,
+            match group_parts(table, *a, *b, 0) {
+                Some(reps) if reps.iter().all(|r| cols[*r].role == Role::Amount) => {
+                    parts.extend(reps.iter().map(|r| cols[*r].key.clone()));
+                }
+                _ => ok = false,
             }
         }
         if ok && !parts.is_empty() {
@@ -540,6 +592,34 @@ fn children(
         }
     }
     out
+}
+
+/// The columns that stand for the group over `a..=b` in a sum: its 小计 column, or,
+/// when it prints none, its parts (人员经费 over 工资福利支出 | 对个人和家庭的补助 is
+/// those two). `None` when a part has nothing standing for it.
+fn group_parts(table: &PrintedTable, a: usize, b: usize, depth: usize) -> Option<Vec<usize>> {
+    if a == b {
+        return Some(vec![a]);
+    }
+    if let Some(total) = subtotal_of(table, a, b) {
+        return Some(vec![total]);
+    }
+    let row = table
+        .header
+        .iter()
+        .position(|r| r.iter().any(|c| c.first == a && c.last == b))?;
+    let parts = children(table, row + 1, a, b);
+    if parts.len() < 2 || depth > 4 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (t, ca, cb) in parts {
+        if t.starts_with("其中") {
+            continue;
+        }
+        out.extend(group_parts(table, ca, cb, depth + 1)?);
+    }
+    Some(out)
 }
 
 /// The column printed as 小计 / 合计 inside `first..=last`, if any.

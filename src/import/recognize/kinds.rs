@@ -6,10 +6,28 @@ use crate::model::templates::Templates;
 /// leading year (`2019年`, `2019年度`), no trailing bracket (`（功能科目）`), no quotes,
 /// spaces or `部门` prefix differences. Titles vary in exactly these ways across years.
 pub fn clean_title(title: &str) -> String {
+    strip_brackets(normalized(title))
+}
+
+/// The title without number, year, quotes and spaces, with one spelling of brackets and
+/// dashes (`(` → `（`, `--` → `——`), brackets kept: Hunan's six basic-expenditure
+/// tables differ only in them.
+fn normalized(title: &str) -> String {
+    // A single `-` stays (it numbers tables: `公开01-1表`); doubled, it is a dash.
+    let title = title.replace("--", "——").replace("－－", "——");
     let mut s: String = title
         .chars()
         .filter(|c| !c.is_whitespace() && !"“”\"'‘’「」".contains(*c))
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            '–' | '―' => '—',
+            c => c,
+        })
         .collect();
+    while s.contains("———") {
+        s = s.replace("———", "——");
+    }
     s = strip_number(&s).to_string();
     // A leading year: `2019年`, `2019年度`.
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -21,6 +39,10 @@ pub fn clean_title(title: &str) -> String {
             .unwrap_or(rest);
         s = rest.to_string();
     }
+    s
+}
+
+fn strip_brackets(mut s: String) -> String {
     // A trailing bracket (one level) says how, not what: `（功能科目）`, `(经济分类)`.
     loop {
         let trimmed = s.trim_end();
@@ -106,48 +128,63 @@ fn strip_number(s: &str) -> &str {
     rest
 }
 
-/// The kind whose title (standard name or alias) the cleaned title equals; failing
-/// that, the kind of the longest title the cleaned title ends with. Only kinds of
-/// `disclosure_kind`'s templates (or used by none) compete, so that `收入决算表` in a
+/// Kinds a disclosure of `disclosure_kind` can hold: those its templates require or
+/// list as optional, and those no template names.
+fn eligible_kind(templates: &Templates, kind: &str, disclosure_kind: &str) -> bool {
+    let named = |t: &crate::model::templates::Template| {
+        t.required.iter().any(|k| k == kind) || t.optional.iter().any(|o| o.kind == kind)
+    };
+    kind != "other"
+        && (templates
+            .templates
+            .values()
+            .any(|t| t.kind == disclosure_kind && named(t))
+            || !templates.templates.values().any(named))
+}
+
+/// The kind of a printed title. Two passes, each taking the longest title (standard name
+/// or alias) that the printed one equals or ends with, an exact match first: with the
+/// brackets kept (Hunan's 按政府 / 按部门预算经济分类 pairs differ only in them), then
+/// without a trailing bracket (`（功能科目）`). A title that two kinds share in a pass
+/// (once brackets are gone, 支出预算分类汇总表 names two) decides nothing. Only kinds of
+/// `disclosure_kind`'s templates (or used by none) compete, so that 收入决算表 in a
 /// budget is not taken for a final-accounts table. `None`: no kind fits.
 pub fn kind_of(templates: &Templates, title: &str, disclosure_kind: &str) -> Option<String> {
-    let cleaned = clean_title(title);
-    if cleaned.is_empty() {
-        return None;
-    }
-    let eligible = |kind: &str| {
-        kind != "other"
-            && (templates
-                .templates
-                .values()
-                .any(|t| t.kind == disclosure_kind && t.required.iter().any(|k| k == kind))
-                || !templates
-                    .templates
-                    .values()
-                    .any(|t| t.required.iter().any(|k| k == kind)))
-    };
-    let mut best: Option<(usize, bool, &str)> = None;
-    for kind in templates.kinds.keys().filter(|k| eligible(k)) {
-        for alias in templates.titles_of(kind) {
-            let alias = clean_title(alias);
-            if alias.is_empty() {
-                continue;
-            }
-            let exact = cleaned == alias;
-            if !exact && !cleaned.ends_with(&alias) {
-                continue;
-            }
-            let score = (alias.chars().count(), exact);
-            let better = match best {
-                None => true,
-                Some((len, ex, _)) => (exact, score.0) > (ex, len),
-            };
-            if better {
-                best = Some((score.0, exact, kind));
+    let kinds: Vec<&String> = templates
+        .kinds
+        .keys()
+        .filter(|k| eligible_kind(templates, k, disclosure_kind))
+        .collect();
+    for clean in [normalized as fn(&str) -> String, clean_title] {
+        let printed = clean(title);
+        if printed.is_empty() {
+            return None;
+        }
+        // Cleaned alias → the kinds that have it.
+        let mut aliases: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for kind in &kinds {
+            for alias in templates.titles_of(kind) {
+                let alias = clean(alias);
+                if alias.is_empty() {
+                    continue;
+                }
+                let owners = aliases.entry(alias).or_default();
+                if !owners.contains(&kind.as_str()) {
+                    owners.push(kind.as_str());
+                }
             }
         }
+        let best = aliases
+            .iter()
+            .filter(|(alias, _)| printed.ends_with(alias.as_str()))
+            .max_by_key(|(alias, _)| (printed == **alias, alias.chars().count()));
+        match best {
+            Some((_, owners)) if owners.len() == 1 => return Some(owners[0].to_string()),
+            Some(_) => return None,
+            None => {}
+        }
     }
-    best.map(|(_, _, k)| k.to_string())
+    None
 }
 
 /// A kind told by header words alone, for a table whose title says nothing known (the
