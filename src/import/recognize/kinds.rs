@@ -107,25 +107,41 @@ fn strip_number(s: &str) -> &str {
             }
         }
     }
-    // `一、`, `（七）`, `7.`, `7、`
-    let ordinal = rest
-        .char_indices()
-        .take_while(|(_, c)| "一二三四五六七八九十0123456789（）()".contains(*c))
-        .last()
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    if ordinal > 0 {
-        let after = &rest[ordinal..];
+    strip_ordinal(rest)
+}
+
+/// The text after a leading ordinal: `一、`, `十一、`, `（七）`, `(1)`, `7.`, `7、`. The
+/// numerals of an ordinal are only those before its separator (`（一）一般…` keeps
+/// `一般…`).
+pub fn strip_ordinal(s: &str) -> &str {
+    let numeral = |c: char| "一二三四五六七八九十0123456789".contains(c);
+    if let Some(inner) = s.strip_prefix('（').or_else(|| s.strip_prefix('(')) {
+        let digits = inner.chars().take_while(|c| numeral(*c)).count();
+        let after: String = inner.chars().skip(digits).take(1).collect();
+        if digits > 0 && (after == "）" || after == ")") {
+            let at = inner
+                .char_indices()
+                .nth(digits + 1)
+                .map(|(i, _)| i)
+                .unwrap_or(inner.len());
+            return &inner[at..];
+        }
+        return s;
+    }
+    let digits: usize = s
+        .chars()
+        .take_while(|c| numeral(*c))
+        .map(char::len_utf8)
+        .sum();
+    if digits > 0 {
+        let after = &s[digits..];
         for sep in ['、', '.', '．', ':', '：'] {
             if let Some(a) = after.strip_prefix(sep) {
                 return a;
             }
         }
-        if rest.starts_with('（') || rest.starts_with('(') {
-            return after;
-        }
     }
-    rest
+    s
 }
 
 /// Kinds a disclosure of `disclosure_kind` can hold: those its templates require or
@@ -257,6 +273,19 @@ mod tests {
             "三公经费、会议费、培训费支出预算表"
         );
         assert_eq!(clean_title("部门公开表07"), "");
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(strip_ordinal("（一）一般公共预算拨款"), "一般公共预算拨款");
+        assert_eq!(strip_ordinal("(1)一般公共预算拨款"), "一般公共预算拨款");
+        assert_eq!(strip_ordinal("十一、城乡社区支出"), "城乡社区支出");
+        assert_eq!(
+            strip_ordinal("1.一般公共预算"),
+            "1.一般公共预算".split_at(2).1
+        );
+        assert_eq!(strip_ordinal("一般公共预算"), "一般公共预算");
+        assert_eq!(strip_ordinal("（其他）"), "（其他）");
     }
 
     #[test]

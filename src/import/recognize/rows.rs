@@ -29,23 +29,7 @@ pub fn is_summary_kind(kind: &str) -> bool {
 
 /// The label without its ordinal (`一、`, `1.`, `（一）`) and spaces.
 pub fn bare_label(name: &str) -> String {
-    let s = squeeze(name);
-    let n = s
-        .char_indices()
-        .take_while(|(_, c)| "一二三四五六七八九十0123456789（）()".contains(*c))
-        .last()
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let rest = &s[n..];
-    for sep in ['、', '.', '．'] {
-        if let Some(r) = rest.strip_prefix(sep) {
-            return r.to_string();
-        }
-    }
-    if n > 0 && (s.starts_with('（') || s.starts_with('(')) {
-        return rest.to_string();
-    }
-    s
+    super::kinds::strip_ordinal(&squeeze(name)).to_string()
 }
 
 /// The standard key of a labelled line of a 收支总表, by side (`income` true for the
@@ -83,6 +67,12 @@ fn summary_key(label: &str, income: bool) -> Option<&'static str> {
             ("外国政府和国际组织贷款", "income_general_foreign_loans"),
             ("外国政府和国际组织捐赠", "income_general_foreign_donations"),
             ("使用非财政拨款结余", "use_nonfiscal_balance"),
+            ("本年收入", "income_total"),
+            ("上级单位补助收入", "income_upper_unit"),
+            ("本级财政拨款", "income_fiscal"),
+            ("本级财政拨款收入", "income_fiscal"),
+            ("事业单位经营服务收入", "income_operating"),
+            ("其它收入", "income_other"),
         ];
         if let Some((_, k)) = exact.iter().find(|(w, _)| *w == l) {
             return Some(k);
@@ -118,6 +108,12 @@ fn summary_key(label: &str, income: bool) -> Option<&'static str> {
         ("年末结转和结余", "end_balance"),
         ("年末财政拨款结转和结余", "end_balance"),
         ("结余分配", "balance_distribution"),
+        ("本年支出", "exp_total"),
+        ("年终结转结余", "end_balance"),
+        ("年终结转", "end_balance"),
+        ("事业单位经营服务支出", "exp_business"),
+        ("人员经费和公用经费支出", "exp_basic"),
+        ("专项业务经费支出", "exp_project"),
     ];
     exact.iter().find(|(w, _)| *w == l).map(|(_, k)| *k)
 }
@@ -210,6 +206,7 @@ pub fn read_rows(
     // Split codes print only the changing parts (`  01` under `201 01`): the parts above
     // carry down.
     let mut carried: Vec<String> = vec![String::new(); code_cols.len()];
+    let mut after_carryover = false;
     for (r, row) in cx.table.rows.iter().enumerate() {
         let cell = |j: usize| row.cells.get(j).map(|s| s.trim()).unwrap_or("");
         let name: Vec<&str> = name_cols
@@ -325,11 +322,32 @@ pub fn read_rows(
             } else {
                 bare_label(&name)
             };
+            // Functional 类 lines of a 收支总表 are numbered `一、` … `二十四、`; an
+            // economic line (`(10)其他支出`) is not looked up.
+            let chinese_ordinal = squeeze(&name).split_once('、').is_some_and(|(n, _)| {
+                !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+            });
             let key = if summary {
                 summary_key(&label, income_side)
-                    .map(str::to_string)
+                    .map(|k| {
+                        // The fund lines under 年初结转和结余 are the carry-over's parts.
+                        let fund = k.strip_prefix("income_").filter(|f| {
+                            matches!(
+                                *f,
+                                "general"
+                                    | "fund"
+                                    | "state_capital"
+                                    | "social_insurance"
+                                    | "special_account"
+                            )
+                        });
+                        match fund {
+                            Some(f) if after_carryover => format!("carryover_{f}"),
+                            _ => k.to_string(),
+                        }
+                    })
                     .or_else(|| {
-                        if income_side {
+                        if income_side || !chinese_ordinal {
                             return None;
                         }
                         functional_code(cx.catalogue, &label).map(|c| {
@@ -342,6 +360,9 @@ pub fn read_rows(
             } else {
                 None
             };
+            if key.as_deref() == Some("carryover") {
+                after_carryover = true;
+            }
             match key {
                 Some(k) if k.is_empty() => {}
                 Some(k) => draft.key = Some(k),
