@@ -206,10 +206,20 @@ fn put(
     Ok(())
 }
 
+/// The names of the sheets that hold cells: chart, dialog and macro sheets hold no
+/// table. Hidden worksheets are kept (nothing printed is dropped on a guess).
+fn worksheets(sheets: &[calamine::Sheet]) -> Vec<String> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 fn read_xlsx(file: &Path, bytes: Vec<u8>) -> Result<Vec<Sheet>, ImportError> {
     let mut wb =
         calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_readable(file, e))?;
-    let names = wb.sheet_names();
+    let names = worksheets(wb.sheets_metadata());
     if names.len() > MAX_SHEETS {
         return Err(too_large(
             file,
@@ -246,7 +256,7 @@ fn read_xlsx(file: &Path, bytes: Vec<u8>) -> Result<Vec<Sheet>, ImportError> {
 fn read_xls(file: &Path, bytes: Vec<u8>) -> Result<Vec<Sheet>, ImportError> {
     let mut wb =
         calamine::Xls::new(std::io::Cursor::new(bytes)).map_err(|e| not_readable(file, e))?;
-    let names = wb.sheet_names();
+    let names = worksheets(wb.sheets_metadata());
     if names.len() > MAX_SHEETS {
         return Err(too_large(
             file,

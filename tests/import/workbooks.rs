@@ -149,6 +149,12 @@ fn workbook(path: &Path) {
         ws.write_string(1, 0, "收入总计").unwrap();
         ws.write_number(1, 1, 13377.11).unwrap();
     }
+    {
+        // A chart sheet holds no table and is passed over.
+        let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+        chart.add_series().set_values("'公开07表'!$C$5:$C$7");
+        wb.add_chartsheet().insert_chart(0, 0, &chart).unwrap();
+    }
     wb.save(path).unwrap();
 }
 
