@@ -58,10 +58,20 @@ pub fn read_workbook(file: &Path) -> Result<PrintedDocument, ImportError> {
             ),
         ));
     }
-    let bytes = std::fs::read(file).map_err(|e| ImportError::Read {
-        file: file.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    // Read through a limit too: the file may have grown since it was measured.
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| ImportError::Read {
+            file: file.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(
+            file,
+            format!("文件超过 {} MB", MAX_FILE_BYTES >> 20),
+        ));
+    }
     let xlsx = bytes.starts_with(b"PK\x03\x04");
     if !xlsx && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(not_readable(file, "不是 Excel 工作簿（.xlsx 或 .xls）"));
@@ -466,7 +476,6 @@ fn sheet_table(sheet: &Sheet) -> Option<PrintedTable> {
         }
         header.push(line);
     }
-    let width = (last_col - first_col + 1) as usize;
     let mut body = Vec::new();
     let mut notes = Vec::new();
     let mut end = header_end;
@@ -495,7 +504,6 @@ fn sheet_table(sheet: &Sheet) -> Option<PrintedTable> {
         });
         end = r;
     }
-    let _ = width;
     Some(PrintedTable {
         number,
         title,
