@@ -123,6 +123,11 @@ impl Catalogue {
     pub fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
     }
+    /// Every code and its official name, in code order (for `gongkai import`, which
+    /// finds the code of a line printed with its name only).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(|(c, n)| (c.as_str(), n.as_str()))
+    }
     /// The government economic 款 a department economic 款 maps to.
     pub fn gov_of(&self, dept_code: &str) -> Option<&str> {
         self.gov_of_dept.get(dept_code).map(String::as_str)

@@ -52,6 +52,10 @@ pub struct Templates {
     /// Kind id → standard table name.
     pub kinds: BTreeMap<String, String>,
     pub templates: BTreeMap<String, Template>,
+    /// Kind id → other printed titles of that kind (for `gongkai import`, which must
+    /// recognize a table whatever the year's template called it).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 impl Templates {
@@ -94,8 +98,28 @@ impl Templates {
                 }
             }
         }
+        for k in t.aliases.keys() {
+            if !t.kinds.contains_key(k) {
+                return Err(DataError(format!(
+                    "data/templates.yaml：别名（aliases）引用了未定义的表类型 {k}"
+                )));
+            }
+        }
         Ok(t)
     }
+
+    /// Every title a kind is known by: its standard name, then its aliases.
+    pub fn titles_of<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let name = self.kinds.get(kind).map(String::as_str);
+        let aliases = self
+            .aliases
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
+        name.into_iter().chain(aliases)
+    }
+
     pub fn kind_name(&self, kind: &str) -> Option<&str> {
         self.kinds.get(kind).map(String::as_str)
     }
@@ -114,6 +138,12 @@ mod tests {
         let order = t.templates["hunan-budget"].page_order();
         let at = order.iter().position(|k| *k == "general_basic").unwrap();
         assert_eq!(order[at - 1], "general_expenditure");
+        assert_eq!(t.templates["jiangsu-budget"].required.len(), 12);
+        assert_eq!(t.templates["shanghai-final"].required.len(), 9);
+        assert!(
+            t.titles_of("general_expenditure")
+                .any(|a| a == "一般公共预算支出预算表")
+        );
         assert!(
             !t.templates["hunan-budget"]
                 .required
