@@ -305,11 +305,12 @@ impl Writer {
 
     /// Carries the files under `folder` (a unit's, or a segment of the search index)
     /// over from the previous output, when they were made with the same `key` (and this
-    /// build is neither clean nor in place) and are all still there; false when they
-    /// must be made.
+    /// build is not clean) and are all still there; false when they must be made. In
+    /// place (`serve`), they simply stay where they are.
     pub fn reuse_folder(&self, folder: &str, key: &str) -> Result<bool, PublishError> {
         self.go_on()?;
-        if self.mode != (Mode::Swap { clean: false })
+        let in_place = self.mode == Mode::InPlace;
+        if !(in_place || self.mode == (Mode::Swap { clean: false }))
             || self.previous.units.get(folder).map(String::as_str) != Some(key)
         {
             return Ok(false);
@@ -327,23 +328,25 @@ impl Writer {
         // length (the hash's suffix). The standby's folders unchanged since it was
         // published (no file added, removed or renamed in them): it holds the files its
         // manifest gives the output's hash without a `stat` of each.
-        let unchanged = self.standby.as_ref().is_some_and(|s| {
-            folders(files.iter().map(|(rel, _)| *rel)).iter().all(|d| {
-                s.dirs
-                    .get(*d)
-                    .is_some_and(|t| dir_mtime(&self.dir.join(d)) == Some(*t))
-            })
-        });
+        let unchanged = !in_place
+            && self.standby.as_ref().is_some_and(|s| {
+                folders(files.iter().map(|(rel, _)| *rel)).iter().all(|d| {
+                    s.dirs
+                        .get(*d)
+                        .is_some_and(|t| dir_mtime(&self.dir.join(d)) == Some(*t))
+                })
+            });
         let at_hand = |rel: &str, e: &Entry| {
             let len = recorded_len(e)?;
             let listed = || self.standby.as_ref().and_then(|s| s.files.get(rel)) == Some(&e.hash);
-            if (unchanged && listed()) || self.standby_holds(rel, e) {
+            if !in_place && ((unchanged && listed()) || self.standby_holds(rel, e)) {
                 return Some((len, true));
             }
+            // In place, the output is this build's directory: a file there is held.
             std::fs::symlink_metadata(self.out.join(rel))
                 .ok()
                 .filter(|m| m.file_type().is_file() && m.len() == len)
-                .map(|_| (len, false))
+                .map(|_| (len, in_place))
         };
         let Some(found) = files
             .iter()

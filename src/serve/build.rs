@@ -192,7 +192,15 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             return Err(BuildError::Cancelled);
         }
         if preview.renderer.is_none() {
-            preview.renderer = Some(crate::build::render::Renderer::new(&config, root)?.remember());
+            let mut renderer = crate::build::render::Renderer::new(&config, root)?.remember();
+            // The shares kept beside the preview, as `build` keeps them beside its output:
+            // an unchanged unit's resources are copied from the written `datapackage.json`.
+            if let Some((parent, name)) = publish::parent_and_name(out) {
+                let store =
+                    crate::build::shares::ShareStore::open(publish::shares_path(&parent, &name))?;
+                renderer = renderer.with_store(store);
+            }
+            preview.renderer = Some(renderer);
         }
         let renderer = preview
             .renderer
