@@ -9,6 +9,7 @@ pub mod classification;
 pub mod completeness;
 pub mod cross_table;
 pub mod narrative;
+pub mod plain;
 pub mod sums;
 
 use crate::check::expr::Iv;
@@ -56,6 +57,9 @@ pub const RULES: &[&Rule] = &[
     &narrative::NARRATIVE_REFERENCE,
     &narrative::NARRATIVE_FIGURE,
     &narrative::NARRATIVE_UNCHECKED,
+    &narrative::NARRATIVE_ZERO_BASE,
+    &plain::NARRATIVE_UNMATCHED,
+    &plain::NARRATIVE_DIRECTION,
     &narrative::NARRATIVE_REASON,
     &acknowledge::ACK_UNUSED,
 ];
@@ -121,6 +125,7 @@ pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
             let mut d = Vec::new();
             cross_table::check(cx, doc, &mut d);
             narrative::check(cx, doc, &mut d);
+            plain::check(cx, doc, &mut d);
             d
         })
         .collect();
