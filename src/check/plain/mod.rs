@@ -171,7 +171,6 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
     let mut p = Paragraph::default();
     let mut sentence = Sentence::default();
     let mut prefix = String::new();
-    let mut clause = String::new();
     let mut last_visible = ' ';
     let b = line.as_bytes();
     let mut i = 0;
@@ -209,6 +208,8 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','))
         {
             let (nlen, num) = number(rest);
+            // Only figures a document could print: long digit strings are not amounts.
+            let plausible = num.len() <= 24 && num.split('.').nth(1).is_none_or(|f| f.len() <= 4);
             let after = &rest[nlen..];
             let spaces = after.len() - after.trim_start_matches([' ', '\u{3000}']).len();
             let unit_text = &after[spaces..];
@@ -221,7 +222,7 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             ]
             .into_iter()
             .find(|(w, _)| unit_text.starts_with(w));
-            if let Some((w, unit)) = unit {
+            if let Some((w, unit)) = unit.filter(|_| plausible) {
                 let tail = &unit_text[w.len()..];
                 // Thresholds and rates per head are not amounts of the budget.
                 let excluded = ["以上", "以下", "以内", "/", "／", "每"]
@@ -256,7 +257,6 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                 }
             }
             prefix.push_str(num);
-            clause.push_str(num);
             sentence.words.push_str(num);
             i += nlen;
             after_figure_paren = false;
@@ -266,11 +266,9 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
         if sentence_break(c) {
             close_sentence(&mut p, &mut sentence);
             prefix.clear();
-            clause.clear();
             after_figure_paren = false;
         } else if clause_break(c) {
             prefix.clear();
-            clause.clear();
             after_figure_paren = false;
             just_after_figure = false;
             last_visible = c;
@@ -278,7 +276,6 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             after_figure_paren = matches!(c, '（' | '(') && just_after_figure;
             just_after_figure = false;
             prefix.push(c);
-            clause.push(c);
             sentence.words.push(c);
             last_visible = c;
         }

@@ -223,8 +223,9 @@ fn amount_figure(
                 .map(|x| x.value.clone());
             if let (Some(this), Some(b)) = (this.clone(), budget.clone()) {
                 // The stated direction must be that of the difference.
-                if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit)) {
-                    let diff = t - bv;
+                if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit))
+                    && let Some(diff) = t.checked_sub(bv)
+                {
                     if (diff.is_sign_negative() && sign > 0 && !diff.is_zero())
                         || (diff.is_sign_positive() && sign < 0 && !diff.is_zero())
                     {
@@ -624,15 +625,14 @@ fn completion(st: &State, s: &Subject) -> Option<Expr> {
         return Some(Expr::Pct(Box::new(r("actual")), Box::new(r("budget"))));
     }
     let actual = cell_for(st, s, Some(Aspect::Actual), None).ok();
-    let budget = cell_for(st, s, Some(Aspect::Budget), None)
-        .ok()
-        .or_else(|| {
-            st.stated
-                .iter()
-                .rev()
-                .find(|(x, a, _)| x == s && *a == Some(Aspect::Budget))
-                .map(|(_, _, e)| e.clone())
-        });
+    // A year-start budget stated in the text (机关运行经费 has no budget column) first.
+    let budget = st
+        .stated
+        .iter()
+        .rev()
+        .find(|(x, a, _)| x == s && *a == Some(Aspect::Budget))
+        .map(|(_, _, e)| e.clone())
+        .or_else(|| cell_for(st, s, Some(Aspect::Budget), None).ok());
     match (actual, budget) {
         (Some(a), Some(b)) if a != b => Some(Expr::Pct(Box::new(a), Box::new(b))),
         _ => None,

@@ -215,7 +215,10 @@ pub fn judge(
     if rounded == published.value {
         return Judged::Agrees;
     }
-    let half = rust_decimal::Decimal::new(5, dp + 1);
+    // More decimals than a Decimal holds (a figure typed absurdly long) cannot be judged.
+    let Ok(half) = rust_decimal::Decimal::try_new(5, dp + 1) else {
+        return Judged::Unchecked;
+    };
     let meets = value.lo - half <= published.value && published.value <= value.hi + half;
     let expected = format!("{}{unit}", amount::round(value.mid, dp.max(2)));
     let found = format!("{}{}", published.text.trim_end_matches('%'), unit);
