@@ -727,8 +727,7 @@ impl Site {
                 let md = std::fs::read_to_string(&p).unwrap();
                 let mut out = String::new();
                 let mut last = 0;
-                for f in gongkai::check::narrative::figures(&md, gongkai::model::files::FileId(0))
-                {
+                for f in gongkai::check::narrative::figures(&md, gongkai::model::files::FileId(0)) {
                     out.push_str(&md[last..f.range.start]);
                     out.push_str(f.published.as_ref().map_or("", |p| p.text.as_str()));
                     last = f.range.end;
@@ -816,7 +815,10 @@ fn listed_parts_sum_to_their_total() {
 fn plain_completion_rate_of_a_final_account() {
     let ok = Site::new().with_plain_seed("hengyang-ybj");
     let diags = ok.check();
-    assert!(with_rule(&diags, "narrative.figure").is_empty(), "{diags:#?}");
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
     let s = Site::new().with_plain_seed("hengyang-ybj");
     s.edit(
         "hengyang-ybj/2022-final.md",
@@ -858,13 +860,21 @@ fn rate_over_a_zero_base_is_an_error() {
         "，占因公出国（境）费的{{ 100.00% = pct(three_public.budget.reception, three_public.budget.abroad) }}。",
     );
     let diags = m.check();
-    assert_eq!(with_rule(&diags, "narrative.zero-base").len(), 1, "{diags:#?}");
+    assert_eq!(
+        with_rule(&diags, "narrative.zero-base").len(),
+        1,
+        "{diags:#?}"
+    );
 }
 
 #[test]
 fn unmatched_figures_are_counted_once_per_document() {
     let s = Site::new();
-    s.edit(MD, "与上年持平。", "比上年增加1.00万元，主要是接待任务增加。");
+    s.edit(
+        MD,
+        "与上年持平。",
+        "比上年增加1.00万元，主要是接待任务增加。",
+    );
     let diags = s.check();
     let d = with_rule(&diags, "narrative.unmatched");
     assert_eq!(d.len(), 1, "{diags:#?}");
