@@ -225,22 +225,20 @@ fn amount_figure(
                 // The stated direction must be that of the difference.
                 if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit))
                     && let Some(diff) = t.checked_sub(bv)
+                    && !diff.is_zero()
+                    && (diff.is_sign_negative() == (sign > 0))
                 {
-                    if (diff.is_sign_negative() && sign > 0 && !diff.is_zero())
-                        || (diff.is_sign_positive() && sign < 0 && !diff.is_zero())
-                    {
-                        st.scan.contradictions.push(Contradiction {
-                            loc: locate(item.range.start),
-                            message: format!(
-                                "文中说“{}”，但按表中数字本年为 {}、年初预算为 {}，实际是{}",
-                                if sign > 0 { "增加" } else { "减少" },
-                                amount::round(t, 2),
-                                amount::round(bv, 2),
-                                if sign > 0 { "减少" } else { "增加" }
-                            ),
-                            target: format!("text/direction/{}", item.range.start),
-                        });
-                    }
+                    st.scan.contradictions.push(Contradiction {
+                        loc: locate(item.range.start),
+                        message: format!(
+                            "文中说“{}”，但按表中数字本年为 {}、年初预算为 {}，实际是{}",
+                            if sign > 0 { "增加" } else { "减少" },
+                            amount::round(t, 2),
+                            amount::round(bv, 2),
+                            if sign > 0 { "减少" } else { "增加" }
+                        ),
+                        target: format!("text/direction/{}", printed(item)),
+                    });
                 }
                 let expr = if sign > 0 {
                     bin(this.clone(), Op::Sub, b.clone())
@@ -328,7 +326,7 @@ fn percent(
                     if c.sign > 0 { "增加" } else { "减少" },
                     if sign > 0 { "增长" } else { "下降" }
                 ),
-                target: format!("text/direction/{}", item.range.start),
+                target: format!("text/direction/{}", printed(item)),
             });
         }
         let Some(this) = &c.this else {
@@ -791,4 +789,11 @@ fn wrapped(e: &Expr) -> String {
         Expr::Bin(..) => format!("({})", format_expr(e)),
         _ => format_expr(e),
     }
+}
+
+/// The figure as printed, for targets that an acknowledgement can name.
+fn printed(item: &Item) -> String {
+    item.published
+        .as_ref()
+        .map_or_else(String::new, |p| p.text.clone())
 }
