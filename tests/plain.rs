@@ -262,3 +262,46 @@ fn plain_seeds_check_what_the_marked_seeds_check() {
         "only {share:.1} % of the marked figures checked"
     );
 }
+
+#[test]
+fn annotate_writes_markup_that_check_accepts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(Path::new("content"), &content);
+    for e in walkdir::WalkDir::new(&content) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "md") {
+            let md = std::fs::read_to_string(e.path()).unwrap();
+            std::fs::write(e.path(), unmark("", &md).0).unwrap();
+        }
+    }
+    let before = check(&Root::Content(content.clone())).unwrap();
+    let annotate_all = |content: &Path| -> usize {
+        let (site, _) = source::load(&Root::Content(content.to_path_buf()));
+        let mut n = 0;
+        for d in site.units.iter().flat_map(|u| &u.disclosures) {
+            if let (Some(t), Some(new)) = (&d.text, plain::annotate(d)) {
+                std::fs::write(&site.files.get(t.file).path, new).unwrap();
+                n += 1;
+            }
+        }
+        n
+    };
+    assert_eq!(annotate_all(&content), 4);
+    let after = check(&Root::Content(content.clone())).unwrap();
+    let bad: Vec<&Diagnostic> = after
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "narrative.syntax" || d.rule == "narrative.reference")
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    let verdicts = |r: &gongkai::check::Report| -> Vec<(String, Option<String>, Option<String>)> {
+        figure_findings(&r.diagnostics)
+            .iter()
+            .map(|d| (d.rule.to_string(), d.expected.clone(), d.found.clone()))
+            .collect()
+    };
+    assert_eq!(verdicts(&before), verdicts(&after));
+    assert!(!after.has_errors());
+    assert_eq!(annotate_all(&content), 0, "a second run changes nothing");
+}

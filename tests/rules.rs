@@ -883,3 +883,20 @@ fn unmatched_figures_are_counted_once_per_document() {
     // The valid fixture states every figure with markup: nothing to count.
     assert!(with_rule(&Site::new().check(), "narrative.unmatched").is_empty());
 }
+
+#[test]
+fn change_against_a_stated_budget_has_the_difference_s_direction() {
+    let ok = Site::new().with_plain_seed("hengyang-ybj");
+    assert!(with_rule(&ok.check(), "narrative.direction").is_empty());
+    // 机关运行经费 460.94 against a stated 年初预算 of 208.94 is an increase.
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "比年初预算增加252.00万元",
+        "比年初预算减少252.00万元",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.direction");
+    assert!(!d.is_empty(), "{diags:#?}");
+    assert!(d[0].message.contains("减少"), "{}", d[0].message);
+}

@@ -122,6 +122,37 @@ pub fn scan(d: &Disclosure) -> Scan {
     })
 }
 
+/// `d`'s text with every matched figure written as `{{ PUBLISHED = EXPRESSION }}`, for
+/// an author to review and keep (`gongkai annotate`); `None` when nothing is matched.
+/// A second pass changes nothing: marked figures are never matched again.
+pub fn annotate(d: &Disclosure) -> Option<String> {
+    let text = d.text.as_ref()?;
+    let md = &text.markdown;
+    let found = scan(d);
+    let mut out = String::with_capacity(md.len() + 64 * found.figures.len());
+    let mut last = 0;
+    for f in &found.figures {
+        let Outcome::Matched { text: expr, .. } = &f.outcome else {
+            continue;
+        };
+        let Some(printed) = md.get(f.range.clone()) else {
+            continue;
+        };
+        out.push_str(&md[last..f.range.start]);
+        out.push_str("{{ ");
+        out.push_str(printed.trim());
+        out.push_str(" = ");
+        out.push_str(expr);
+        out.push_str(" }}");
+        last = f.range.end;
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(&md[last..]);
+    Some(out)
+}
+
 /// Characters dropped before matching words: spaces and quotes (`“三公”经费`).
 fn ignorable(c: char) -> bool {
     c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | '*')
@@ -344,3 +375,55 @@ fn marked(rest: &str, at: usize, prefix: &str) -> (usize, Item) {
 
 /// For diagnostics: where a byte of the text is.
 pub(crate) type Locate<'a> = &'a dyn Fn(usize) -> Loc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(md: &str) -> Vec<(String, FigUnit, String)> {
+        segment(md)
+            .into_iter()
+            .flat_map(|p| p.sentences)
+            .flat_map(|s| s.items)
+            .filter(|i| i.marked.is_none())
+            .map(|i| (i.published.unwrap().text, i.unit, i.prefix))
+            .collect()
+    }
+
+    #[test]
+    fn finds_figures_with_their_words() {
+        let f = figures("2023年本部门收入预算629.76万元，比上年增加 24.54 万元（4.05%）。");
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].0, "629.76");
+        assert_eq!(f[0].2, "2023年本部门收入预算");
+        assert_eq!(f[1].2, "比上年增加");
+        assert_eq!(f[2].0, "4.05%");
+        assert_eq!(f[2].1, FigUnit::Percent);
+    }
+
+    #[test]
+    fn leaves_out_thresholds_rates_per_head_marks_and_comments() {
+        let f = figures(
+            "单位价值50万元以上设备0台，标准65元/人，共{{ 1.00 = a.b.c }}万元<!-- 3万元 -->，664.52万人。",
+        );
+        assert!(f.is_empty(), "{f:?}");
+        let f = figures("筹资4.22亿元，其中1,239,844.00元");
+        assert_eq!(f[0].1, FigUnit::Yiyuan);
+        assert_eq!(f[1].0, "1,239,844.00");
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        for s in [
+            "{{",
+            "1.万元",
+            "99999999999999999999999999999999999万元",
+            "0.000000001%",
+            "占%",
+            "，，。。",
+            "1,2345万元",
+        ] {
+            let _ = figures(s);
+        }
+    }
+}
