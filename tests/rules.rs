@@ -900,3 +900,16 @@ fn change_against_a_stated_budget_has_the_difference_s_direction() {
     assert!(!d.is_empty(), "{diags:#?}");
     assert!(d[0].message.contains("减少"), "{}", d[0].message);
 }
+
+#[test]
+fn classification_name_in_the_text_must_exist_at_its_level() {
+    let ok = Site::new().with_plain_seed("hengyang-ybj");
+    assert!(with_rule(&ok.check(), "narrative.name").is_empty());
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit("hengyang-ybj/2022-final.md", "行政运行（项）。", "行政运转（项）。");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.name");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("行政运转（项）"), "{}", d[0].message);
+    assert_eq!(d[0].severity, Severity::Warning);
+}

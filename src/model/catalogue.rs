@@ -127,6 +127,10 @@ impl Catalogue {
     pub fn gov_of(&self, dept_code: &str) -> Option<&str> {
         self.gov_of_dept.get(dept_code).map(String::as_str)
     }
+    /// Every code with its official name, in code order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(|(c, n)| (c.as_str(), n.as_str()))
+    }
     pub fn len(&self) -> usize {
         self.names.len()
     }

@@ -8,6 +8,7 @@ pub mod acknowledge;
 pub mod classification;
 pub mod completeness;
 pub mod cross_table;
+pub mod names;
 pub mod narrative;
 pub mod plain;
 pub mod sums;
@@ -60,6 +61,7 @@ pub const RULES: &[&Rule] = &[
     &narrative::NARRATIVE_ZERO_BASE,
     &plain::NARRATIVE_UNMATCHED,
     &plain::NARRATIVE_DIRECTION,
+    &names::NARRATIVE_NAME,
     &narrative::NARRATIVE_REASON,
     &acknowledge::ACK_UNUSED,
 ];
@@ -126,6 +128,7 @@ pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
             cross_table::check(cx, doc, &mut d);
             narrative::check(cx, doc, &mut d);
             plain::check(cx, doc, &mut d);
+            names::check(cx, doc, &mut d);
             d
         })
         .collect();
