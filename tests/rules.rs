@@ -906,10 +906,64 @@ fn classification_name_in_the_text_must_exist_at_its_level() {
     let ok = Site::new().with_plain_seed("hengyang-ybj");
     assert!(with_rule(&ok.check(), "narrative.name").is_empty());
     let s = Site::new().with_plain_seed("hengyang-ybj");
-    s.edit("hengyang-ybj/2022-final.md", "行政运行（项）。", "行政运转（项）。");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "行政运行（项）。",
+        "行政运转（项）。",
+    );
     let diags = s.check();
     let d = with_rule(&diags, "narrative.name");
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(d[0].message.contains("行政运转（项）"), "{}", d[0].message);
     assert_eq!(d[0].severity, Severity::Warning);
+}
+
+#[test]
+fn placeholder_left_in_the_text() {
+    let s = Site::new();
+    s.edit(MD, "示例县医疗保障局是县政府工作部门。", "XX局是县政府工作部门。");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.placeholder");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(with_rule(&Site::new().check(), "text.placeholder").is_empty());
+    // A template's instruction to the author, too.
+    let t = Site::new();
+    t.edit(
+        MD,
+        "2023年本部门无政府采购预算。",
+        "无政府采购预算的，仍保留该表格式，并在本表下方作下述说明：",
+    );
+    assert_eq!(with_rule(&t.check(), "text.placeholder").len(), 1);
+}
+
+#[test]
+fn impossible_date_in_the_text() {
+    let s = Site::new();
+    s.edit(MD, "截至2022年12月底", "截至2022年9月31日");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.date");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].found.as_deref(), Some("9月31日"));
+    let ok = Site::new();
+    ok.edit(MD, "截至2022年12月底", "截至2022年12月31日");
+    assert!(with_rule(&ok.check(), "text.date").is_empty());
+}
+
+#[test]
+fn title_naming_another_unit_or_year() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "title: 示例县医疗保障局2023年部门预算",
+        "title: 另一县医疗保障局2022年部门预算",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "text.title");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("示例县医疗保障局") && d[0].message.contains("2023"));
+    assert!(with_rule(&Site::new().check(), "text.title").is_empty());
+    let t = Site::new();
+    t.edit(YAML, "title: 一般公共预算支出表", "title: 2022年一般公共预算支出表");
+    assert_eq!(with_rule(&t.check(), "text.title").len(), 1);
 }

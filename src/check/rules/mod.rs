@@ -12,6 +12,7 @@ pub mod names;
 pub mod narrative;
 pub mod plain;
 pub mod sums;
+pub mod template;
 
 use crate::check::expr::Iv;
 use crate::model::catalogue::Catalogue;
@@ -62,6 +63,9 @@ pub const RULES: &[&Rule] = &[
     &plain::NARRATIVE_UNMATCHED,
     &plain::NARRATIVE_DIRECTION,
     &names::NARRATIVE_NAME,
+    &template::TEXT_PLACEHOLDER,
+    &template::TEXT_DATE,
+    &template::TEXT_TITLE,
     &narrative::NARRATIVE_REASON,
     &acknowledge::ACK_UNUSED,
 ];
@@ -129,6 +133,7 @@ pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
             narrative::check(cx, doc, &mut d);
             plain::check(cx, doc, &mut d);
             names::check(cx, doc, &mut d);
+            template::check(cx, doc, &mut d);
             d
         })
         .collect();
