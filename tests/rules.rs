@@ -921,7 +921,11 @@ fn classification_name_in_the_text_must_exist_at_its_level() {
 #[test]
 fn placeholder_left_in_the_text() {
     let s = Site::new();
-    s.edit(MD, "示例县医疗保障局是县政府工作部门。", "XX局是县政府工作部门。");
+    s.edit(
+        MD,
+        "示例县医疗保障局是县政府工作部门。",
+        "XX局是县政府工作部门。",
+    );
     let diags = s.check();
     let d = with_rule(&diags, "text.placeholder");
     assert_eq!(d.len(), 1, "{diags:#?}");
@@ -964,6 +968,10 @@ fn title_naming_another_unit_or_year() {
     assert!(d[0].message.contains("示例县医疗保障局") && d[0].message.contains("2023"));
     assert!(with_rule(&Site::new().check(), "text.title").is_empty());
     let t = Site::new();
-    t.edit(YAML, "title: 一般公共预算支出表", "title: 2022年一般公共预算支出表");
+    t.edit(
+        YAML,
+        "title: 一般公共预算支出表",
+        "title: 2022年一般公共预算支出表",
+    );
     assert_eq!(with_rule(&t.check(), "text.title").len(), 1);
 }

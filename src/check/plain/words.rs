@@ -308,9 +308,38 @@ pub fn aspect_in(clause: &str) -> Option<Aspect> {
 /// A cell by table kind, row and column; `?` rows read absent as zero.
 pub type At = (&'static str, &'static str, &'static str);
 
-/// The cells `subject` is read from in a disclosure of `kind`, in order of preference.
+/// The cells `subject` is read from in a disclosure of `kind`, in order of preference:
+/// for a headline measure, the cells the site reads it from (`model::measures`) first.
 /// Classification lines are found by the caller (their tables depend on the code).
 pub fn cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
+    use crate::model::measures::{self, Measure};
+    let own = own_cells(subject, kind, aspect);
+    let headline = match subject {
+        Subject::IncomeTotal => Some(Measure::Income),
+        Subject::ExpTotal => Some(Measure::Expenditure),
+        Subject::Basic => Some(Measure::Basic),
+        Subject::Project => Some(Measure::Project),
+        Subject::Running | Subject::Public => Some(Measure::Running),
+        Subject::ThreePublic => Some(Measure::ThreePublic),
+        _ => None,
+    };
+    match headline {
+        // A year-start budget is not a headline figure.
+        Some(m) if !(kind == Kind::Final && aspect == Some(Aspect::Budget)) => {
+            let mut out = measures::cells(kind, m);
+            for c in own {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        _ => own,
+    }
+}
+
+/// The cells of `subject` beyond the headline ones.
+fn own_cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
     use Subject as S;
     let budget = kind == Kind::Budget;
     let three = |col: &'static str| -> Vec<At> {
