@@ -975,3 +975,54 @@ fn title_naming_another_unit_or_year() {
     );
     assert_eq!(with_rule(&t.check(), "text.title").len(), 1);
 }
+
+/// The plain fixture with last year's budget beside it, its 本年收入合计 `last`.
+fn plain_site_with_last_year(last: &str) -> Site {
+    let s = plain_site();
+    let yaml = std::fs::read_to_string(s.path(YAML)).unwrap();
+    let prev = yaml
+        .replace("year: 2023", "year: 2022")
+        .replace(
+            "示例县医疗保障局2023年部门预算",
+            "示例县医疗保障局2022年部门预算",
+        )
+        .replace(
+            "name: 本年收入合计, sum_of: [income_general], values: {amount: \"100.00\"}",
+            &format!(
+                "name: 本年收入合计, sum_of: [income_general], values: {{amount: \"{last}\"}}"
+            ),
+        );
+    std::fs::write(s.path("demo/2022-budget.yaml"), prev).unwrap();
+    s
+}
+
+#[test]
+fn change_from_last_year_is_checked_against_last_year_s_disclosure() {
+    // 100.00 this year, 90.00 last year: 增加 10.00, 增长 11.11 %.
+    let ok = plain_site_with_last_year("90.00");
+    let diags = ok.check();
+    let figures: Vec<_> = with_rule(&diags, "narrative.figure")
+        .into_iter()
+        .filter(|d| {
+            d.loc
+                .is_some_and(|l| l.line == ok.line_of(MD, "比上年增加"))
+        })
+        .collect();
+    assert!(figures.is_empty(), "{figures:#?}");
+    assert!(with_rule(&diags, "narrative.direction").is_empty());
+    // 95.00 last year: the change is 5.00.
+    let s = plain_site_with_last_year("95.00");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert!(
+        d.iter().any(|d| d.expected.as_deref() == Some("5.00万元")),
+        "{diags:#?}"
+    );
+    // 110.00 last year: a fall, not 增加.
+    let s = plain_site_with_last_year("110.00");
+    let diags = s.check();
+    assert!(
+        !with_rule(&diags, "narrative.direction").is_empty(),
+        "{diags:#?}"
+    );
+}

@@ -112,12 +112,18 @@ pub(crate) struct Paragraph {
 
 /// Finds and matches every stated figure in `d`'s text.
 pub fn scan(d: &Disclosure) -> Scan {
+    scan_with(d, None)
+}
+
+/// `scan`, with last year's disclosure of the same unit and kind: changes from last
+/// year are then checked against it.
+pub fn scan_with(d: &Disclosure, prev: Option<&Disclosure>) -> Scan {
     let Some(text) = &d.text else {
         return Scan::default();
     };
     let paragraphs = segment(&text.markdown);
     let index = LineIndex::new(&text.markdown);
-    resolve::resolve(d, &paragraphs, &|byte| {
+    resolve::resolve(d, prev, &paragraphs, &|byte| {
         index.loc(&text.markdown, text.file, byte)
     })
 }

@@ -35,6 +35,8 @@ struct Change {
 
 struct State<'a> {
     d: &'a Disclosure,
+    /// Last year's disclosure of the same unit and kind, when the site has it.
+    prev: Option<&'a Disclosure>,
     names: Vec<(String, String)>,
     /// Text-only figures stated so far: subject, aspect, printed value.
     stated: Vec<(Subject, Option<Aspect>, Expr)>,
@@ -42,9 +44,15 @@ struct State<'a> {
     scan: Scan,
 }
 
-pub(super) fn resolve(d: &Disclosure, paragraphs: &[Paragraph], locate: Locate) -> Scan {
+pub(super) fn resolve(
+    d: &Disclosure,
+    prev: Option<&Disclosure>,
+    paragraphs: &[Paragraph],
+    locate: Locate,
+) -> Scan {
     let mut st = State {
         d,
+        prev,
         names: names(d),
         stated: Vec::new(),
         values: None,
@@ -215,44 +223,60 @@ fn amount_figure(
                 words::weak_subject_in(before).and_then(|s| cell_for(st, &s, None, lead).ok())
             });
         let amount = Expr::Num(item.published.as_ref().map_or(Decimal::ZERO, |p| p.value));
-        if against_budget {
-            let budget = seen
-                .iter()
-                .rev()
-                .find(|x| x.aspect == Some(Aspect::Budget))
-                .map(|x| x.value.clone());
-            if let (Some(this), Some(b)) = (this.clone(), budget.clone()) {
-                // The stated direction must be that of the difference.
-                if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit))
-                    && let Some(diff) = t.checked_sub(bv)
-                    && !diff.is_zero()
-                    && (diff.is_sign_negative() == (sign > 0))
-                {
-                    st.scan.contradictions.push(Contradiction {
-                        loc: locate(item.range.start),
-                        message: format!(
-                            "文中说“{}”，但按表中数字本年为 {}、年初预算为 {}，实际是{}",
-                            if sign > 0 { "增加" } else { "减少" },
-                            amount::round(t, 2),
-                            amount::round(bv, 2),
-                            if sign > 0 { "减少" } else { "增加" }
-                        ),
-                        target: format!("text/direction/{}", printed(item)),
-                    });
-                }
-                let expr = if sign > 0 {
-                    bin(this.clone(), Op::Sub, b.clone())
-                } else {
-                    bin(b.clone(), Op::Sub, this.clone())
-                };
-                let change = Change {
-                    sign,
-                    amount,
-                    this: Some(this),
-                    budget: Some(b),
-                };
-                return (matched(expr, How::Change), Some((Some(change), None, None)));
+        // The base: a year-start budget stated before, or last year's figure when the
+        // site has last year's disclosure of this unit and kind.
+        let (base, base_word) = if against_budget {
+            (
+                seen.iter()
+                    .rev()
+                    .find(|x| x.aspect == Some(Aspect::Budget))
+                    .map(|x| x.value.clone()),
+                "年初预算",
+            )
+        } else {
+            (
+                // Only a figure read from the tables has a counterpart last year.
+                st.prev
+                    .zip(
+                        this.as_ref()
+                            .filter(|t| !crate::check::expr::refs(t).is_empty()),
+                    )
+                    .and_then(|(prev, t)| value_of(prev, t, unit))
+                    .map(Expr::Num),
+                "上年",
+            )
+        };
+        if let (Some(this), Some(b)) = (this.clone(), base) {
+            // The stated direction must be that of the difference.
+            if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit))
+                && let Some(diff) = t.checked_sub(bv)
+                && !diff.is_zero()
+                && (diff.is_sign_negative() == (sign > 0))
+            {
+                st.scan.contradictions.push(Contradiction {
+                    loc: locate(item.range.start),
+                    message: format!(
+                        "文中说“{}”，但按表中数字本年为 {}、{base_word}为 {}，实际是{}",
+                        if sign > 0 { "增加" } else { "减少" },
+                        amount::round(t, 2),
+                        amount::round(bv, 2),
+                        if sign > 0 { "减少" } else { "增加" }
+                    ),
+                    target: format!("text/direction/{}", printed(item)),
+                });
             }
+            let expr = if sign > 0 {
+                bin(this.clone(), Op::Sub, b.clone())
+            } else {
+                bin(b.clone(), Op::Sub, this.clone())
+            };
+            let change = Change {
+                sign,
+                amount,
+                this: Some(this),
+                budget: Some(b),
+            };
+            return (matched(expr, How::Change), Some((Some(change), None, None)));
         }
         let change = Change {
             sign,

@@ -13,7 +13,7 @@ pub const NARRATIVE_UNMATCHED: Rule = Rule {
     severity: Severity::Notice,
     module: "plain",
     summary: "Figures in the text that could not be matched to the tables, counted once per document.",
-    doc: "Every number followed by 万元 / 元 / 亿元 / % outside `{{ … }}` is a stated figure. It is matched from the words before it in its clause and sentence: the standard measures (收入总计, 支出合计, 财政拨款收入, 一般公共预算, 基本支出, 项目支出, 人员经费, 公用经费, 机关运行经费, 三公 and each component, 会议费, 培训费, 政府采购 and its parts, 年初预算 / 决算数 …), a classification line named or coded (`卫生健康支出（类）`, `行政运行（项）`, `（2101506）`), shares (`占 X%`, `占…的 X%`: of the named whole, else of the total the tables sum the part into), completion rates (`完成年初预算的 X%`), changes (`比上年增加 X万元，增长 Y%`: Y must equal X ÷ (this year − X); against a stated 年初预算, X = this year − budget), and listed parts (`政府采购总额…其中：货物…、工程…、服务…`). A figure no words match is checked as the cell that prints its value, if one does. A matched figure is judged exactly as a marked one (`narrative.figure`, `rounding`, `narrative.zero-base`); its target is `text/PUBLISHED = EXPRESSION`, as if marked. The rest — changes from last year (no previous disclosure to compare), figures of unreadable tables, figures no words or cell match — are counted in this one notice per document. Mark a figure `{{ PUBLISHED = EXPRESSION }}` to check it; a marked figure always takes precedence.\n\nCounted in the seeds (`tests/plain.rs` keeps these true). With every `{{ … }}` replaced by its published text: hengshan-ybj 2023 budget 7 (4 changes from last year, 3 listed 政府采购 parts), hengyang-ybj 2022 final 29 (8 changes from last year, 10 政府采购 parts and 中小企业 amounts, 11 figures of the performance narrative), kaifu-ybj 2023 budget 10 (3 changes from last year, 2 figures of unreadable tables, 5 zeros of 会议费 / 培训费 / 政府采购 parts), xixiang-ybzx 2023 budget 14 (all changes from last year); hetang-ybj has no text. As marked in `content/`: hengyang-ybj 9 (the performance narrative), the others 0.",
+    doc: "Every number followed by 万元 / 元 / 亿元 / % outside `{{ … }}` is a stated figure. It is matched from the words before it in its clause and sentence: the standard measures (收入总计, 支出合计, 财政拨款收入, 一般公共预算, 基本支出, 项目支出, 人员经费, 公用经费, 机关运行经费, 三公 and each component, 会议费, 培训费, 政府采购 and its parts, 年初预算 / 决算数 …), a classification line named or coded (`卫生健康支出（类）`, `行政运行（项）`, `（2101506）`), shares (`占 X%`, `占…的 X%`: of the named whole, else of the total the tables sum the part into), completion rates (`完成年初预算的 X%`), changes (`比上年增加 X万元，增长 Y%`: Y must equal X ÷ (this year − X); when the site has last year's disclosure of the same unit and kind, X = this year − last year and Y = X ÷ last year, and the direction word must be the difference's; against a stated 年初预算, the same with the budget), and listed parts (`政府采购总额…其中：货物…、工程…、服务…`). A figure no words match is checked as the cell that prints its value, if one does. A matched figure is judged exactly as a marked one (`narrative.figure`, `rounding`, `narrative.zero-base`); its target is `text/PUBLISHED = EXPRESSION`, as if marked. The rest — changes from last year without last year's disclosure in the site, figures of unreadable tables, figures no words or cell match — are counted in this one notice per document. Mark a figure `{{ PUBLISHED = EXPRESSION }}` to check it; a marked figure always takes precedence.\n\nCounted in the seeds (`tests/plain.rs` keeps these true). With every `{{ … }}` replaced by its published text: hengshan-ybj 2023 budget 7 (4 changes from last year, 3 listed 政府采购 parts), hengyang-ybj 2022 final 29 (8 changes from last year, 10 政府采购 parts and 中小企业 amounts, 11 figures of the performance narrative), kaifu-ybj 2023 budget 10 (3 changes from last year, 2 figures of unreadable tables, 5 zeros of 会议费 / 培训费 / 政府采购 parts), xixiang-ybzx 2023 budget 14 (all changes from last year); hetang-ybj has no text. As marked in `content/`: hengyang-ybj 9 (the performance narrative), the others 0.",
 };
 
 pub const NARRATIVE_DIRECTION: Rule = Rule {
@@ -29,7 +29,12 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let Some(text) = &d.text else {
         return;
     };
-    let scan = plain::scan(d);
+    let prev = doc
+        .unit
+        .disclosures
+        .iter()
+        .find(|p| p.kind == d.kind && p.year + 1 == d.year);
+    let scan = plain::scan_with(d, prev);
     let mut unmatched = 0usize;
     let mut last_year = 0usize;
     let mut unreadable = 0usize;
