@@ -79,6 +79,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 把文中找到并对应上的数字写成 {{ 数字 = 表达式 }} 标注（供作者审阅、保留）；可重复运行
+    Annotate {
+        /// 站点根目录、content 目录或单个单位目录（默认：当前目录）
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
     /// 列出全部检查规则
     Rules,
 }
@@ -135,6 +141,7 @@ fn main() -> ExitCode {
             unit,
             force,
         } => run_import(&files, &out, unit.as_deref(), force),
+        Command::Annotate { path } => run_annotate(&path),
         Command::Rules => {
             for r in gongkai::check::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
@@ -395,5 +402,37 @@ fn run_import(files: &[PathBuf], out: &Path, unit: Option<&str>, force: bool) ->
     if let Err(code) = print(&summary) {
         return code;
     }
+    ExitCode::SUCCESS
+}
+
+/// `gongkai annotate`: each text file whose plain figures were matched is replaced (via a
+/// temporary file beside it and a rename, so a reader never sees half of it) by the text
+/// with those figures marked.
+fn run_annotate(path: &Path) -> ExitCode {
+    let root = match source::resolve_root(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gongkai：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (site, _) = source::load(&root);
+    let mut changed = 0;
+    for d in site.units.iter().flat_map(|u| &u.disclosures) {
+        let (Some(text), Some(new)) = (&d.text, check::plain::annotate(d)) else {
+            continue;
+        };
+        let file = site.files.get(text.file);
+        let tmp = file.path.with_extension("md.gongkai-annotate");
+        let written = std::fs::write(&tmp, &new).and_then(|_| std::fs::rename(&tmp, &file.path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("gongkai：无法写入 {}：{e}", file.display);
+            return ExitCode::from(2);
+        }
+        println!("已标注：{}", file.display);
+        changed += 1;
+    }
+    println!("共标注 {changed} 个文件");
     ExitCode::SUCCESS
 }

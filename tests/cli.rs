@@ -87,3 +87,39 @@ fn rules_lists_every_rule() {
     assert_eq!(code, 0);
     assert_eq!(stdout.lines().count(), gongkai::check::rules::RULES.len());
 }
+
+/// `gongkai annotate` marks the matched figures of a plain text, and a second run
+/// changes nothing.
+#[test]
+fn annotate_marks_plain_figures_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("content/demo");
+    std::fs::create_dir_all(&unit).unwrap();
+    let fixture = std::path::Path::new("tests/fixtures/valid/content/demo");
+    for f in ["unit.yaml", "2023-budget.yaml"] {
+        std::fs::copy(fixture.join(f), unit.join(f)).unwrap();
+    }
+    let md = "# 说明\n\n## 收支 {#totals}\n\n2023年本部门收入预算100.00万元，其中基本支出80.00万元，占80.00%。\n";
+    std::fs::write(unit.join("2023-budget.md"), md).unwrap();
+    let content = dir.path().join("content");
+    let content = content.to_str().unwrap();
+    let (code, stdout, _) = gongkai(&["annotate", content]);
+    assert_eq!(code, 0, "{stdout}");
+    let marked = std::fs::read_to_string(unit.join("2023-budget.md")).unwrap();
+    assert!(
+        marked.contains("{{ 100.00 = summary.income_total.amount }}万元"),
+        "{marked}"
+    );
+    assert!(marked.contains("{{ 80.00% = pct("), "{marked}");
+    let (_, again, _) = gongkai(&["annotate", content]);
+    assert!(again.contains("共标注 0 个文件"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(unit.join("2023-budget.md")).unwrap(),
+        marked
+    );
+    let (_, check, _) = gongkai(&["check", content, "--color", "never"]);
+    assert!(
+        !check.contains("narrative.syntax") && !check.contains("narrative.reference"),
+        "{check}"
+    );
+}

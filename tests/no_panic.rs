@@ -99,6 +99,66 @@ proptest! {
     }
 }
 
+/// The words the plain-text matcher looks for.
+fn plain_noise() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "占",
+            "的",
+            "完成年初预算的",
+            "比上年增加",
+            "减少",
+            "下降",
+            "（",
+            "）",
+            "(项)",
+            "（款）",
+            "9月31日",
+            "，",
+            "。",
+            "：",
+            "万元",
+            "元",
+            "亿元",
+            "%",
+            "1,234.56",
+            "0",
+            "99999999999999999999999",
+            "0.0001",
+            "其中",
+            "政府采购预算总额",
+            "货物类采购",
+            "三公经费",
+            "基本支出",
+            "\n",
+            "{{",
+            "}}",
+            "<!--",
+            "-->",
+            "XX",
+        ]),
+        0..16,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The matcher over the seed texts (the richest wording), randomly edited.
+    #[test]
+    fn edited_seed_text_never_panics(which in 0usize..5, at in 0usize..40_000, cut in 0usize..30, insert in plain_noise()) {
+        static SITE: std::sync::OnceLock<gongkai::model::Site> = std::sync::OnceLock::new();
+        let site = SITE.get_or_init(|| gongkai::source::load(&gongkai::source::Root::Content("content".into())).0);
+        let unit = &site.units[which % site.units.len()];
+        let mut d = unit.disclosures[0].clone();
+        if let Some(t) = &mut d.text {
+            t.markdown = mutate(&t.markdown, at, cut, &insert);
+        }
+        let _ = gongkai::check::plain::scan_with(&d, Some(&unit.disclosures[0]));
+        let _ = gongkai::check::plain::annotate(&d);
+    }
+}
+
 #[test]
 fn extreme_inputs_end_with_a_clear_error() {
     // Deep nesting and an alias bomb are stopped by the YAML budget.

@@ -696,3 +696,333 @@ fn every_declared_rule_has_a_test_here() {
         "rules without a test in tests/rules.rs: {untested:?}"
     );
 }
+
+// ---------------------------------------------------------------- figures in plain text
+
+/// The fixture's totals paragraph without markup, as a document is published.
+const PLAIN_TOTALS: &str = "2023年本部门收入预算100.00万元，比上年增加10.00万元，增长11.11%，主要是人员增加。其中基本支出80.00万元，占80.00%。";
+
+fn plain_site() -> Site {
+    let s = Site::new();
+    let p = s.path(MD);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("2023年本部门收入预算"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&p, text.replacen(&line, PLAIN_TOTALS, 1)).unwrap();
+    s
+}
+
+impl Site {
+    /// Adds a seed unit with its text unmarked (every `{{ … }}` replaced by its
+    /// published figure).
+    fn with_plain_seed(self, slug: &str) -> Site {
+        let to = self.dir.path().join("content").join(slug);
+        copy_dir(&Path::new("content").join(slug), &to);
+        for e in std::fs::read_dir(&to).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                let md = std::fs::read_to_string(&p).unwrap();
+                let mut out = String::new();
+                let mut last = 0;
+                for f in gongkai::check::narrative::figures(&md, gongkai::model::files::FileId(0)) {
+                    out.push_str(&md[last..f.range.start]);
+                    out.push_str(f.published.as_ref().map_or("", |p| p.text.as_str()));
+                    last = f.range.end;
+                }
+                out.push_str(&md[last..]);
+                std::fs::write(&p, out).unwrap();
+            }
+        }
+        self
+    }
+}
+
+#[test]
+fn plain_total_is_checked_against_its_measure() {
+    let ok = plain_site();
+    let diags = ok.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let s = plain_site();
+    s.edit(MD, "收入预算100.00万元", "收入预算101.00万元");
+    let line = s.line_of(MD, "收入预算101.00万元");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].expected.as_deref(), Some("100.00万元"));
+    assert_eq!(d[0].found.as_deref(), Some("101.00万元"));
+    // The target is the one a marked figure would have: an acknowledgement names it.
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/101.00 = summary.income_total.amount")
+    );
+}
+
+#[test]
+fn plain_share_is_checked_against_the_whole() {
+    let s = plain_site();
+    s.edit(MD, "占80.00%", "占81.00%");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("80.00%"));
+}
+
+#[test]
+fn plain_change_rate_agrees_with_the_change_amount() {
+    let s = plain_site();
+    s.edit(MD, "增长11.11%", "增长12.11%");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    // 10.00 ÷ (100.00 − 10.00) = 11.11 %.
+    assert_eq!(d[0].expected.as_deref(), Some("11.11%"));
+}
+
+#[test]
+fn direction_words_of_one_change_agree() {
+    let s = plain_site();
+    s.edit(MD, "增长11.11%", "下降11.11%");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.direction");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(with_rule(&plain_site().check(), "narrative.direction").is_empty());
+}
+
+#[test]
+fn listed_parts_sum_to_their_total() {
+    let parts = "2023年本部门政府采购预算总额2.00万元，其中，货物类采购预算1.00万元；工程类采购预算0.00万元；服务类采购预算1.00万元。";
+    let ok = plain_site();
+    ok.edit(MD, "2023年本部门无政府采购预算。", parts);
+    assert!(errors(&ok.check()).is_empty());
+    let s = plain_site();
+    s.edit(
+        MD,
+        "2023年本部门无政府采购预算。",
+        &parts.replace("总额2.00", "总额3.00"),
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("2.00万元"));
+}
+
+#[test]
+fn plain_completion_rate_of_a_final_account() {
+    let ok = Site::new().with_plain_seed("hengyang-ybj");
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "完成年初预算的133.11%",
+        "完成年初预算的135.11%",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("133.11%"));
+}
+
+#[test]
+fn rate_over_a_zero_base_is_an_error() {
+    // Plain: a completion rate of a 年初预算 printed as 0.
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "支出决算为11.15万元，年初预算为0万元，无法计算完成比率",
+        "支出决算为11.15万元，完成年初预算的100.00%",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.zero-base");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(with_rule(&diags, "narrative.unchecked").is_empty());
+    assert!(
+        with_rule(
+            &Site::new().with_plain_seed("hengyang-ybj").check(),
+            "narrative.zero-base"
+        )
+        .is_empty()
+    );
+    // Marked: `pct(…, 0)` is the same error, not a notice that it cannot be computed.
+    let m = Site::new();
+    m.edit(
+        MD,
+        "，与上年持平。",
+        "，占因公出国（境）费的{{ 100.00% = pct(three_public.budget.reception, three_public.budget.abroad) }}。",
+    );
+    let diags = m.check();
+    assert_eq!(
+        with_rule(&diags, "narrative.zero-base").len(),
+        1,
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn unmatched_figures_are_counted_once_per_document() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "与上年持平。",
+        "比上年增加1.00万元，主要是接待任务增加。",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.unmatched");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Notice);
+    assert_eq!(d[0].found.as_deref(), Some("1"));
+    // The valid fixture states every figure with markup: nothing to count.
+    assert!(with_rule(&Site::new().check(), "narrative.unmatched").is_empty());
+}
+
+#[test]
+fn change_against_a_stated_budget_has_the_difference_s_direction() {
+    let ok = Site::new().with_plain_seed("hengyang-ybj");
+    assert!(with_rule(&ok.check(), "narrative.direction").is_empty());
+    // 机关运行经费 460.94 against a stated 年初预算 of 208.94 is an increase.
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "比年初预算增加252.00万元",
+        "比年初预算减少252.00万元",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.direction");
+    assert!(!d.is_empty(), "{diags:#?}");
+    assert!(d[0].message.contains("减少"), "{}", d[0].message);
+}
+
+#[test]
+fn classification_name_in_the_text_must_exist_at_its_level() {
+    let ok = Site::new().with_plain_seed("hengyang-ybj");
+    assert!(with_rule(&ok.check(), "narrative.name").is_empty());
+    let s = Site::new().with_plain_seed("hengyang-ybj");
+    s.edit(
+        "hengyang-ybj/2022-final.md",
+        "行政运行（项）。",
+        "行政运转（项）。",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.name");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("行政运转（项）"), "{}", d[0].message);
+    assert_eq!(d[0].severity, Severity::Warning);
+}
+
+#[test]
+fn placeholder_left_in_the_text() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "示例县医疗保障局是县政府工作部门。",
+        "XX局是县政府工作部门。",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "text.placeholder");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(with_rule(&Site::new().check(), "text.placeholder").is_empty());
+    // A template's instruction to the author, too.
+    let t = Site::new();
+    t.edit(
+        MD,
+        "2023年本部门无政府采购预算。",
+        "无政府采购预算的，仍保留该表格式，并在本表下方作下述说明：",
+    );
+    assert_eq!(with_rule(&t.check(), "text.placeholder").len(), 1);
+}
+
+#[test]
+fn impossible_date_in_the_text() {
+    let s = Site::new();
+    s.edit(MD, "截至2022年12月底", "截至2022年9月31日");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.date");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].found.as_deref(), Some("9月31日"));
+    let ok = Site::new();
+    ok.edit(MD, "截至2022年12月底", "截至2022年12月31日");
+    assert!(with_rule(&ok.check(), "text.date").is_empty());
+}
+
+#[test]
+fn title_naming_another_unit_or_year() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "title: 示例县医疗保障局2023年部门预算",
+        "title: 另一县医疗保障局2022年部门预算",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "text.title");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("示例县医疗保障局") && d[0].message.contains("2023"));
+    assert!(with_rule(&Site::new().check(), "text.title").is_empty());
+    let t = Site::new();
+    t.edit(
+        YAML,
+        "title: 一般公共预算支出表",
+        "title: 2022年一般公共预算支出表",
+    );
+    assert_eq!(with_rule(&t.check(), "text.title").len(), 1);
+}
+
+/// The plain fixture with last year's budget beside it, its 本年收入合计 `last`.
+fn plain_site_with_last_year(last: &str) -> Site {
+    let s = plain_site();
+    let yaml = std::fs::read_to_string(s.path(YAML)).unwrap();
+    let prev = yaml
+        .replace("year: 2023", "year: 2022")
+        .replace(
+            "示例县医疗保障局2023年部门预算",
+            "示例县医疗保障局2022年部门预算",
+        )
+        .replace(
+            "name: 本年收入合计, sum_of: [income_general], values: {amount: \"100.00\"}",
+            &format!(
+                "name: 本年收入合计, sum_of: [income_general], values: {{amount: \"{last}\"}}"
+            ),
+        );
+    std::fs::write(s.path("demo/2022-budget.yaml"), prev).unwrap();
+    s
+}
+
+#[test]
+fn change_from_last_year_is_checked_against_last_year_s_disclosure() {
+    // 100.00 this year, 90.00 last year: 增加 10.00, 增长 11.11 %.
+    let ok = plain_site_with_last_year("90.00");
+    let diags = ok.check();
+    let figures: Vec<_> = with_rule(&diags, "narrative.figure")
+        .into_iter()
+        .filter(|d| {
+            d.loc
+                .is_some_and(|l| l.line == ok.line_of(MD, "比上年增加"))
+        })
+        .collect();
+    assert!(figures.is_empty(), "{figures:#?}");
+    assert!(with_rule(&diags, "narrative.direction").is_empty());
+    // 95.00 last year: the change is 5.00.
+    let s = plain_site_with_last_year("95.00");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert!(
+        d.iter().any(|d| d.expected.as_deref() == Some("5.00万元")),
+        "{diags:#?}"
+    );
+    // 110.00 last year: a fall, not 增加.
+    let s = plain_site_with_last_year("110.00");
+    let diags = s.check();
+    assert!(
+        !with_rule(&diags, "narrative.direction").is_empty(),
+        "{diags:#?}"
+    );
+}

@@ -3,6 +3,7 @@
 pub mod expr;
 pub mod lookup;
 pub mod narrative;
+pub mod plain;
 pub mod rules;
 
 use crate::model::catalogue::Catalogue;

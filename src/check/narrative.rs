@@ -60,17 +60,17 @@ pub fn parse_published(s: &str) -> Option<Published> {
 }
 
 /// Byte offsets of line starts, for turning many offsets into line:column cheaply.
-struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
-    fn loc(&self, text: &str, file: FileId, byte: usize) -> Loc {
+    pub(crate) fn loc(&self, text: &str, file: FileId, byte: usize) -> Loc {
         let line = self.starts.partition_point(|&s| s <= byte).max(1);
         let start = self.starts[line - 1];
         let col = text[start..byte].chars().count() as u32 + 1;

@@ -124,7 +124,7 @@ impl Catalogue {
         self.names.get(code).map(String::as_str)
     }
     /// Every code and its official name, in code order (for `gongkai import`, which
-    /// finds the code of a line printed with its name only).
+    /// finds the code of a line printed with its name only, and the names in the text).
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
         self.names.iter().map(|(c, n)| (c.as_str(), n.as_str()))
     }

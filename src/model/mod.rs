@@ -7,6 +7,7 @@ pub mod amount;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod files;
+pub mod measures;
 pub mod templates;
 
 use crate::model::amount::AmountUnit;

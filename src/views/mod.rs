@@ -669,77 +669,38 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
 /// A cell by table kind, row and column.
 type CellAt<'a> = (&'a str, &'a str, &'a str);
 
-/// The headline measures of a disclosure, in page order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Measure {
-    Income,
-    Expenditure,
-    Basic,
-    Project,
-    /// 一般公共预算基本支出中的公用经费 (机关运行经费 for 行政单位 and 参公事业单位).
-    Running,
-    ThreePublic,
-}
+pub use crate::model::measures::Measure;
 
 /// Each headline measure of a disclosure of `kind`: its label and the cells it is read
-/// from, in order of preference.
+/// from, in order of preference (`model::measures`, shared with the check of the text).
 pub fn key_sources(kind: Kind) -> [(Measure, &'static str, Vec<CellAt<'static>>); 6] {
-    let (summary, expenditure, general, basic, three, three_row, three_label) = match kind {
-        Kind::Budget => (
-            "summary",
-            "expenditure",
-            "general_expenditure",
-            "general_basic",
-            "three_public",
-            "budget",
-            "“三公”经费预算",
-        ),
-        Kind::Final => (
-            "final_summary",
-            "final_expenditure",
-            "final_general_expenditure",
-            "final_general_basic",
-            "final_three_public",
-            "actual",
-            "“三公”经费决算",
-        ),
+    use crate::model::measures::cells;
+    let three_label = match kind {
+        Kind::Budget => "“三公”经费预算",
+        Kind::Final => "“三公”经费决算",
     };
     [
         (
             Measure::Income,
             "本年收入合计",
-            vec![(summary, "income_total", "amount")],
+            cells(kind, Measure::Income),
         ),
         (
             Measure::Expenditure,
             "本年支出合计",
-            vec![
-                (summary, "exp_total", "amount"),
-                (expenditure, "total", "total"),
-            ],
+            cells(kind, Measure::Expenditure),
         ),
-        (
-            Measure::Basic,
-            "基本支出",
-            vec![(expenditure, "total", "basic"), (general, "total", "basic")],
-        ),
-        (
-            Measure::Project,
-            "项目支出",
-            vec![
-                (expenditure, "total", "project"),
-                (general, "total", "project"),
-            ],
-        ),
+        (Measure::Basic, "基本支出", cells(kind, Measure::Basic)),
+        (Measure::Project, "项目支出", cells(kind, Measure::Project)),
         (
             Measure::Running,
             "一般公共预算基本支出中的公用经费",
-            vec![(basic, "total", "public")],
+            cells(kind, Measure::Running),
         ),
         (
             Measure::ThreePublic,
             three_label,
-            vec![(three, three_row, "total"), (three, "total", "total")],
+            cells(kind, Measure::ThreePublic),
         ),
     ]
 }

@@ -8,8 +8,11 @@ pub mod acknowledge;
 pub mod classification;
 pub mod completeness;
 pub mod cross_table;
+pub mod names;
 pub mod narrative;
+pub mod plain;
 pub mod sums;
+pub mod template;
 
 use crate::check::expr::Iv;
 use crate::model::catalogue::Catalogue;
@@ -56,6 +59,13 @@ pub const RULES: &[&Rule] = &[
     &narrative::NARRATIVE_REFERENCE,
     &narrative::NARRATIVE_FIGURE,
     &narrative::NARRATIVE_UNCHECKED,
+    &narrative::NARRATIVE_ZERO_BASE,
+    &plain::NARRATIVE_UNMATCHED,
+    &plain::NARRATIVE_DIRECTION,
+    &names::NARRATIVE_NAME,
+    &template::TEXT_PLACEHOLDER,
+    &template::TEXT_DATE,
+    &template::TEXT_TITLE,
     &narrative::NARRATIVE_REASON,
     &acknowledge::ACK_UNUSED,
 ];
@@ -121,6 +131,9 @@ pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
             let mut d = Vec::new();
             cross_table::check(cx, doc, &mut d);
             narrative::check(cx, doc, &mut d);
+            plain::check(cx, doc, &mut d);
+            names::check(cx, doc, &mut d);
+            template::check(cx, doc, &mut d);
             d
         })
         .collect();

@@ -41,6 +41,14 @@ pub const NARRATIVE_UNCHECKED: Rule = Rule {
     doc: "",
 };
 
+pub const NARRATIVE_ZERO_BASE: Rule = Rule {
+    id: "narrative.zero-base",
+    severity: Severity::Error,
+    module: "narrative",
+    summary: "A rate in the text (share, completion rate, growth rate) over a base that is zero or blank.",
+    doc: "A completion rate of a 年初预算 of 0, or \"增长 100%\" from nothing last year, cannot be right: the base of the percentage reads exactly zero in the tables (blank cells read as zero). Reported for marked figures (`pct(a, b)` with `b` zero) and for figures found in plain text alike, instead of a notice that the figure could not be checked.",
+};
+
 pub const NARRATIVE_REASON: Rule = Rule {
     id: "narrative.reason",
     severity: Severity::Warning,
@@ -76,10 +84,52 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         }
         Some(Ok(e)) => e,
     };
+    judge(
+        cx,
+        d,
+        fig.loc,
+        fig.published.as_ref(),
+        e,
+        fig.expr_text.as_deref().unwrap_or_default(),
+        target,
+        d.text_unit,
+        diags,
+    );
+}
+
+/// What became of a figure judged against the tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// Equal, within rounding, or generated (nothing printed to compare).
+    Agrees,
+    Rounding,
+    Different,
+    /// A cell it needs is unreadable: not checked.
+    Unchecked,
+    /// A reference names nothing.
+    BadRef,
+    /// A rate over a zero or blank base.
+    ZeroBase,
+}
+
+/// Judges a printed figure against `e` evaluated from the tables in `unit` — the one
+/// verdict for marked figures and figures found in plain text.
+#[allow(clippy::too_many_arguments)]
+pub fn judge(
+    cx: &Context,
+    d: &crate::model::Disclosure,
+    loc: crate::model::diagnostic::Loc,
+    published: Option<&narrative::Published>,
+    e: &expr::Expr,
+    what: &str,
+    target: String,
+    unit: amount::AmountUnit,
+    diags: &mut Vec<Diagnostic>,
+) -> Judged {
     // Resolve every reference first: a wrong one is the author's mistake.
     let mut unknown = None;
     for r in expr::refs(e) {
-        let problem = match lookup::cell(d, r, d.text_unit, &cx.suspect) {
+        let problem = match lookup::cell(d, r, unit, &cx.suspect) {
             Lookup::Value(..) => None,
             Lookup::Unknown => {
                 unknown.get_or_insert_with(|| r.to_string());
@@ -98,10 +148,10 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
                     &NARRATIVE_REFERENCE,
                     format!("数字引用 `{r}` 无法解析：{p}"),
                 )
-                .at(fig.loc)
+                .at(loc)
                 .target(target.clone()),
             );
-            return;
+            return Judged::BadRef;
         }
     }
     if let Some(r) = unknown {
@@ -110,18 +160,35 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
                 &NARRATIVE_UNCHECKED,
                 format!(
                     "无法核对文中数字 {}：所引用的 `{r}` 在原文中无法辨认",
-                    fig.published.as_ref().map_or("", |p| p.text.as_str())
+                    published.map_or("", |p| p.text.as_str())
                 ),
             )
-            .at(fig.loc)
+            .at(loc)
             .target(target),
         );
-        return;
+        return Judged::Unchecked;
     }
-    let resolve = |r: &CellRef| match lookup::cell(d, r, d.text_unit, &cx.suspect) {
+    let resolve = |r: &CellRef| match lookup::cell(d, r, unit, &cx.suspect) {
         Lookup::Value(v, _) => Ok(v),
         _ => Err(EvalError::Unknown(r.to_string())),
     };
+    // A rate over a base printed as zero (or blank) cannot be right, whatever its value.
+    if let Some(base) = zero_divisor(e, &resolve) {
+        diags.push(
+            Diagnostic::new(
+                &NARRATIVE_ZERO_BASE,
+                format!(
+                    "文中比率 {} 的基数为零：{base} 在表中为 0（或空白），以零为基数无法计算百分比，原文应说明“无法计算”",
+                    published.map_or("", |p| p.text.as_str())
+                ),
+            )
+            .at(loc)
+            .label("基数为零")
+            .found(published.map_or(String::new(), |p| p.text.clone()))
+            .target(target),
+        );
+        return Judged::ZeroBase;
+    }
     let value = match expr::eval(e, &resolve) {
         Ok(v) => v,
         Err(EvalError::Undefined(msg))
@@ -129,52 +196,84 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         | Err(EvalError::Unknown(msg)) => {
             diags.push(
                 Diagnostic::new(&NARRATIVE_UNCHECKED, format!("无法核对文中数字：{msg}"))
-                    .at(fig.loc)
+                    .at(loc)
                     .target(target),
             );
-            return;
+            return Judged::Unchecked;
         }
     };
-    let Some(published) = &fig.published else {
-        return; // generated from the data: nothing to compare
+    let Some(published) = published else {
+        return Judged::Agrees; // generated from the data: nothing to compare
     };
     let dp = published.value.scale();
     let rounded = amount::round(value.mid, dp);
     let unit = if published.percent {
         "%".to_string()
     } else {
-        d.text_unit.as_str().to_string()
+        unit.as_str().to_string()
     };
     if rounded == published.value {
-        return;
+        return Judged::Agrees;
     }
-    let half = rust_decimal::Decimal::new(5, dp + 1);
+    // More decimals than a Decimal holds (a figure typed absurdly long) cannot be judged.
+    let Ok(half) = rust_decimal::Decimal::try_new(5, dp + 1) else {
+        return Judged::Unchecked;
+    };
     let meets = value.lo - half <= published.value && published.value <= value.hi + half;
     let expected = format!("{}{unit}", amount::round(value.mid, dp.max(2)));
     let found = format!("{}{}", published.text.trim_end_matches('%'), unit);
-    let what = fig.expr_text.clone().unwrap_or_default();
     if meets {
         diags.push(
             Diagnostic::new(&crate::check::rules::sums::ROUNDING, format!("尾数误差：文中数字 {found} 按表中数字计算为 {expected}（{what}），差异在四舍五入允许范围内"),
             )
-            .at(fig.loc)
+            .at(loc)
             .expected(expected)
             .found(found)
             .target(format!("narrative.figure:{target}")),
         );
+        Judged::Rounding
     } else {
         diags.push(
             Diagnostic::new(
                 &NARRATIVE_FIGURE,
                 format!("文中数字与表不一致：写的是 {found}，按表中数字（{what}）应为 {expected}"),
             )
-            .at(fig.loc)
+            .at(loc)
             .label(format!("应为 {expected}"))
             .expected(expected)
             .found(found)
             .target(target),
         );
+        Judged::Different
     }
+}
+
+/// The first divisor of `e` (of `pct(a, b)` or `a / b`) that reads exactly zero, as written.
+fn zero_divisor(
+    e: &expr::Expr,
+    resolve: &dyn Fn(&CellRef) -> Result<expr::Iv, EvalError>,
+) -> Option<String> {
+    use expr::Expr as E;
+    match e {
+        E::Num(_) | E::Ref(_) => None,
+        E::Neg(a) => zero_divisor(a, resolve),
+        E::Bin(a, op, b) => {
+            if *op == expr::Op::Div && is_zero(b, resolve) {
+                return Some(crate::check::plain::format_expr(b));
+            }
+            zero_divisor(a, resolve).or_else(|| zero_divisor(b, resolve))
+        }
+        E::Pct(a, b) => {
+            if is_zero(b, resolve) {
+                return Some(crate::check::plain::format_expr(b));
+            }
+            zero_divisor(a, resolve).or_else(|| zero_divisor(b, resolve))
+        }
+    }
+}
+
+fn is_zero(e: &expr::Expr, resolve: &dyn Fn(&CellRef) -> Result<expr::Iv, EvalError>) -> bool {
+    expr::eval(e, resolve).is_ok_and(|v| v.lo.is_zero() && v.hi.is_zero())
 }
 
 /// A change in 三公 经费 must come with its reason.

@@ -1,0 +1,435 @@
+//! Figures stated in the explanation text without markup: every number followed by
+//! 万元 / 元 / 亿元 / %, outside `{{ … }}`, is a stated figure. Each is matched to what it
+//! states from the words before it (`scan`), giving the expression it must equal; the
+//! rule (`rules::plain`) judges it with the same verdict as a marked figure.
+//!
+//! Scanning is one pass over the text (no backtracking): paragraphs (lines), sentences
+//! (。！？), clauses (，；：、) and figures, with the words since the previous figure or
+//! clause boundary kept as the figure's prefix.
+
+mod resolve;
+pub use resolve::format_expr;
+pub mod words;
+
+use crate::check::expr::Expr;
+use crate::check::narrative::{LineIndex, Published, parse_published};
+use crate::model::Disclosure;
+use crate::model::diagnostic::Loc;
+
+/// The unit printed after a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigUnit {
+    Yuan,
+    Wanyuan,
+    Yiyuan,
+    Percent,
+}
+
+/// How a stated figure was matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum How {
+    /// By the words before it (a measure or a classification line).
+    Words,
+    /// By its value alone: some cell prints it.
+    Value,
+    /// A share (`占 X%`).
+    Share,
+    /// A completion rate (`完成年初预算的 X%`).
+    Completion,
+    /// A change (`比上年增加 X万元，增长 Y%`).
+    Change,
+    /// A total of the parts listed after it (`其中：…`).
+    Parts,
+}
+
+/// What became of a stated figure.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Matched: the figure must equal `expr` (written `text`).
+    Matched { expr: Expr, text: String, how: How },
+    /// Matched, but a table it needs is unreadable in the source.
+    Unreadable(String),
+    /// A change from last year: needs last year's disclosure.
+    LastYear,
+    /// Not matched: counted, not reported.
+    Unmatched,
+}
+
+/// A direction word that contradicts the figures (`增加` for a fall).
+#[derive(Clone, Debug)]
+pub struct Contradiction {
+    pub loc: Loc,
+    pub message: String,
+    pub target: String,
+}
+
+/// A figure found in plain text.
+#[derive(Clone, Debug)]
+pub struct PlainFigure {
+    pub loc: Loc,
+    /// Byte range of the number (and its % sign) in the Markdown.
+    pub range: std::ops::Range<usize>,
+    pub published: Published,
+    pub unit: FigUnit,
+    pub outcome: Outcome,
+}
+
+/// Everything the matcher found in one text.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    pub figures: Vec<PlainFigure>,
+    pub contradictions: Vec<Contradiction>,
+}
+
+/// One figure in a sentence: plain (to be matched) or marked (context only).
+#[derive(Clone, Debug)]
+pub(crate) struct Item {
+    pub range: std::ops::Range<usize>,
+    pub published: Option<Published>,
+    pub unit: FigUnit,
+    /// The words since the previous figure or clause boundary, normalised.
+    pub prefix: String,
+    /// Written right after the previous figure in parentheses: `减少0.1万元（100%）`.
+    pub in_parens: bool,
+    /// `Some` for a marked figure: its expression, when it has one.
+    pub marked: Option<Option<Expr>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Sentence {
+    pub items: Vec<Item>,
+    /// The whole sentence's words, normalised (for a figure-less numbered heading line).
+    pub words: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Paragraph {
+    pub heading: bool,
+    pub sentences: Vec<Sentence>,
+    /// Ends with `：` (a list follows in the next paragraphs).
+    pub opens_list: bool,
+}
+
+/// Finds and matches every stated figure in `d`'s text.
+pub fn scan(d: &Disclosure) -> Scan {
+    scan_with(d, None)
+}
+
+/// `scan`, with last year's disclosure of the same unit and kind: changes from last
+/// year are then checked against it.
+pub fn scan_with(d: &Disclosure, prev: Option<&Disclosure>) -> Scan {
+    let Some(text) = &d.text else {
+        return Scan::default();
+    };
+    let paragraphs = segment(&text.markdown);
+    let index = LineIndex::new(&text.markdown);
+    resolve::resolve(d, prev, &paragraphs, &|byte| {
+        index.loc(&text.markdown, text.file, byte)
+    })
+}
+
+/// `d`'s text with every matched figure written as `{{ PUBLISHED = EXPRESSION }}`, for
+/// an author to review and keep (`gongkai annotate`); `None` when nothing is matched.
+/// A second pass changes nothing: marked figures are never matched again.
+pub fn annotate(d: &Disclosure) -> Option<String> {
+    let text = d.text.as_ref()?;
+    let md = &text.markdown;
+    let found = scan(d);
+    let mut out = String::with_capacity(md.len() + 64 * found.figures.len());
+    let mut last = 0;
+    for f in &found.figures {
+        let Outcome::Matched { text: expr, .. } = &f.outcome else {
+            continue;
+        };
+        let Some(printed) = md.get(f.range.clone()) else {
+            continue;
+        };
+        out.push_str(&md[last..f.range.start]);
+        out.push_str("{{ ");
+        out.push_str(printed.trim());
+        out.push_str(" = ");
+        out.push_str(expr);
+        out.push_str(" }}");
+        last = f.range.end;
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(&md[last..]);
+    Some(out)
+}
+
+/// Characters dropped before matching words: spaces and quotes (`“三公”经费`).
+fn ignorable(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | '*')
+}
+
+fn clause_break(c: char) -> bool {
+    matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '、')
+}
+
+fn sentence_break(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?')
+}
+
+/// Splits the Markdown into paragraphs, sentences and figures.
+pub(crate) fn segment(md: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut in_comment = false;
+    let mut offset = 0;
+    for line in md.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if trimmed.starts_with('#') && !in_comment {
+            out.push(Paragraph {
+                heading: true,
+                ..Paragraph::default()
+            });
+            continue;
+        }
+        let p = paragraph(line, start, &mut in_comment);
+        if !p.sentences.is_empty() {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
+    let mut p = Paragraph::default();
+    let mut sentence = Sentence::default();
+    let mut prefix = String::new();
+    let mut last_visible = ' ';
+    let b = line.as_bytes();
+    let mut i = 0;
+    // Whether only an opening parenthesis stands between the previous figure and here.
+    let mut after_figure_paren = false;
+    let mut just_after_figure = false;
+    while i < line.len() {
+        let rest = &line[i..];
+        if *in_comment {
+            match rest.find("-->") {
+                Some(j) => {
+                    i += j + 3;
+                    *in_comment = false;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        if rest.starts_with("<!--") {
+            *in_comment = true;
+            i += 4;
+            continue;
+        }
+        if rest.starts_with("{{") {
+            let (len, item) = marked(rest, base + i, &prefix);
+            sentence.items.push(item);
+            prefix.clear();
+            i += len;
+            after_figure_paren = false;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        if c.is_ascii_digit()
+            && (i == 0
+                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','))
+        {
+            let (nlen, num) = number(rest);
+            // Only figures a document could print: long digit strings are not amounts.
+            let plausible = num.len() <= 24 && num.split('.').nth(1).is_none_or(|f| f.len() <= 4);
+            let after = &rest[nlen..];
+            let spaces = after.len() - after.trim_start_matches([' ', '\u{3000}']).len();
+            let unit_text = &after[spaces..];
+            let unit = [
+                ("万元", FigUnit::Wanyuan),
+                ("亿元", FigUnit::Yiyuan),
+                ("元", FigUnit::Yuan),
+                ("%", FigUnit::Percent),
+                ("％", FigUnit::Percent),
+            ]
+            .into_iter()
+            .find(|(w, _)| unit_text.starts_with(w));
+            if let Some((w, unit)) = unit.filter(|_| plausible) {
+                let tail = &unit_text[w.len()..];
+                // Thresholds and rates per head are not amounts of the budget.
+                let excluded = ["以上", "以下", "以内", "/", "／", "每"]
+                    .iter()
+                    .any(|x| tail.starts_with(x));
+                if !excluded {
+                    let printed = if unit == FigUnit::Percent {
+                        format!("{num}%")
+                    } else {
+                        num.to_string()
+                    };
+                    if let Some(published) = parse_published(&printed) {
+                        let end = if unit == FigUnit::Percent {
+                            i + nlen + spaces + w.len()
+                        } else {
+                            i + nlen
+                        };
+                        sentence.items.push(Item {
+                            range: base + i..base + end,
+                            published: Some(published),
+                            unit,
+                            prefix: std::mem::take(&mut prefix),
+                            in_parens: after_figure_paren,
+                            marked: None,
+                        });
+                        i += nlen + spaces + w.len();
+                        after_figure_paren = false;
+                        just_after_figure = unit != FigUnit::Percent;
+                        last_visible = '元';
+                        continue;
+                    }
+                }
+            }
+            prefix.push_str(num);
+            sentence.words.push_str(num);
+            i += nlen;
+            after_figure_paren = false;
+            continue;
+        }
+        i += c.len_utf8();
+        if sentence_break(c) {
+            close_sentence(&mut p, &mut sentence);
+            prefix.clear();
+            after_figure_paren = false;
+        } else if clause_break(c) {
+            prefix.clear();
+            after_figure_paren = false;
+            just_after_figure = false;
+            last_visible = c;
+        } else if !ignorable(c) {
+            after_figure_paren = matches!(c, '（' | '(') && just_after_figure;
+            just_after_figure = false;
+            prefix.push(c);
+            sentence.words.push(c);
+            last_visible = c;
+        }
+    }
+    p.opens_list = matches!(last_visible, '：' | ':');
+    close_sentence(&mut p, &mut sentence);
+    p
+}
+
+fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {
+    if !s.items.is_empty() || !s.words.is_empty() {
+        p.sentences.push(std::mem::take(s));
+    }
+}
+
+/// A number as printed: digits with optional thousands separators and decimals.
+fn number(s: &str) -> (usize, &str) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    // Thousands groups: `,` followed by exactly three digits.
+    while i + 3 < b.len() + 1
+        && b.get(i) == Some(&b',')
+        && b.len() >= i + 4
+        && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+        && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+    {
+        i += 4;
+    }
+    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    (i, &s[..i])
+}
+
+/// A `{{ … }}` figure, kept as context for the plain figures around it.
+fn marked(rest: &str, at: usize, prefix: &str) -> (usize, Item) {
+    let len = rest[2..].find("}}").map_or(rest.len(), |j| j + 4);
+    let inner = rest.get(2..len.saturating_sub(2)).unwrap_or("").trim();
+    let (published, expr) = match inner.split_once('=') {
+        Some((p, e)) => (parse_published(p), crate::check::expr::parse(e.trim()).ok()),
+        None => (parse_published(inner), None),
+    };
+    let unit = if published.as_ref().is_some_and(|p| p.percent) {
+        FigUnit::Percent
+    } else {
+        FigUnit::Wanyuan
+    };
+    (
+        len,
+        Item {
+            range: at..at + len,
+            published,
+            unit,
+            prefix: prefix.to_string(),
+            in_parens: false,
+            marked: Some(expr),
+        },
+    )
+}
+
+/// For diagnostics: where a byte of the text is.
+pub(crate) type Locate<'a> = &'a dyn Fn(usize) -> Loc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(md: &str) -> Vec<(String, FigUnit, String)> {
+        segment(md)
+            .into_iter()
+            .flat_map(|p| p.sentences)
+            .flat_map(|s| s.items)
+            .filter(|i| i.marked.is_none())
+            .map(|i| (i.published.unwrap().text, i.unit, i.prefix))
+            .collect()
+    }
+
+    #[test]
+    fn finds_figures_with_their_words() {
+        let f = figures("2023年本部门收入预算629.76万元，比上年增加 24.54 万元（4.05%）。");
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].0, "629.76");
+        assert_eq!(f[0].2, "2023年本部门收入预算");
+        assert_eq!(f[1].2, "比上年增加");
+        assert_eq!(f[2].0, "4.05%");
+        assert_eq!(f[2].1, FigUnit::Percent);
+    }
+
+    #[test]
+    fn leaves_out_thresholds_rates_per_head_marks_and_comments() {
+        let f = figures(
+            "单位价值50万元以上设备0台，标准65元/人，共{{ 1.00 = a.b.c }}万元<!-- 3万元 -->，664.52万人。",
+        );
+        assert!(f.is_empty(), "{f:?}");
+        let f = figures("筹资4.22亿元，其中1,239,844.00元");
+        assert_eq!(f[0].1, FigUnit::Yiyuan);
+        assert_eq!(f[1].0, "1,239,844.00");
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        for s in [
+            "{{",
+            "1.万元",
+            "99999999999999999999999999999999999万元",
+            "0.000000001%",
+            "占%",
+            "，，。。",
+            "1,2345万元",
+        ] {
+            let _ = figures(s);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `narrative.name`: a classification line the text names with its level
+//! (`卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）`) must carry a name that the
+//! tables or the catalogue give a line of that level.
+
+use super::{Context, Doc};
+use crate::model::diagnostic::{Diagnostic, Loc, Rule, Severity};
+
+pub const NARRATIVE_NAME: Rule = Rule {
+    id: "narrative.name",
+    severity: Severity::Warning,
+    module: "names",
+    summary: "A classification name the text gives with its level (`（类）`, `（款）`, `（项）`) that no table nor the catalogue gives a line of that level.",
+    doc: "The name is the run of Chinese characters before the level mark; it passes when it ends with the name of a functional line of that level (3, 5 or 7 digits) printed in one of the disclosure's tables or listed in the catalogue. A name that is a line of another level (`医疗保障经办事务（款）`, a 项) says so.",
+};
+
+/// Functional-classification names by level (3, 5, 7 digits), from the tables and the catalogue.
+fn known(cx: &Context, doc: &Doc) -> [Vec<(String, String)>; 3] {
+    let mut out: [Vec<(String, String)>; 3] = Default::default();
+    let mut add = |code: &str, name: &str| {
+        let slot = match code.len() {
+            3 => 0,
+            5 => 1,
+            7 => 2,
+            _ => return,
+        };
+        if !code.starts_with('2') {
+            return;
+        }
+        let n: String = name.chars().filter(|c| is_han(*c)).collect();
+        if !n.is_empty() && !out[slot].iter().any(|(m, _)| *m == n) {
+            out[slot].push((n, code.to_string()));
+        }
+    };
+    for t in &doc.disclosure.tables {
+        for r in &t.rows {
+            if let (Some(c), Some(n)) = (&r.code, &r.name) {
+                add(c, n);
+            }
+        }
+    }
+    for (c, n) in cx.catalogue.entries() {
+        add(c, n);
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+    let Some(text) = &doc.disclosure.text else {
+        return;
+    };
+    let md = &text.markdown;
+    if !["类）", "类)", "款）", "款)", "项）", "项)"]
+        .iter()
+        .any(|m| md.contains(m))
+    {
+        return;
+    }
+    let known = known(cx, doc);
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    let mut reported = std::collections::BTreeSet::new();
+    for (i, c) in md.char_indices() {
+        if c == '\n' {
+            line += 1;
+            line_start = i + 1;
+            continue;
+        }
+        if c != '（' && c != '(' {
+            continue;
+        }
+        let rest = &md[i + c.len_utf8()..];
+        let (slot, word) = match rest.chars().next() {
+            Some('类') => (0, "类"),
+            Some('款') => (1, "款"),
+            Some('项') => (2, "项"),
+            _ => continue,
+        };
+        if !rest['类'.len_utf8()..].starts_with(['）', ')']) {
+            continue;
+        }
+        // The name: the Chinese characters right before the mark.
+        let before = &md[line_start..i];
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, ch)| is_han(*ch))
+            .last()
+            .map_or(before.len(), |(j, _)| j);
+        let name = &before[start..];
+        if name.chars().count() < 2 {
+            continue;
+        }
+        if known[slot].iter().any(|(n, _)| name.ends_with(n.as_str())) {
+            continue;
+        }
+        if !reported.insert((name.to_string(), slot)) {
+            continue;
+        }
+        let other = known
+            .iter()
+            .enumerate()
+            .filter(|(s, _)| *s != slot)
+            .find_map(|(s, names)| {
+                names
+                    .iter()
+                    .find(|(n, _)| name.ends_with(n.as_str()))
+                    .map(|(n, code)| (s, n, code))
+            });
+        let message = match other {
+            Some((s, n, code)) => format!(
+                "文中「{name}（{word}）」：{code} {n} 是{}级科目，不是{word}级",
+                ["类", "款", "项"][s]
+            ),
+            None => format!("文中「{name}（{word}）」：表中和科目目录中都没有这个{word}级科目名称"),
+        };
+        let col = md[line_start..line_start + start].chars().count() as u32 + 1;
+        diags.push(
+            Diagnostic::new(&NARRATIVE_NAME, message)
+                .at(Loc {
+                    file: text.file,
+                    line,
+                    col,
+                })
+                .found(format!("{name}（{word}）"))
+                .target(format!("text/name/{name}（{word}）")),
+        );
+    }
+}
