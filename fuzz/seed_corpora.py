@@ -156,6 +156,11 @@ def write(target, data, name):
 def main():
     if not os.path.isfile("tests/corpus/cases.yaml"):
         sys.exit("run from the repository root")
+    # The corpora are written anew: a seed whose source went away goes too.
+    for target in ("source_loader", "yaml_differential"):
+        d = os.path.join("fuzz/corpus", target)
+        for n in os.listdir(d) if os.path.isdir(d) else []:
+            os.remove(os.path.join(d, n))
     loader, yamls = [], []
     # The seeds: each unit as unit `demo` (its disclosures keep their own names).
     for unit in sorted(os.listdir("content")):
