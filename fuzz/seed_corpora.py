@@ -14,7 +14,12 @@ import sys
 
 import yaml
 
+# The source_loader target runs with -max_len=4096 (see scripts/fuzz): its seeds are cut
+# to fit, so that libFuzzer does not truncate them at random. The differential target's
+# inputs may be larger (it is fast on large texts too).
+LOADER_MAX = 4096
 MAX_BYTES = 64 * 1024
+TABLE = b"\n  - id: "
 SEP = b"\xff"
 SLOTS = ["demo/unit.yaml", "demo/2023-budget.yaml", "demo/2023-budget.md"]
 
@@ -30,10 +35,53 @@ def read_tree(root):
     return files
 
 
-def loader_input(files):
-    """The source_loader target's encoding (see fuzz_targets/source_loader.rs), or None
-    when a file cannot be encoded (0xFF inside it, or too large)."""
+def chunks(yaml_text):
+    """A disclosure cut before each table: its head, then one chunk per table."""
+    cuts = [i + 1 for i in range(len(yaml_text)) if yaml_text.startswith(TABLE, i)]
+    bounds = [0] + cuts + [len(yaml_text)]
+    return [yaml_text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def trim(files, original):
+    """The files cut to fit LOADER_MAX: each disclosure keeps its head, the tables an edit
+    changed (those not in `original`'s same file), then the others in order while they
+    fit; a Markdown file an edit did not change keeps its first lines."""
     files = dict(files)
+    for path, b in list(files.items()):
+        if path.endswith(".md") and b == original.get(path) or len(b) > LOADER_MAX // 2:
+            if path.endswith(".md"):
+                lines = b.split(b"\n")
+                out = b""
+                for line in lines:
+                    if len(out) + len(line) + 1 > 400:
+                        break
+                    out += line + b"\n"
+                files[path] = out
+    for path, b in list(files.items()):
+        if not path.endswith(".yaml") or len(b) <= LOADER_MAX // 2:
+            continue
+        parts = chunks(b)
+        before = set(chunks(original.get(path, b"")))
+        rest = sum(len(v) for k, v in files.items() if k != path)
+        budget = LOADER_MAX - rest - 64 - len(parts[0])
+        # A file that is not an edit of the original (a seed) has no changed tables.
+        changed = path in original
+        keep = [i for i, c in enumerate(parts[1:], 1) if changed and c not in before]
+        budget -= sum(len(parts[i]) for i in keep)
+        for i, c in enumerate(parts[1:], 1):
+            if i not in keep and len(c) <= budget:
+                keep.append(i)
+                budget -= len(c)
+        out = parts[0] + b"".join(parts[i] for i in sorted(keep))
+        files[path] = out if out.endswith(b"\n") else out + b"\n"
+    return files
+
+
+def loader_input(files, original):
+    """The source_loader target's encoding (see fuzz_targets/source_loader.rs) of the
+    files cut to fit (see `trim`), or None when they cannot be encoded (0xFF inside a
+    file) or do not fit."""
+    files = trim(files, original)
     parts = []
     for slot in SLOTS:
         # An empty slot means no such file: an empty file that exists goes as a pair.
@@ -46,7 +94,7 @@ def loader_input(files):
     if any(SEP in p for p in parts):
         return None
     data = SEP.join(parts)
-    return data if len(data) <= MAX_BYTES else None
+    return data if len(data) <= LOADER_MAX else None
 
 
 def generated(kind):
@@ -108,14 +156,19 @@ def write(target, data, name):
 def main():
     if not os.path.isfile("tests/corpus/cases.yaml"):
         sys.exit("run from the repository root")
+    # The corpora are written anew: a seed whose source went away goes too.
+    for target in ("source_loader", "yaml_differential"):
+        d = os.path.join("fuzz/corpus", target)
+        for n in os.listdir(d) if os.path.isdir(d) else []:
+            os.remove(os.path.join(d, n))
     loader, yamls = [], []
     # The seeds: each unit as unit `demo` (its disclosures keep their own names).
     for unit in sorted(os.listdir("content")):
         tree = read_tree(os.path.join("content", unit))
-        loader.append((f"seed-{unit}", {f"demo/{k}": v for k, v in tree.items()}))
+        loader.append((f"seed-{unit}", {f"demo/{k}": v for k, v in tree.items()}, {}))
         yamls += [(f"seed-{unit}-{k}", v) for k, v in tree.items() if k.endswith(".yaml")]
     valid = read_tree("tests/fixtures/valid/content")
-    loader.append(("valid", valid))
+    loader.append(("valid", valid, {}))
     yamls += [(f"valid-{os.path.basename(k)}", v) for k, v in valid.items() if k.endswith(".yaml")]
     for k, v in read_tree("tests/fixtures/fast_yaml").items():
         yamls.append((f"fast-{k}", v))
@@ -126,13 +179,13 @@ def main():
         files = dict(valid)
         for step in case["steps"]:
             apply(files, step)
-        loader.append((f"case-{case['name']}", files))
+        loader.append((f"case-{case['name']}", files, valid))
         for k, v in files.items():
             if k.endswith(".yaml") and v != valid.get(k):
                 yamls.append((f"case-{case['name']}", v))
     skipped = []
-    for name, files in loader:
-        data = loader_input(files)
+    for name, files, original in loader:
+        data = loader_input(files, original)
         if data is None:
             skipped.append(name)
         else:
@@ -148,7 +201,7 @@ def main():
         if name.startswith("seed-") and data.count(b"\n  - id: ") > 3:
             cut = [i for i in range(len(data)) if data.startswith(b"\n  - id: ", i)][3]
             write("yaml_differential", data[: cut + 1], name + "-cut")
-    print("skipped (0xFF inside, or larger than %d bytes): %s" % (MAX_BYTES, ", ".join(skipped)))
+    print("skipped (0xFF inside, or too large): %s" % ", ".join(skipped))
 
 
 main()

@@ -19,7 +19,7 @@ pub(crate) enum Fs<'a> {
 
 /// What an entry of a folder is.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub(crate) enum EntryKind {
     Dir,
     Symlink,
     /// A file, or anything else that is neither a folder nor a symlink.
@@ -29,7 +29,7 @@ pub(crate) enum Kind {
 /// An entry of a folder: its name and, when it could be read, its kind.
 pub(crate) struct Entry {
     pub name: OsString,
-    pub kind: Option<Kind>,
+    pub kind: Option<EntryKind>,
 }
 
 impl Fs<'_> {
@@ -42,11 +42,11 @@ impl Fs<'_> {
                 .map(|e| {
                     let kind = e.file_type().ok().map(|t| {
                         if t.is_symlink() {
-                            Kind::Symlink
+                            EntryKind::Symlink
                         } else if t.is_dir() {
-                            Kind::Dir
+                            EntryKind::Dir
                         } else {
-                            Kind::Other
+                            EntryKind::Other
                         }
                     });
                     Entry {
@@ -72,9 +72,9 @@ impl Fs<'_> {
                         continue;
                     }
                     let kind = if parts.next().is_some() {
-                        Kind::Dir
+                        EntryKind::Dir
                     } else {
-                        Kind::Other
+                        EntryKind::Other
                     };
                     entries.push(Entry {
                         name: name.to_os_string(),

@@ -12,7 +12,7 @@ pub mod schema;
 use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::files::{FileId, Files};
 use crate::model::{Site, Unit};
-use fs::Fs;
+use fs::{EntryKind, Fs};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -337,9 +337,9 @@ fn unit_dirs(fs: Fs, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             for e in entries {
                 let p = dir.join(&e.name);
                 // Symlinks are not followed: content must live inside the site.
-                if e.kind == Some(fs::Kind::Symlink) {
+                if e.kind == Some(EntryKind::Symlink) {
                     diags.push(symlink_refused(&p));
-                } else if e.kind == Some(fs::Kind::Dir) {
+                } else if e.kind == Some(EntryKind::Dir) {
                     dirs.push(p);
                 }
             }
