@@ -4,4 +4,5 @@
 //! sources out atomically. See docs/import.md.
 
 pub mod error;
+pub mod pdf;
 pub mod printed;

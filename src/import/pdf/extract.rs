@@ -1,0 +1,178 @@
+//! The one place that talks to the PDF library (pdf_oxide): a document in, pages of
+//! positioned spans and rules out. Everything after this works on `layout::Page`, so the
+//! library can be replaced by changing this file alone.
+
+use super::layout::{Page, Rule, Span};
+use pdf_oxide::PdfDocument;
+use pdf_oxide::elements::PathOperation;
+
+/// Why the library could not give the pages.
+#[derive(Debug)]
+pub(crate) enum ExtractError {
+    /// The file does not parse as a PDF.
+    Open(String),
+    /// The document is encrypted (the library says so, or cannot decrypt it).
+    Encrypted,
+    /// More pages than allowed.
+    TooManyPages(usize),
+    /// A page failed to read.
+    Page(u32, String),
+    /// The deadline passed between pages.
+    Timeout,
+}
+
+pub(crate) struct Extracted {
+    pub pages: Vec<Page>,
+    pub encrypted: bool,
+}
+
+/// Opens `bytes` and reads every page, refusing documents over `max_pages` before any
+/// page is read and stopping at `deadline`.
+pub(crate) fn extract(
+    bytes: Vec<u8>,
+    max_pages: usize,
+    deadline: std::time::Instant,
+) -> Result<Extracted, ExtractError> {
+    let doc = PdfDocument::from_bytes(bytes).map_err(|e| match e {
+        pdf_oxide::Error::EncryptedPdf => ExtractError::Encrypted,
+        other => ExtractError::Open(other.to_string()),
+    })?;
+    let encrypted = doc.is_encrypted();
+    let count = doc.page_count().map_err(|e| {
+        if encrypted {
+            ExtractError::Encrypted
+        } else {
+            ExtractError::Open(e.to_string())
+        }
+    })?;
+    if count > max_pages {
+        return Err(ExtractError::TooManyPages(count));
+    }
+    let mut pages = Vec::with_capacity(count);
+    for index in 0..count {
+        if std::time::Instant::now() > deadline {
+            return Err(ExtractError::Timeout);
+        }
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let spans = doc.extract_spans(index).map_err(|e| {
+            if encrypted {
+                ExtractError::Encrypted
+            } else {
+                ExtractError::Page(number, e.to_string())
+            }
+        })?;
+        // A page whose drawing cannot be read still has its text; tables on it fall back
+        // to text positions alone.
+        let paths = doc.extract_paths(index).unwrap_or_default();
+        let height = doc
+            .get_page_media_box(index)
+            .map(|(_, y0, _, y1)| f64::from((y1 - y0).abs()))
+            .unwrap_or(842.0);
+        let spans = spans
+            .into_iter()
+            .filter(|s| !s.text.trim().is_empty())
+            .map(|s| Span {
+                text: s.text,
+                x0: f64::from(s.bbox.x),
+                x1: f64::from(s.bbox.x + s.bbox.width),
+                y0: f64::from(s.bbox.y),
+                y1: f64::from(s.bbox.y + s.bbox.height),
+                size: f64::from(if s.font_size > 0.0 {
+                    s.font_size
+                } else {
+                    s.bbox.height
+                }),
+            })
+            .collect();
+        let mut rules = Vec::new();
+        for path in &paths {
+            rules_of(&path.operations, f64::from(path.stroke_width), &mut rules);
+        }
+        pages.push(Page {
+            number,
+            height,
+            spans,
+            rules,
+        });
+    }
+    Ok(Extracted { pages, encrypted })
+}
+
+/// The axis-parallel segments of a path: drawn lines, thin filled rectangles (how Excel
+/// draws borders) and the edges of cell rectangles.
+fn rules_of(ops: &[PathOperation], _width: f64, out: &mut Vec<Rule>) {
+    const THIN: f64 = 2.5;
+    let mut at: Option<(f64, f64)> = None;
+    let mut start: Option<(f64, f64)> = None;
+    let push = |a: (f64, f64), b: (f64, f64), out: &mut Vec<Rule>| {
+        let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+        if dy < 0.5 && dx > 3.0 {
+            out.push(Rule {
+                horizontal: true,
+                at: (a.1 + b.1) / 2.0,
+                a0: a.0.min(b.0),
+                a1: a.0.max(b.0),
+            });
+        } else if dx < 0.5 && dy > 3.0 {
+            out.push(Rule {
+                horizontal: false,
+                at: (a.0 + b.0) / 2.0,
+                a0: a.1.min(b.1),
+                a1: a.1.max(b.1),
+            });
+        }
+    };
+    for op in ops {
+        match *op {
+            PathOperation::MoveTo(x, y) => {
+                at = Some((f64::from(x), f64::from(y)));
+                start = at;
+            }
+            PathOperation::LineTo(x, y) => {
+                let to = (f64::from(x), f64::from(y));
+                if let Some(from) = at {
+                    push(from, to, out);
+                }
+                at = Some(to);
+            }
+            PathOperation::CurveTo(.., x, y) => at = Some((f64::from(x), f64::from(y))),
+            PathOperation::ClosePath => {
+                if let (Some(from), Some(to)) = (at, start) {
+                    push(from, to, out);
+                }
+                at = start;
+            }
+            PathOperation::Rectangle(x, y, w, h) => {
+                let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+                let (x0, x1) = (x.min(x + w), x.max(x + w));
+                let (y0, y1) = (y.min(y + h), y.max(y + h));
+                if x1 - x0 <= THIN && y1 - y0 > 3.0 {
+                    out.push(Rule {
+                        horizontal: false,
+                        at: (x0 + x1) / 2.0,
+                        a0: y0,
+                        a1: y1,
+                    });
+                } else if y1 - y0 <= THIN && x1 - x0 > 3.0 {
+                    out.push(Rule {
+                        horizontal: true,
+                        at: (y0 + y1) / 2.0,
+                        a0: x0,
+                        a1: x1,
+                    });
+                } else if x1 - x0 > THIN && y1 - y0 > THIN {
+                    for (a, b) in [
+                        ((x0, y0), (x1, y0)),
+                        ((x1, y0), (x1, y1)),
+                        ((x1, y1), (x0, y1)),
+                        ((x0, y1), (x0, y0)),
+                    ] {
+                        push(a, b, out);
+                    }
+                }
+                at = Some((x, y));
+                start = at;
+            }
+        }
+    }
+}
