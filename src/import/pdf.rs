@@ -14,7 +14,7 @@ mod layout;
 mod regions;
 
 use crate::import::error::ImportError;
-use crate::import::printed::{PrintedDocument, PrintedTable};
+use crate::import::printed::{Place, PrintedDocument, PrintedTable};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -177,6 +177,16 @@ fn lay_out(file: std::path::PathBuf, pages: &[layout::Page]) -> PrintedDocument 
     let lines: Vec<layout::Line> = pages.iter().flat_map(layout::lines_of).collect();
     let rules: BTreeMap<u32, Vec<layout::Rule>> =
         pages.iter().map(|p| (p.number, p.rules.clone())).collect();
+    if std::env::var_os("GONGKAI_PDF_DEBUG").is_some() {
+        for l in &lines {
+            let chunks: Vec<String> = l
+                .chunks
+                .iter()
+                .map(|c| format!("[{:.0}-{:.0}]{}", c.x0, c.x1, c.text))
+                .collect();
+            eprintln!("p{} y={:.0}-{:.0} {}", l.page, l.y0, l.y1, chunks.join(" "));
+        }
+    }
     let (regions, text) = regions::split(&lines);
     let tables = join_continued(
         regions
@@ -211,7 +221,11 @@ fn join_continued(tables: Vec<PrintedTable>) -> Vec<PrintedTable> {
                 (Some(a), Some(b)) => a.cells.len() == b.cells.len(),
                 _ => false,
             };
-            let continued = table.title.contains('续') || table.number.is_some();
+            let next_page = match (&prev.end, &table.place) {
+                (Place::Page(a), Place::Page(b)) => *b == *a + 1,
+                _ => false,
+            };
+            let continued = table.title.contains('续') || table.number.is_some() || next_page;
             if same_title && same_number && same_width && continued {
                 prev.rows.extend(table.rows);
                 prev.notes.extend(table.notes);

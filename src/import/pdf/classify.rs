@@ -39,8 +39,8 @@ pub(crate) fn table_number(text: &str) -> Option<String> {
     let t = squeeze(text);
     let t = t.trim_end_matches(['：', ':']);
     let rest = t
-        .strip_prefix("公开")
-        .and_then(|r| r.strip_suffix('表'))
+        .strip_prefix("公开表")
+        .or_else(|| t.strip_prefix("公开").and_then(|r| r.strip_suffix('表')))
         .or_else(|| t.strip_prefix("附表"))
         .or_else(|| t.strip_prefix('表'))?;
     let numeric = !rest.is_empty()
@@ -189,6 +189,7 @@ mod tests {
         assert_eq!(table_number("公开01表").as_deref(), Some("公开01表"));
         assert_eq!(table_number("公开 01 表").as_deref(), Some("公开01表"));
         assert_eq!(table_number("公开单位"), None);
+        assert_eq!(table_number("公开表一").as_deref(), Some("公开表一"));
         assert_eq!(
             table_title("公开 01 表：收支预算总表"),
             Some((Some("公开01表".into()), "收支预算总表".into()))

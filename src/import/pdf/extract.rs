@@ -64,29 +64,66 @@ pub(crate) fn extract(
         // A page whose drawing cannot be read still has its text; tables on it fall back
         // to text positions alone.
         let paths = doc.extract_paths(index).unwrap_or_default();
-        let height = doc
-            .get_page_media_box(index)
-            .map(|(_, y0, _, y1)| f64::from((y1 - y0).abs()))
-            .unwrap_or(842.0);
+        let media = doc.get_page_media_box(index).ok();
+        let (media_w, media_h) = media.map_or((595.0, 842.0), |(x0, y0, x1, y1)| {
+            (f64::from((x1 - x0).abs()), f64::from((y1 - y0).abs()))
+        });
+        // A page turned a quarter (landscape tables on portrait paper, /Rotate 90): the
+        // library places a span's start on the page as shown but gives its box along the
+        // paper's axes, and the drawing comes in paper coordinates. Both are turned here
+        // into the page as shown, y upward from its bottom edge (the paper's width).
+        let quarter = doc
+            .get_page_rotation(index)
+            .is_ok_and(|r| r.rem_euclid(360) == 90);
+        let height = if quarter { media_w } else { media_h };
         let spans = spans
             .into_iter()
             .filter(|s| !s.text.trim().is_empty())
-            .map(|s| Span {
-                text: s.text,
-                x0: f64::from(s.bbox.x),
-                x1: f64::from(s.bbox.x + s.bbox.width),
-                y0: f64::from(s.bbox.y),
-                y1: f64::from(s.bbox.y + s.bbox.height),
-                size: f64::from(if s.font_size > 0.0 {
-                    s.font_size
+            .map(|s| {
+                let (x, y) = (f64::from(s.bbox.x), f64::from(s.bbox.y));
+                let (w, h) = (f64::from(s.bbox.width), f64::from(s.bbox.height));
+                let size = f64::from(s.font_size);
+                let (x0, x1, y0, y1) = if quarter && h > w {
+                    (x, x + h, y + h - w, y + h)
                 } else {
-                    s.bbox.height
-                }),
+                    (x, x + w, y, y + h)
+                };
+                let size = if size > 0.0 { size } else { y1 - y0 };
+                Span {
+                    text: s.text,
+                    x0,
+                    x1,
+                    y0,
+                    y1,
+                    size,
+                }
             })
             .collect();
         let mut rules = Vec::new();
         for path in &paths {
-            rules_of(&path.operations, f64::from(path.stroke_width), &mut rules);
+            rules_of(&path.operations, &mut rules);
+        }
+        if quarter {
+            for rule in &mut rules {
+                // Paper (x, y) is shown at (y, width - x).
+                let (at, a0, a1) = (rule.at, rule.a0, rule.a1);
+                if rule.horizontal {
+                    // Along paper x at paper y: shown vertical at x = y.
+                    *rule = Rule {
+                        horizontal: false,
+                        at,
+                        a0: media_w - a1,
+                        a1: media_w - a0,
+                    };
+                } else {
+                    *rule = Rule {
+                        horizontal: true,
+                        at: media_w - at,
+                        a0,
+                        a1,
+                    };
+                }
+            }
         }
         pages.push(Page {
             number,
@@ -100,7 +137,7 @@ pub(crate) fn extract(
 
 /// The axis-parallel segments of a path: drawn lines, thin filled rectangles (how Excel
 /// draws borders) and the edges of cell rectangles.
-fn rules_of(ops: &[PathOperation], _width: f64, out: &mut Vec<Rule>) {
+fn rules_of(ops: &[PathOperation], out: &mut Vec<Rule>) {
     const THIN: f64 = 2.5;
     let mut at: Option<(f64, f64)> = None;
     let mut start: Option<(f64, f64)> = None;

@@ -43,8 +43,27 @@ pub(crate) fn build(region: Region, rules: &BTreeMap<u32, Vec<Rule>>) -> Printed
     let mut rest: Vec<Line> = Vec::new();
     let mut in_head = true;
     for line in lines {
-        if in_head && line.chunks.iter().all(|c| is_head_text(&c.text)) {
-            head_lines.extend(line.chunks.iter().map(|c| c.text.trim().to_string()));
+        if in_head && line.chunks.iter().any(|c| is_head_text(&c.text)) {
+            // `部门：` and the name may stand apart: a label ending in a colon takes the
+            // piece after it.
+            let mut label: Option<String> = None;
+            for c in &line.chunks {
+                let text = c.text.trim().to_string();
+                match label.take() {
+                    Some(l) if !is_head_text(&text) => {
+                        head_lines.push(join_pieces([l.as_str(), text.as_str()]));
+                        continue;
+                    }
+                    Some(l) => head_lines.push(l),
+                    None => {}
+                }
+                if text.ends_with(['：', ':']) {
+                    label = Some(text);
+                } else {
+                    head_lines.push(text);
+                }
+            }
+            head_lines.extend(label);
             continue;
         }
         in_head = false;
@@ -173,7 +192,7 @@ fn columns(header: &[Line], body: &[Line], rules: &[Rule]) -> Vec<Column> {
         // A column with nothing printed in it is a gap between drawn boxes.
         cols.retain(|c| all_chunks().any(|k| k.center() > c.l && k.center() < c.r));
     }
-    if std::env::var("PDF_DEBUG").is_ok() {
+    if std::env::var_os("GONGKAI_PDF_DEBUG").is_some() {
         eprintln!("cols={cols:?} band={band_y:?}");
     }
     if cols.len() >= 2 {

@@ -31,7 +31,17 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
     let (number, title) = table_title(&text)?;
     // A title alone on a line, or with the head line beside it: long lines of several
     // cells are a table row that happens to end in 表.
-    (line.chunks.len() <= 2 && !title.is_empty()).then_some((number, title, 1))
+    if line.chunks.len() > 2 || title.is_empty() {
+        return None;
+    }
+    // The number printed under the title (`公开表一`).
+    if number.is_none()
+        && let Some(next) = lines.get(i + 1).filter(|n| n.page == line.page)
+        && let Some(below) = table_number(&next.text())
+    {
+        return Some((Some(below), title, 2));
+    }
+    Some((number, title, 1))
 }
 
 /// A line that reads like a table row or header rather than prose.
@@ -91,10 +101,14 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
         }
         let body = &lines[start..end];
         // A title with nothing tabular under it is a line of a table of contents.
-        if body
-            .iter()
-            .any(|l| l.chunks.len() >= 2 || is_note(&l.text()))
-        {
+        let looks_tabular = |l: &Line| {
+            l.chunks.len() >= 3
+                || is_note(&l.text())
+                || l.chunks
+                    .iter()
+                    .any(|c| is_amount(&c.text) || is_code(&c.text))
+        };
+        if body.iter().any(looks_tabular) {
             regions.push(Region {
                 number,
                 title,
