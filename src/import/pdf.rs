@@ -216,7 +216,8 @@ fn join_continued(tables: Vec<PrintedTable>) -> Vec<PrintedTable> {
     for table in tables {
         if let Some(prev) = out.last_mut() {
             let same_title = base(&prev.title) == base(&table.title);
-            let same_number = prev.number == table.number;
+            let same_number =
+                prev.number == table.number || prev.number.is_none() || table.number.is_none();
             let same_width = match (prev.rows.first(), table.rows.first()) {
                 (Some(a), Some(b)) => a.cells.len() == b.cells.len(),
                 _ => false,

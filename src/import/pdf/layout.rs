@@ -215,7 +215,7 @@ fn is_page_number(line: &Line, height: f64) -> bool {
         return false;
     }
     let text: String = line.text().chars().filter(|c| !c.is_whitespace()).collect();
-    let stripped = text.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '·'));
+    let stripped = text.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '─' | '·'));
     !stripped.is_empty()
         && stripped
             .chars()

@@ -28,6 +28,18 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
         let (_, title) = table_title(&next.text())?;
         return Some((Some(number), title, 2));
     }
+    if is_part_heading(&text) {
+        return None;
+    }
+    // A long title may wrap, leaving a few characters (`表`) on the next line.
+    let next = lines.get(i + 1).filter(|n| n.page == line.page);
+    let wrapped = next
+        .filter(|n| n.chunks.len() == 1 && n.text().chars().count() <= 6)
+        .filter(|_| table_title(&text).is_none())
+        .and_then(|n| table_title(&format!("{text}{}", n.text())));
+    if let Some((number, title)) = wrapped {
+        return (line.chunks.len() <= 2).then_some((number, title, 2));
+    }
     let (number, title) = table_title(&text)?;
     // A title alone on a line, or with the head line beside it: long lines of several
     // cells are a table row that happens to end in 表.
