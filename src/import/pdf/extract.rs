@@ -84,7 +84,7 @@ pub(crate) fn extract(
                 let (w, h) = (f64::from(s.bbox.width), f64::from(s.bbox.height));
                 let size = f64::from(s.font_size);
                 let (x0, x1, y0, y1) = if quarter && h > w {
-                    (x, x + h, y + h - w, y + h)
+                    (x, x + h, y + h, y + h + w)
                 } else {
                     (x, x + w, y, y + h)
                 };

@@ -169,8 +169,14 @@ pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
             for s in g {
                 let size = s.size;
                 match chunks.last_mut() {
-                    // Pieces of one cell or sentence touch; cells have a gap.
-                    Some(c) if s.x0 - c.x1 < 0.3 * size.min(c.size) => {
+                    // Pieces of one cell or sentence touch; cells have a gap. A colon
+                    // binds a label to its value (`单位` `：万元`).
+                    Some(c)
+                        if s.x0 - c.x1 < 0.3 * size.min(c.size)
+                            || (s.x0 - c.x1 < 2.0 * size
+                                && (c.text.ends_with(['：', ':'])
+                                    || s.text.starts_with(['：', ':']))) =>
+                    {
                         c.text = join_pieces([c.text.as_str(), s.text.as_str()]);
                         c.x1 = c.x1.max(s.x1);
                         c.y0 = c.y0.min(s.y0);
