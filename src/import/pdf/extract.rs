@@ -101,7 +101,30 @@ pub(crate) fn extract(
             .collect();
         let mut rules = Vec::new();
         for path in &paths {
-            rules_of(&path.operations, &mut rules);
+            if path.fill_color.is_some() && path.stroke_color.is_none() {
+                // A filled shape is a border only when thin (how Excel and Word draw
+                // them); a wide one is a cell's shading, whose edges are no rules.
+                let b = &path.bbox;
+                let (x, y) = (f64::from(b.x), f64::from(b.y));
+                let (w, h) = (f64::from(b.width), f64::from(b.height));
+                if w <= THIN && h > 3.0 {
+                    rules.push(Rule {
+                        horizontal: false,
+                        at: x + w / 2.0,
+                        a0: y,
+                        a1: y + h,
+                    });
+                } else if h <= THIN && w > 3.0 {
+                    rules.push(Rule {
+                        horizontal: true,
+                        at: y + h / 2.0,
+                        a0: x,
+                        a1: x + w,
+                    });
+                }
+            } else {
+                rules_of(&path.operations, &mut rules);
+            }
         }
         if quarter {
             for rule in &mut rules {
@@ -135,10 +158,12 @@ pub(crate) fn extract(
     Ok(Extracted { pages, encrypted })
 }
 
-/// The axis-parallel segments of a path: drawn lines, thin filled rectangles (how Excel
-/// draws borders) and the edges of cell rectangles.
+/// The axis-parallel segments of a stroked path: drawn lines, thin rectangles and the
+/// edges of cell rectangles.
+/// The widest a filled shape may be and still count as a drawn line.
+const THIN: f64 = 2.5;
+
 fn rules_of(ops: &[PathOperation], out: &mut Vec<Rule>) {
-    const THIN: f64 = 2.5;
     let mut at: Option<(f64, f64)> = None;
     let mut start: Option<(f64, f64)> = None;
     let push = |a: (f64, f64), b: (f64, f64), out: &mut Vec<Rule>| {

@@ -38,12 +38,15 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
         .filter(|_| table_title(&text).is_none())
         .and_then(|n| table_title(&format!("{text}{}", n.text())));
     if let Some((number, title)) = wrapped {
-        return (line.chunks.len() <= 2).then_some((number, title, 2));
+        let max_chunks = if number.is_some() { 4 } else { 2 };
+        return (line.chunks.len() <= max_chunks).then_some((number, title, 2));
     }
     let (number, title) = table_title(&text)?;
     // A title alone on a line, or with the head line beside it: long lines of several
     // cells are a table row that happens to end in 表.
-    if line.chunks.len() > 2 || title.is_empty() {
+    // A numbered title may be printed in several runs (`公开 09 表：` `一般…`).
+    let max_chunks = if number.is_some() { 4 } else { 2 };
+    if line.chunks.len() > max_chunks || title.is_empty() {
         return None;
     }
     // The number printed under the title (`公开表一`).
