@@ -25,9 +25,11 @@ fn is_body_line(line: &Line) -> bool {
         return false;
     };
     let t = squeeze(&first.text);
-    is_code(&t)
-        || (line.chunks.len() <= 2
-            && ["合计", "总计", "收入总计", "支出总计"].contains(&t.as_str()))
+    // A total with nothing beside it but figures (an empty table prints `合计` alone); a
+    // header may start with `合计` too, followed by other headings.
+    let total = ["合计", "总计", "收入总计", "支出总计"].contains(&t.as_str())
+        && line.chunks.iter().skip(1).all(|c| is_amount(&c.text));
+    is_code(&t) || total
 }
 
 /// Builds the table of a region; `rules` are the rules of each page.

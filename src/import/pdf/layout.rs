@@ -161,6 +161,7 @@ pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
             _ => groups.push(vec![span]),
         }
     }
+    lift_stray_punctuation(&mut groups);
     groups
         .into_iter()
         .map(|mut g| {
@@ -212,6 +213,33 @@ pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
         .filter(|l| !l.chunks.is_empty())
         .filter(|l| !is_page_number(l, page.height))
         .collect()
+}
+
+/// A lone colon or comma placed just under the gap it belongs in (pdf_oxide does so with
+/// full-width punctuation on turned pages) goes back into the line above, where it binds
+/// `单位` to `万元`.
+fn lift_stray_punctuation(groups: &mut [Vec<Span>]) {
+    for i in 1..groups.len() {
+        let (above, rest) = groups.split_at_mut(i);
+        let (Some(up), Some(here)) = (above.last_mut(), rest.first_mut()) else {
+            continue;
+        };
+        let up_bottom = up.iter().map(|s| s.y0).fold(f64::INFINITY, f64::min);
+        let mut k = 0;
+        while k < here.len() {
+            let s = &here[k];
+            let lone = matches!(s.text.trim(), "：" | ":" | "，" | ",");
+            let close = up_bottom - s.y1 < 0.5 * s.size;
+            let in_gap = up
+                .iter()
+                .any(|a| (s.x0 - a.x1).abs() < 2.0 || (a.x0 - s.x1).abs() < 2.0);
+            if lone && close && in_gap {
+                up.push(here.remove(k));
+            } else {
+                k += 1;
+            }
+        }
+    }
 }
 
 /// A page number in the top or bottom margin (`5`, `- 5 -`, `第5页`, `第 5 页 共 9 页`).
