@@ -29,7 +29,16 @@ fn is_body_line(line: &Line) -> bool {
     // header may start with `合计` too, followed by other headings.
     let total = ["合计", "总计", "收入总计", "支出总计"].contains(&t.as_str())
         && line.chunks.iter().skip(1).all(|c| is_amount(&c.text));
-    is_code(&t) || total
+    // A row label numbered like `一、…` or `1.…` (a blank template has no figures).
+    let numbered = t.split_once(['、', '.', '．']).is_some_and(|(head, rest)| {
+        !head.is_empty()
+            && !rest.is_empty()
+            && head.chars().count() <= 3
+            && head
+                .chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    });
+    is_code(&t) || total || numbered
 }
 
 /// Builds the table of a region; `rules` are the rules of each page.
@@ -310,10 +319,14 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         .filter(|d| *d > 0.0)
         .collect();
     pitches.sort_by(f64::total_cmp);
+    // The usual distance between rows, never under 1.5 lines: with one or two rows the
+    // median says nothing.
+    let size = body.iter().map(|l| l.size).fold(0.0, f64::max);
     let pitch = pitches
         .get(pitches.len() / 2)
         .copied()
-        .unwrap_or(f64::INFINITY);
+        .unwrap_or(f64::INFINITY)
+        .max(1.5 * size);
     let has_amount = |l: &Line| l.chunks.iter().any(|c| is_amount(&c.text));
 
     // Group lines into rows.
