@@ -305,7 +305,9 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         };
         let ys = dedupe(
             r.iter()
-                .filter(|r| r.horizontal && r.at <= top.y1 + 2.0 && r.at >= bottom.y0 - 2.0)
+                .filter(|r| {
+                    r.horizontal && r.at <= top.y1 + top.size && r.at >= bottom.y0 - bottom.size
+                })
                 .map(|r| r.at)
                 .collect(),
             1.5,
@@ -520,4 +522,159 @@ fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<H
     }
     header.retain(|r| !r.is_empty());
     header
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(text: &str, x0: f64, y0: f64) -> Chunk {
+        Chunk {
+            text: text.into(),
+            x0,
+            x1: x0 + 10.0 * text.chars().count() as f64,
+            y0,
+            y1: y0 + 10.0,
+            size: 10.0,
+        }
+    }
+
+    fn line(chunks: Vec<Chunk>) -> Line {
+        let y0 = chunks.iter().map(|c| c.y0).fold(f64::INFINITY, f64::min);
+        Line {
+            page: 1,
+            y0,
+            y1: y0 + 10.0,
+            size: 10.0,
+            chunks,
+        }
+    }
+
+    fn v(x: f64, y0: f64, y1: f64) -> Rule {
+        Rule {
+            horizontal: false,
+            at: x,
+            a0: y0,
+            a1: y1,
+        }
+    }
+
+    fn h(y: f64, x0: f64, x1: f64) -> Rule {
+        Rule {
+            horizontal: true,
+            at: y,
+            a0: x0,
+            a1: x1,
+        }
+    }
+
+    /// 合计 | 基本支出 (人员经费 | 公用经费) | 项目支出, drawn with rules; one body row and
+    /// a name wrapped in its cell.
+    #[test]
+    fn a_ruled_nested_header_spans_its_columns() {
+        // Columns: name 0–100, 合计 100–200, 人员 200–300, 公用 300–400, 项目 400–500.
+        let rules = vec![
+            h(700.0, 0.0, 500.0),
+            h(670.0, 200.0, 400.0), // under 基本支出 only
+            h(640.0, 0.0, 500.0),
+            h(600.0, 0.0, 500.0),
+            v(0.0, 600.0, 700.0),
+            v(100.0, 600.0, 700.0),
+            v(200.0, 600.0, 700.0),
+            v(300.0, 600.0, 670.0), // between 人员经费 and 公用经费, below 基本支出
+            v(400.0, 600.0, 700.0),
+            v(500.0, 600.0, 700.0),
+        ];
+        let region = Region {
+            number: Some("公开03表".into()),
+            title: "支出预算总表".into(),
+            title_page: 1,
+            lines: vec![
+                line(vec![chunk("单位：万元", 400.0, 710.0)]),
+                line(vec![chunk("基本支出", 260.0, 680.0)]),
+                line(vec![
+                    chunk("科目名称", 10.0, 650.0),
+                    chunk("合计", 130.0, 650.0),
+                    chunk("人员经费", 210.0, 650.0),
+                    chunk("公用经费", 310.0, 650.0),
+                    chunk("项目支出", 410.0, 650.0),
+                ]),
+                line(vec![
+                    chunk("行政运", 10.0, 622.0),
+                    chunk("1,276.70", 120.0, 622.0),
+                    chunk("1,000.00", 220.0, 622.0),
+                    chunk("276.70", 330.0, 622.0),
+                    chunk("?", 560.0, 622.0),
+                ]),
+                line(vec![chunk("行", 10.0, 608.0)]),
+            ],
+        };
+        let t = build(region, &BTreeMap::from([(1, rules)]));
+        assert_eq!(t.head_lines, ["单位：万元"]);
+        let cell = |text: &str, first, last| HeaderCell {
+            text: text.into(),
+            first,
+            last,
+        };
+        assert_eq!(t.header.len(), 2);
+        assert_eq!(
+            t.header[0],
+            [
+                cell("科目名称", 0, 0),
+                cell("合计", 1, 1),
+                cell("基本支出", 2, 3),
+                cell("项目支出", 4, 4)
+            ]
+        );
+        assert_eq!(
+            t.header[1],
+            [cell("人员经费", 2, 2), cell("公用经费", 3, 3)]
+        );
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(
+            t.rows[0].cells,
+            ["行政运行", "1,276.70", "1,000.00", "276.70", ""]
+        );
+        // `?` outside the drawn table is reported with its place, not put in a column.
+        assert_eq!(t.rows[0].unsure.len(), 1);
+        assert!(
+            t.rows[0].unsure[0].starts_with("第1页：「?」"),
+            "{:?}",
+            t.rows[0].unsure
+        );
+    }
+
+    /// Without rules: columns from the cells' extents, an empty column from its header,
+    /// text outside every column reported, a note kept.
+    #[test]
+    fn an_unruled_table_takes_columns_from_its_cells() {
+        let region = Region {
+            number: None,
+            title: "政府性基金预算支出表".into(),
+            title_page: 1,
+            lines: vec![
+                line(vec![
+                    chunk("科目", 10.0, 650.0),
+                    chunk("金额", 200.0, 650.0),
+                    chunk("备用", 300.0, 650.0),
+                ]),
+                line(vec![
+                    chunk("合计", 10.0, 630.0),
+                    chunk("12.00", 200.0, 630.0),
+                ]),
+                line(vec![
+                    chunk("其他", 10.0, 610.0),
+                    chunk("12.00", 200.0, 610.0),
+                ]),
+                line(vec![chunk("注：本单位无政府性基金预算收支", 10.0, 590.0)]),
+            ],
+        };
+        let t = build(region, &BTreeMap::new());
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells, ["合计", "12.00", ""]);
+        assert_eq!(t.notes, ["注：本单位无政府性基金预算收支"]);
+        assert_eq!(t.rows[1].cells, ["其他", "12.00", ""]);
+        // The empty third column is there because its header is.
+        assert_eq!(t.header[0].last().map(|c| (c.first, c.last)), Some((2, 2)));
+    }
 }
