@@ -142,24 +142,39 @@ enum Guarded {
 /// Runs the library on a thread of its own, catching its panics, and waits no longer
 /// than the timeout.
 fn run_guarded(bytes: Vec<u8>, limits: Limits) -> Result<extract::Extracted, Guarded> {
-    let (send, receive) = std::sync::mpsc::channel();
     let deadline = Instant::now() + limits.timeout;
+    let grace = limits.timeout + Duration::from_secs(1);
+    match guarded(
+        move || extract::extract(bytes, limits.max_pages, deadline),
+        grace,
+    ) {
+        Ok(Ok(extracted)) => Ok(extracted),
+        Ok(Err(e)) => Err(Guarded::Failed(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs `work` on a thread of its own under `catch_unwind`: its result, its panic as
+/// `Panicked`, or `TimedOut` when it has not finished after `timeout` (it is then left
+/// to finish on its own).
+fn guarded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+    timeout: Duration,
+) -> Result<T, Guarded> {
+    let (send, receive) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("pdf-reader".into())
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
-            let result = std::panic::catch_unwind(move || {
-                extract::extract(bytes, limits.max_pages, deadline)
-            });
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
             // The receiver may be gone after a timeout; nothing is left to tell.
             let _ = send.send(result);
         });
     if let Err(e) = spawned {
         return Err(Guarded::Panicked(format!("无法启动读取线程：{e}")));
     }
-    match receive.recv_timeout(limits.timeout + Duration::from_secs(1)) {
-        Ok(Ok(Ok(extracted))) => Ok(extracted),
-        Ok(Ok(Err(e))) => Err(Guarded::Failed(e)),
+    match receive.recv_timeout(timeout) {
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(panic)) => {
             let reason = panic
                 .downcast_ref::<&str>()
@@ -237,4 +252,33 @@ fn join_continued(tables: Vec<PrintedTable>) -> Vec<PrintedTable> {
         out.push(table);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_the_reader_is_an_error() {
+        let r: Result<(), Guarded> = guarded(|| panic!("xref broken"), Duration::from_secs(5));
+        assert!(matches!(r, Err(Guarded::Panicked(ref m)) if m == "xref broken"));
+    }
+
+    #[test]
+    fn a_reader_that_hangs_is_given_up() {
+        let start = Instant::now();
+        let r = guarded(
+            || std::thread::sleep(Duration::from_secs(3)),
+            Duration::from_millis(100),
+        );
+        assert!(matches!(r, Err(Guarded::TimedOut)));
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn shape_checks() {
+        assert!(check_shape(b"%PDF-1.4\n...\n%%EOF\n").is_ok());
+        assert!(check_shape(b"hello").is_err());
+        assert!(check_shape(b"%PDF-1.4\n1 0 obj").is_err());
+    }
 }
