@@ -186,12 +186,22 @@ fn columns(header: &[Line], body: &[Line], rules: &[Rule]) -> Vec<Column> {
             .filter(|l| l.page == first_page)
             .flat_map(|l| l.chunks.iter()),
     );
+    // An empty table's one body row (`合计` over code and name) does not cross every
+    // rule; its header's lowest line does. (Elsewhere header rows may be drawn with
+    // other widths than the body's, so the body decides.)
+    let header_y = header
+        .last()
+        .filter(|l| l.page == first_page && body.len() == 1)
+        .map(|l| (l.y0, l.y1));
     let mut cols: Vec<Column> = Vec::new();
     if let Some((_, _, by0, by1)) = band_y {
+        let crosses = |r: &&Rule| {
+            (r.a0 < by1 && r.a1 > by0) || header_y.is_some_and(|(y0, y1)| r.a0 < y1 && r.a1 > y0)
+        };
         let xs: Vec<f64> = rules
             .iter()
             .filter(|r| !r.horizontal)
-            .filter(|r| r.a0 < by1 && r.a1 > by0)
+            .filter(crosses)
             .map(|r| r.at)
             .collect();
         let xs = dedupe(xs, 3.0);
