@@ -233,6 +233,22 @@ fn renda_2019_rotated_tables() {
     assert_eq!(row_with(t2, "事业收入"), ["其他资金", "事业收入", ""]);
     assert_eq!(row_with(t2, "经营收入"), ["", "经营收入", ""]);
     assert_eq!(row_with(t2, "收入总计"), ["收入总计", "", "18,330.37"]);
+    // An empty table (no note printed): its three columns from the header's rules.
+    let t10 = &doc.tables[9];
+    assert_eq!(t10.number.as_deref(), Some("公开表十"));
+    assert_eq!(
+        t10.header[0],
+        [
+            cell("功能科目编码", 0, 0),
+            cell("功能科目名称", 1, 1),
+            cell("金额", 2, 2)
+        ]
+    );
+    assert_eq!(cells(t10, 0), ["合计", "", ""]);
+    assert!(t10.notes.is_empty());
+    // The procurement table runs from page 12 onto page 13.
+    let t12 = &doc.tables[11];
+    assert_eq!((&t12.place, &t12.end), (&Place::Page(12), &Place::Page(13)));
 }
 
 /// 检察院 2018: tables inside the explanation (Word); a table continued over a page, a
