@@ -446,3 +446,27 @@ fn a_small_pdf_with_text_reads() {
     assert_eq!(doc.text.len(), 1);
     assert_eq!(doc.text[0].text, "Budget 2019");
 }
+
+/// 委办公厅 2019, the explanation alone: prose in reading order, headings apart, list
+/// items that run over lines joined, page numbers dropped.
+#[test]
+fn weibangongting_2019_prose() {
+    let doc = read(&jiangsu(
+        "江苏省委办公厅",
+        "江苏省委办公厅2019年度部门预算公开文件.pdf",
+    ));
+    assert!(doc.tables.is_empty());
+    let texts: Vec<&str> = doc.text.iter().map(|p| p.text.as_str()).collect();
+    let at = |t: &str| {
+        texts
+            .iter()
+            .position(|x| *x == t)
+            .unwrap_or_else(|| panic!("no paragraph {t}"))
+    };
+    let heading = at("一、主要职能");
+    let item =
+        at("（五）负责省委领导同志批示催办落实和督促检查，协助做好中央领导指示批示的学习贯彻。");
+    assert!(heading < item);
+    assert_eq!(doc.text[item].place, Place::Page(3));
+    assert!(!texts.contains(&"1"), "a page number read as prose");
+}

@@ -244,7 +244,7 @@ fn lift_stray_punctuation(groups: &mut [Vec<Span>]) {
 
 /// A page number in the top or bottom margin (`5`, `- 5 -`, `第5页`, `第 5 页 共 9 页`).
 fn is_page_number(line: &Line, height: f64) -> bool {
-    let in_margin = line.y1 < height * 0.08 || line.y0 > height * 0.94;
+    let in_margin = line.y1 < height * 0.1 || line.y0 > height * 0.94;
     if !in_margin {
         return false;
     }

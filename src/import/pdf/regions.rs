@@ -157,7 +157,9 @@ fn paragraphs(lines: &[&Line]) -> Vec<PrintedText> {
     for &line in lines {
         let text = super::layout::join_pieces(line.chunks.iter().map(|c| c.text.as_str()));
         let (left, right) = margins.get(&line.page).copied().unwrap_or((0.0, 0.0));
-        let heading = is_heading(&text);
+        // A numbered line that runs to the right margin goes on: a list item, not a
+        // heading.
+        let heading = is_heading(&text) && line.x1() < right - 2.0 * line.size;
         let starts_new = match prev {
             None => true,
             Some(p) => {
@@ -168,7 +170,8 @@ fn paragraphs(lines: &[&Line]) -> Vec<PrintedText> {
                 } else {
                     0.0
                 };
-                let was_heading = is_heading(&p.text());
+                let (_, p_right) = margins.get(&p.page).copied().unwrap_or((0.0, 0.0));
+                let was_heading = is_heading(&p.text()) && p.x1() < p_right - 2.0 * p.size;
                 heading || indented || short_before || gap > 1.2 * line.size || was_heading
             }
         };
