@@ -28,11 +28,7 @@ impl fmt::Display for ImportError {
                 write!(f, "{}：无法读取文件（{reason}）", file.display())
             }
             ImportError::NotReadable { file, reason } => {
-                write!(
-                    f,
-                    "{}：不是可读取的 PDF 或 Excel 文件（{reason}）",
-                    file.display()
-                )
+                write!(f, "{}：不是可读取的 PDF 或 Excel 文件（{reason}）", file.display())
             }
             ImportError::Encrypted { file } => write!(
                 f,
