@@ -5,7 +5,7 @@ use gongkai::model::templates::Templates;
 use gongkai::outputs::search;
 use std::time::Instant;
 
-fn main() -> Result<(), String> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)
         .ok_or("usage: search_index SITE_DIR")?;

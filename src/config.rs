@@ -7,7 +7,7 @@
 //! ```
 
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "gongkai.toml";
 
@@ -45,35 +45,71 @@ impl Default for Config {
     }
 }
 
+/// Why `gongkai.toml` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取 {}：{source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A value that the format does not allow; `path` once the file is known.
+    #[error("{}{message}", path.as_ref().map(|p| format!("{}：", p.display())).unwrap_or_default())]
+    Invalid {
+        path: Option<PathBuf>,
+        message: String,
+    },
+}
+
+impl ConfigError {
+    fn invalid(message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: None,
+            message: message.into(),
+        }
+    }
+}
+
 impl Config {
     /// Reads `gongkai.toml` in `site_root`; the defaults when there is none.
-    pub fn load(site_root: &Path) -> Result<Config, String> {
+    pub fn load(site_root: &Path) -> Result<Config, ConfigError> {
         let path = site_root.join(FILE_NAME);
         if !path.is_file() {
             return Ok(Config::default());
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
-        Config::parse(&text).map_err(|e| format!("{}：{e}", path.display()))
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Config::parse(&text).map_err(|e| match e {
+            ConfigError::Invalid {
+                path: None,
+                message,
+            } => ConfigError::Invalid {
+                path: Some(path.clone()),
+                message,
+            },
+            e => e,
+        })
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let c: Config = toml::from_str(text).map_err(|e| ConfigError::invalid(e.to_string()))?;
         if c.title.trim().is_empty() {
-            return Err("title 不能为空".into());
+            return Err(ConfigError::invalid("title 不能为空"));
         }
         if c.output_dir.trim().is_empty() {
-            return Err("output_dir 不能为空".into());
+            return Err(ConfigError::invalid("output_dir 不能为空"));
         }
         if c.search_segment_units == 0 {
-            return Err("search_segment_units 应为正整数".into());
+            return Err(ConfigError::invalid("search_segment_units 应为正整数"));
         }
         if let Some(a) = &c.feed_authority
             && !valid_tag_authority(a)
         {
-            return Err(format!(
+            return Err(ConfigError::invalid(format!(
                 "feed_authority 应写作“域名或电子邮箱,日期”，如 ybj.example.gov.cn,2024，而不是 `{a}`"
-            ));
+            )));
         }
         Ok(c)
     }

@@ -64,6 +64,21 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// 导入：从公开的 Excel 工作簿（一个单位一个年度的一个或多个文件）生成数据源，写入后运行检查
+    Import {
+        /// 要导入的文件（.xlsx、.xls；.pdf 暂不支持）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 数据源目录（默认：content/）
+        #[arg(long, default_value = "content")]
+        out: PathBuf,
+        /// 单位目录名（小写字母、数字、连字符；默认：沿用同名单位的目录，否则由单位名称生成）
+        #[arg(long)]
+        unit: Option<String>,
+        /// 覆盖已存在的同一年度文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 列出全部检查规则
     Rules,
 }
@@ -114,6 +129,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import {
+            files,
+            out,
+            unit,
+            force,
+        } => run_import(&files, &out, unit.as_deref(), force),
         Command::Rules => {
             for r in gongkai::check::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
@@ -276,4 +297,103 @@ fn run_check(path: &Path, format: Format, color: Color) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn run_import(files: &[PathBuf], out: &Path, unit: Option<&str>, force: bool) -> ExitCode {
+    use gongkai::import::draft::place_zh;
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let (draft, written) = match gongkai::import::import(&paths, out, unit, force) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gongkai：{e}");
+            eprintln!("gongkai：导入未完成，没有写入任何文件。");
+            return ExitCode::from(2);
+        }
+    };
+    let d = &draft.disclosure;
+    let mut text = String::new();
+    let kind_zh = if d.kind == "final" {
+        "决算"
+    } else {
+        "预算"
+    };
+    text.push_str(&format!(
+        "导入：{}（{} 年部门{kind_zh}，模板 {}，金额单位 {}）\n",
+        draft.unit.name, d.year, d.template, d.amount_unit
+    ));
+    text.push_str(&format!(
+        "表格 {} 张，读取数字 {} 个：\n",
+        draft.report.tables.len(),
+        draft.report.cells()
+    ));
+    for t in &draft.report.tables {
+        let status = match t.status.as_deref() {
+            Some("empty") => "，空表",
+            _ => "",
+        };
+        text.push_str(&format!(
+            "  {} {} → {}（{}，数字 {} 个{status}）\n",
+            t.id,
+            t.title,
+            t.kind,
+            place_zh(&t.place),
+            t.cells
+        ));
+    }
+    if draft.report.unsure.is_empty() {
+        text.push_str("没有拿不准的地方。\n");
+    } else {
+        text.push_str(&format!(
+            "拿不准、需要对照原件核对的地方 {} 处：\n",
+            draft.report.unsure.len()
+        ));
+        for u in &draft.report.unsure {
+            let table = u.table.as_deref().unwrap_or("");
+            text.push_str(&format!("  {table} {}：{}\n", place_zh(&u.place), u.what));
+        }
+    }
+    text.push_str(&format!("已写入 {}：\n", written.dir.display()));
+    for f in &written.files {
+        text.push_str(&format!("  {}\n", f.display()));
+    }
+    if written.kept_unit {
+        text.push_str("  （unit.yaml 已存在，保留原样）\n");
+    }
+    if let Err(code) = print(&text) {
+        return code;
+    }
+    // The checks on what was written: a summary, `gongkai check` shows the details.
+    let report = match load_and_check(&written.dir) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    // Errors first, then warnings, then notices.
+    let mut counts: std::collections::BTreeMap<(u8, &str, &str), usize> = Default::default();
+    for diag in &report.diagnostics {
+        let rank = match diag.severity {
+            diagnostic::Severity::Error => 0,
+            diagnostic::Severity::Warning => 1,
+            diagnostic::Severity::Notice => 2,
+        };
+        *counts
+            .entry((rank, diag.severity.label_zh(), diag.rule))
+            .or_default() += 1;
+    }
+    let mut summary = String::from("检查结果：");
+    if counts.is_empty() {
+        summary.push_str("没有发现问题。\n");
+    } else {
+        summary.push('\n');
+        for ((_, severity, rule), n) in &counts {
+            summary.push_str(&format!("  {severity} {rule}：{n} 处\n"));
+        }
+        summary.push_str(
+            "导入的数据源是待核对的草稿：以上问题可能是原件如此，也可能是导入有误，请对照原件核对（见 docs/import.md）。\n",
+        );
+        summary.push_str(&format!("详情：gongkai check {}\n", written.dir.display()));
+    }
+    if let Err(code) = print(&summary) {
+        return code;
+    }
+    ExitCode::SUCCESS
 }

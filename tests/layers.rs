@@ -15,15 +15,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &["model", "timings"]),
     ("check", &["model", "source", "timings"]),
     ("views", &["model", "check", "config"]),
-    ("outputs", &["model", "source", "check", "views", "config", "timings"]),
+    (
+        "outputs",
+        &["model", "source", "check", "views", "config", "timings"],
+    ),
     (
         "build",
-        &["model", "source", "check", "views", "outputs", "publish", "config", "timings"],
+        &[
+            "model", "source", "check", "views", "outputs", "publish", "config", "timings",
+        ],
     ),
     ("import", &["model", "source", "check", "timings"]),
     (
         "serve",
-        &["model", "source", "check", "views", "outputs", "build", "publish", "config", "timings"],
+        &[
+            "model", "source", "check", "views", "outputs", "build", "publish", "config", "timings",
+        ],
     ),
 ];
 
@@ -68,7 +75,11 @@ fn layers_depend_one_way() {
         if path.extension().is_none_or(|x| x != "rs") {
             continue;
         }
-        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let layer = rel
             .split('/')
             .next()
@@ -81,7 +92,9 @@ fn layers_depend_one_way() {
         let allowed = ALLOWED
             .iter()
             .find(|(l, _)| *l == layer)
-            .unwrap_or_else(|| panic!("src/{rel}: layer `{layer}` is not listed in tests/layers.rs"))
+            .unwrap_or_else(|| {
+                panic!("src/{rel}: layer `{layer}` is not listed in tests/layers.rs")
+            })
             .1;
         seen += 1;
         let text = std::fs::read_to_string(path).unwrap();
@@ -92,16 +105,25 @@ fn layers_depend_one_way() {
         }
     }
     assert!(seen > 50, "only {seen} source files found");
-    assert!(wrong.is_empty(), "imports against the layers' direction:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers' direction:\n{}",
+        wrong.join("\n")
+    );
 }
 
 /// The reader itself: it sees paths, braces and comments as the test needs.
 #[test]
 fn named_layers_reads_paths_braces_and_skips_comments() {
-    let text = "use crate::{model::Site, views};\nlet x = crate::build::render::X; // crate::serve\n";
+    let text =
+        "use crate::{model::Site, views};\nlet x = crate::build::render::X; // crate::serve\n";
     assert_eq!(
         named_layers(text),
-        [(1, "model".to_string()), (1, "views".to_string()), (2, "build".to_string())]
+        [
+            (1, "model".to_string()),
+            (1, "views".to_string()),
+            (2, "build".to_string())
+        ]
     );
 }
 

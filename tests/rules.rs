@@ -679,3 +679,20 @@ fn unreadable_cell_leaves_its_identities_unchecked_and_says_so() {
     assert_eq!(d[0].loc.unwrap().line, line);
     assert_eq!(d[0].severity, Severity::Notice);
 }
+
+/// Every declared rule is tripped by a test in this file: its id appears here as a string
+/// that a test looks for (`with_rule(&diags, "sum.row")`). Fails when a rule is added to
+/// `RULES` without a test.
+#[test]
+fn every_declared_rule_has_a_test_here() {
+    let this = include_str!("rules.rs");
+    let untested: Vec<&str> = gongkai::check::rules::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !this.contains(&format!("\"{id}\"")))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "rules without a test in tests/rules.rs: {untested:?}"
+    );
+}

@@ -107,32 +107,68 @@ fn shaanxi_budget_pairs_are_evaluated() {
     }
 }
 
-/// `serve` reuses units whose files did not change: the result must be the same as a
-/// fresh check, before and after an edit.
+/// A content directory held in memory (`Root::Memory`, what the fuzz targets load) is read
+/// exactly as the same files on disk: same files, units and diagnostics. Checked on a seed
+/// unit as it is, and with a stray file, a file that is not UTF-8 and a YAML error, so the
+/// layout, encoding and YAML paths are compared too. (Messages that name a file by its
+/// full path name the memory file by its relative one: the temporary folder is cut out.)
 #[test]
-fn cached_check_equals_a_fresh_one() {
-    use gongkai::check::{check, check_cached};
-    use gongkai::model::diagnostic::render_json;
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(std::path::Path::new("content"), &dir.path().join("content"));
-    let root = Root::Content(dir.path().join("content"));
-    let mut cache = gongkai::source::Cache::default();
-    let json = |r: &gongkai::check::Report| render_json(&r.diagnostics, &r.site.files);
-    let first = check_cached(&root, &mut cache).unwrap();
-    let first_json = json(&first);
-    assert_eq!(first_json, json(&check(&root).unwrap()));
-    cache.keep(first.site);
-    let yaml = dir.path().join("content/hengshan-ybj/2023-budget.yaml");
-    let text = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(&yaml, text.replacen("\"94.86\"", "\"94.87\"", 1)).unwrap();
-    let second = check_cached(&root, &mut cache).unwrap();
-    let reparsed: Vec<&String> = cache.fresh().iter().collect();
-    assert_eq!(
-        reparsed,
-        ["hengshan-ybj"],
-        "only the edited unit is parsed again"
-    );
-    let fresh = check(&root).unwrap();
-    assert_eq!(json(&second), json(&fresh));
-    assert_ne!(json(&second), first_json, "the edit shows");
+fn memory_content_checks_like_the_same_files_on_disk() {
+    use gongkai::check::{Report, check};
+    use gongkai::model::diagnostic::{render_human, render_json};
+    use std::path::PathBuf;
+    let seed: Vec<(PathBuf, Vec<u8>)> = ["unit.yaml", "2023-budget.yaml", "2023-budget.md"]
+        .iter()
+        .map(|name| {
+            let bytes = std::fs::read(format!("content/hengshan-ybj/{name}")).unwrap();
+            (PathBuf::from("hengshan-ybj").join(name), bytes)
+        })
+        .collect();
+    let mut broken = seed.clone();
+    broken[1].1.extend_from_slice(b"\nkind: [unclosed\n");
+    broken[2].1.extend_from_slice(b"\xff\xfe");
+    broken.push(("hengshan-ybj/notes.txt".into(), b"stray".to_vec()));
+    broken.push(("README.md".into(), b"not a unit".to_vec()));
+    let describe = |r: &Report, cut: &str| {
+        let files: Vec<(String, String)> = r
+            .site
+            .files
+            .iter()
+            .map(|(_, f)| (f.display.clone(), f.text.clone()))
+            .collect();
+        let units: Vec<(String, u64, usize)> = r
+            .site
+            .units
+            .iter()
+            .map(|u| (u.slug.clone(), u.digest, u.disclosures.len()))
+            .collect();
+        (
+            files,
+            units,
+            render_json(&r.diagnostics, &r.site.files).replace(cut, ""),
+            render_human(&r.diagnostics, &r.site.files, false).replace(cut, ""),
+        )
+    };
+    for (case, list) in [("seed", seed), ("broken", broken)] {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, bytes) in &list {
+            let path = dir.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        let disk = check(&Root::Content(dir.path().join("content"))).unwrap();
+        let memory = check(&Root::Memory(list)).unwrap();
+        let cut = format!("{}/", dir.path().join("content").display());
+        let (disk, memory) = (describe(&disk, &cut), describe(&memory, ""));
+        assert_eq!(disk.1.len(), 1, "{case}: the unit loads");
+        if case == "broken" {
+            for rule in ["yaml.", "source.encoding", "source.layout"] {
+                assert!(disk.2.contains(rule), "{case}: {rule} in {}", disk.2);
+            }
+        }
+        assert!(
+            disk == memory,
+            "{case}: disk and memory differ\n{disk:#?}\n{memory:#?}"
+        );
+    }
 }

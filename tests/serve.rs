@@ -433,6 +433,7 @@ fn an_edited_units_pages_are_published_first_and_equal_a_clean_builds() {
     let full = rebuild(&site, &out, &mut preview);
     assert!(full.published, "{:?}", full.overlay);
     assert_eq!(full.errors, 0, "{:?}", full.overlay);
+    assert_eq!(full.checked, 5);
     let before = files(&out);
 
     raise_figure(&site);
@@ -456,9 +457,14 @@ fn an_edited_units_pages_are_published_first_and_equal_a_clean_builds() {
     let overlay = first.overlay.clone().unwrap();
     assert!(overlay.contains("hetang-ybj/2023-budget.yaml"), "{overlay}");
 
-    // The full rebuild agrees on the verdict and rewrites the listings.
+    // The full rebuild agrees on the verdict and rewrites the listings, checking the
+    // edited unit only (the others are kept, as `gongkai build` keeps them).
     let full = rebuild(&site, &out, &mut preview);
     assert_eq!(full.errors, first.errors, "{:?}", full.overlay);
+    assert_eq!(full.checked, 1, "only the edited unit is checked again");
+    // A unit with errors is never kept: it is checked again even when unchanged.
+    let again = rebuild(&site, &out, &mut preview);
+    assert_eq!((again.checked, again.errors), (1, full.errors));
     let clean = clean_build(dir.path(), &site);
     let clean = files(&clean);
     for k in &changed {

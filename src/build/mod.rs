@@ -83,37 +83,37 @@ pub(crate) struct SiteEmit<'a> {
 }
 
 impl SiteEmit<'_> {
-    fn note(&self, rel: &str) -> Result<(), String> {
+    fn note(&self, rel: &str) -> Result<(), BuildError> {
         render::check_reserved(rel)?;
         self.paths
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| BuildError::Site(e.to_string()))?
             .push(rel.to_string());
         Ok(())
     }
 }
 
 impl render::Emit for SiteEmit<'_> {
-    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
+    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), BuildError> {
         self.note(rel)?;
-        self.writer.put(rel, &bytes, site_sources(rel))
+        Ok(self.writer.put(rel, &bytes, site_sources(rel))?)
     }
     fn stream(
         &self,
         rel: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<String, String> {
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), BuildError>,
+    ) -> Result<String, BuildError> {
         self.note(rel)?;
         self.writer.put_streamed(rel, site_sources(rel), write)
     }
     fn earlier(&self, rel: &str) -> Option<(PathBuf, String)> {
         self.writer.earlier(rel)
     }
-    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
-        self.writer.reuse_folder(folder, key)
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, BuildError> {
+        Ok(self.writer.reuse_folder(folder, key)?)
     }
-    fn made(&self, folder: &str, key: String) -> Result<(), String> {
-        self.writer.folder_made(folder, key)
+    fn made(&self, folder: &str, key: String) -> Result<(), BuildError> {
+        Ok(self.writer.folder_made(folder, key)?)
     }
 }
 
@@ -127,7 +127,7 @@ pub fn render_into(
     scope: Scope,
     writer: &Writer,
     progress: &Progress,
-) -> Result<(), String> {
+) -> Result<(), BuildError> {
     use rayon::prelude::*;
     render::check_unit_names(units)?;
     // What the listings need of each unit, made or read back once.
@@ -156,7 +156,12 @@ pub fn render_into(
             let site = crate::timings::phase("全站页面和索引");
             renderer.site_files(units, &listings, &emit)?;
             drop(site);
-            let mut paths = std::mem::take(&mut *emit.paths.lock().map_err(|e| e.to_string())?);
+            let mut paths = std::mem::take(
+                &mut *emit
+                    .paths
+                    .lock()
+                    .map_err(|e| BuildError::Site(e.to_string()))?,
+            );
             paths.sort();
             let pages = render::page_paths(&listings, &paths);
             let shared = renderer
@@ -166,7 +171,7 @@ pub fn render_into(
             for (rel, bytes) in shared {
                 writer.put(&rel, &bytes, site_sources(&rel))?;
             }
-            Ok::<(), String>(())
+            Ok::<(), BuildError>(())
         },
         || {
             let _units = crate::timings::phase("各单位的页面");
@@ -186,7 +191,7 @@ pub fn render_into(
                     }
                 }
                 progress.tick();
-                Ok::<(), String>(())
+                Ok::<(), BuildError>(())
             })
         },
     );
@@ -213,7 +218,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(config: &Config, site_root: &Path, out: &Path, clean: bool) -> Result<Plan, String> {
+    pub fn new(
+        config: &Config,
+        site_root: &Path,
+        out: &Path,
+        clean: bool,
+    ) -> Result<Plan, BuildError> {
         let mut renderer = Renderer::new(config, site_root)?;
         // Each unit's share of the listings, kept beside the output for the next build.
         let store = parent_and_name(out)
@@ -263,7 +273,7 @@ impl Plan {
         kept: &[(crate::source::Kept, UnitListing)],
         failing: std::collections::BTreeSet<String>,
         progress: bool,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, BuildError> {
         if let (Some(store), Ok(learned)) = (&self.store, self.learned.lock()) {
             store.put_folder_stats(&learned);
         }
@@ -319,6 +329,69 @@ pub fn build(
     out: &Path,
     clean: bool,
     progress: bool,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, BuildError> {
     Plan::new(config, site_root, out, clean)?.build(site, &[], Default::default(), progress)
+}
+
+/// Why a build failed. The published output is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Data(#[from] crate::model::DataError),
+    #[error(transparent)]
+    Source(#[from] crate::source::SourceError),
+    #[error(transparent)]
+    Publish(crate::publish::PublishError),
+    #[error(transparent)]
+    Output(crate::outputs::OutputError),
+    #[error(transparent)]
+    Chart(#[from] crate::views::charts::ChartError),
+    /// A template failed to load or render.
+    #[error("{0}")]
+    Template(String),
+    /// The site's own files cannot be used (a template, a static file, a unit folder named
+    /// like an output, the program file), or an internal inconsistency.
+    #[error("{0}")]
+    Site(String),
+    /// A newer edit arrived while `serve` was building: the build stops and is taken up
+    /// again.
+    #[error("已取消（有新的修改）")]
+    Cancelled,
+}
+
+impl BuildError {
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, BuildError::Cancelled)
+    }
+}
+
+impl From<crate::publish::PublishError> for BuildError {
+    fn from(e: crate::publish::PublishError) -> Self {
+        match e {
+            crate::publish::PublishError::Cancelled => BuildError::Cancelled,
+            e => BuildError::Publish(e),
+        }
+    }
+}
+
+impl From<crate::outputs::OutputError> for BuildError {
+    fn from(e: crate::outputs::OutputError) -> Self {
+        match e {
+            crate::outputs::OutputError::Cancelled => BuildError::Cancelled,
+            e => BuildError::Output(e),
+        }
+    }
+}
+
+/// What outputs see of a failure of the writer they hand files to.
+impl From<BuildError> for crate::outputs::OutputError {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Cancelled => crate::outputs::OutputError::Cancelled,
+            BuildError::Output(e) => e,
+            e => crate::outputs::OutputError::Write(Box::new(e)),
+        }
+    }
 }

@@ -2,10 +2,12 @@
 //! assets (built in, plus the site's `static/`), written to a temporary directory that
 //! replaces the output only when everything succeeded.
 
+use crate::build::BuildError;
 use crate::config::Config;
 use crate::model::Unit;
 use crate::model::catalogue::Catalogue;
 use crate::model::templates::Templates;
+use crate::outputs::OutputError;
 use crate::views::listing::{self, UnitListing};
 use crate::views::{SiteInfo, disclosure_path, disclosure_view, groups, site_info, unit_path};
 use std::collections::BTreeMap;
@@ -51,20 +53,21 @@ pub const ASSET_DIR: &str = "static";
 
 /// The files under one of the site's folders (`templates/`, `static/`), by name relative
 /// to it with `/`, sorted; none when the folder does not exist.
-fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, BuildError> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
+        let entry =
+            entry.map_err(|e| BuildError::Site(format!("无法读取 {}：{e}", dir.display())))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry
             .path()
             .strip_prefix(dir)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| BuildError::Site(e.to_string()))?
             .to_string_lossy()
             .replace('\\', "/");
         out.push((rel, entry.path().to_path_buf()));
@@ -75,18 +78,20 @@ fn site_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, Strin
 /// A hash of everything besides a unit that its pages are rendered from (see
 /// [`Renderer::unit_key`]). The executable is known by its path, size and modification
 /// time: another build of gongkai renders everything again.
-fn fingerprint(config: &Config, site_root: &Path) -> Result<String, String> {
+fn fingerprint(config: &Config, site_root: &Path) -> Result<String, BuildError> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
-    let exe = std::env::current_exe().map_err(|e| format!("无法确定程序文件：{e}"))?;
-    let meta = std::fs::metadata(&exe).map_err(|e| format!("无法读取程序文件：{e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| BuildError::Site(format!("无法确定程序文件：{e}")))?;
+    let meta =
+        std::fs::metadata(&exe).map_err(|e| BuildError::Site(format!("无法读取程序文件：{e}")))?;
     (exe, meta.len(), meta.modified().ok()).hash(&mut h);
     format!("{config:?}").hash(&mut h);
     for dir in ["templates", "static"] {
         for (rel, path) in site_dir_files(&site_root.join(dir))? {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| BuildError::Site(format!("无法读取 {}：{e}", path.display())))?;
             (dir, rel, bytes).hash(&mut h);
         }
     }
@@ -94,25 +99,25 @@ fn fingerprint(config: &Config, site_root: &Path) -> Result<String, String> {
 }
 
 /// Loads the templates: the defaults, then the site's own files (by relative name).
-pub fn load_templates(site_root: &Path) -> Result<tera::Tera, String> {
+pub fn load_templates(site_root: &Path) -> Result<tera::Tera, BuildError> {
     let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
     for (rel, path) in site_dir_files(&site_root.join("templates"))? {
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("无法读取模板 {}：{e}", path.display()))?;
+            .map_err(|e| BuildError::Site(format!("无法读取模板 {}：{e}", path.display())))?;
         sources.insert(rel, text);
     }
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| format!("模板有误：{e}"))?;
+        .map_err(|e| BuildError::Template(format!("模板有误：{e}")))?;
     Ok(tera)
 }
 
-fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, String> {
+fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, BuildError> {
     tera.render(name, ctx)
-        .map_err(|e| format!("渲染模板 {name} 失败：{e}"))
+        .map_err(|e| BuildError::Template(format!("渲染模板 {name} 失败：{e}")))
 }
 
 /// Rendered outputs: output path (relative to the output directory) → bytes.
@@ -121,21 +126,21 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// Where [`Renderer::site_files`] puts the site-wide outputs as they are made.
 pub trait Emit: Sync {
     /// One file, whole.
-    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+    fn file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), BuildError>;
     /// One large file, written piece by piece by `write`; returns its hash
     /// (`publish::hash`).
     fn stream(
         &self,
         rel: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<String, String>;
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), BuildError>,
+    ) -> Result<String, BuildError>;
     /// The previous output's file `rel` and its recorded hash, if any.
     fn earlier(&self, rel: &str) -> Option<(std::path::PathBuf, String)>;
     /// Carries the files under `folder` over from the previous output when they were
     /// made under `key` (true), instead of their being made again.
-    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, BuildError>;
     /// Notes that the files under `folder` were made under `key`.
-    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+    fn made(&self, folder: &str, key: String) -> Result<(), BuildError>;
 }
 
 /// A unit as the search index sees it: its documents from the renderer.
@@ -151,8 +156,8 @@ impl crate::outputs::search::Indexed for SearchUnit<'_> {
     fn key(&self) -> Option<String> {
         self.renderer.unit_key(self.unit.digest())
     }
-    fn docs(&self) -> Result<Vec<crate::outputs::search::Entry>, String> {
-        self.renderer.unit_docs(self.unit)
+    fn docs(&self) -> Result<Vec<crate::outputs::search::Entry>, OutputError> {
+        Ok(self.renderer.unit_docs(self.unit)?)
     }
 }
 
@@ -160,14 +165,14 @@ impl crate::outputs::search::Indexed for SearchUnit<'_> {
 struct SearchOut<'a>(&'a dyn Emit);
 
 impl crate::outputs::search::Out for SearchOut<'_> {
-    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String> {
-        self.0.file(&rel, bytes)
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), OutputError> {
+        Ok(self.0.file(&rel, bytes)?)
     }
-    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String> {
-        self.0.reuse(folder, key)
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, OutputError> {
+        Ok(self.0.reuse(folder, key)?)
     }
-    fn made(&self, folder: &str, key: String) -> Result<(), String> {
-        self.0.made(folder, key)
+    fn made(&self, folder: &str, key: String) -> Result<(), OutputError> {
+        Ok(self.0.made(folder, key)?)
     }
 }
 
@@ -198,10 +203,10 @@ impl<'a> UnitRef<'a> {
     }
 
     /// The model; a kept unit's is read now (the first time).
-    pub fn unit(&self) -> Result<&'a Unit, String> {
+    pub fn unit(&self) -> Result<&'a Unit, BuildError> {
         match self {
             UnitRef::Read(u) => Ok(u),
-            UnitRef::Kept(k, _) => k.unit(),
+            UnitRef::Kept(k, _) => Ok(k.unit()?),
         }
     }
 }
@@ -232,7 +237,7 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    pub fn new(config: &Config, site_root: &Path) -> Result<Self, String> {
+    pub fn new(config: &Config, site_root: &Path) -> Result<Self, BuildError> {
         Ok(Renderer {
             fingerprint: fingerprint(config, site_root).ok(),
             tera: load_templates(site_root)?,
@@ -292,7 +297,7 @@ impl Renderer {
         load: impl Fn(&super::shares::ShareStore, &str) -> Option<T>,
         save: impl Fn(&super::shares::ShareStore, &str, &T),
         make: impl Fn(&Unit) -> T,
-    ) -> Result<T, String> {
+    ) -> Result<T, BuildError> {
         let remembered = self
             .memo
             .as_ref()
@@ -325,7 +330,7 @@ impl Renderer {
     }
 
     /// What the listings need of `u` (a kept unit's came with it).
-    pub fn listing(&self, u: UnitRef) -> Result<UnitListing, String> {
+    pub fn listing(&self, u: UnitRef) -> Result<UnitListing, BuildError> {
         if let UnitRef::Kept(_, l) = u {
             return Ok(l.clone());
         }
@@ -355,6 +360,13 @@ impl Renderer {
         )
     }
 
+    /// The listing of unit `slug` remembered from an earlier build by this renderer
+    /// ([`Renderer::remember`]; `serve`), if any.
+    pub fn remembered_listing(&self, slug: &str) -> Option<UnitListing> {
+        let memo = self.memo.as_ref()?.lock().ok()?;
+        memo.listings.get(slug).cloned()
+    }
+
     /// The listing of unit `slug` saved under `digest`'s key, if any (see
     /// [`super::shares`]).
     pub fn kept_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
@@ -362,7 +374,7 @@ impl Renderer {
         self.store.as_ref()?.listing(slug, &key)
     }
 
-    fn unit_docs(&self, u: UnitRef) -> Result<Vec<crate::outputs::search::Entry>, String> {
+    fn unit_docs(&self, u: UnitRef) -> Result<Vec<crate::outputs::search::Entry>, BuildError> {
         let slug = u.slug();
         self.share(
             u,
@@ -376,7 +388,7 @@ impl Renderer {
     fn unit_resources(
         &self,
         u: UnitRef,
-    ) -> Result<crate::outputs::datapackage::UnitResources, String> {
+    ) -> Result<crate::outputs::datapackage::UnitResources, BuildError> {
         let slug = u.slug();
         self.share(
             u,
@@ -396,7 +408,7 @@ impl Renderer {
 
     /// A unit's own outputs: its page, its feed, the pages of its disclosures and their
     /// downloads (`listing` is the unit's, from [`Renderer::listing`]).
-    pub fn unit_files(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
+    pub fn unit_files(&self, u: &Unit, listing: &UnitListing) -> Result<Files, BuildError> {
         use rayon::prelude::*;
         // The pages and the downloads (mostly workbooks) are independent.
         let (pages, downloads) = rayon::join(
@@ -405,7 +417,7 @@ impl Renderer {
                 u.disclosures
                     .par_iter()
                     .map(|d| crate::outputs::downloads::disclosure_files(u, d, &self.templates))
-                    .collect::<Result<Vec<Files>, String>>()
+                    .collect::<Result<Vec<Files>, OutputError>>()
             },
         );
         let mut out = pages?;
@@ -420,7 +432,7 @@ impl Renderer {
 
     /// A unit's pages only: its own and its disclosures' (what `serve` shows first after
     /// an edit; the downloads and the feed follow with the rest of the rebuild).
-    pub fn unit_pages(&self, u: &Unit, listing: &UnitListing) -> Result<Files, String> {
+    pub fn unit_pages(&self, u: &Unit, listing: &UnitListing) -> Result<Files, BuildError> {
         let mut out = Files::new();
         let mut ctx = self.context();
         ctx.insert("unit", &listing.summary);
@@ -460,13 +472,13 @@ impl Renderer {
         units: &[UnitRef],
         listings: &[UnitListing],
         emit: &dyn Emit,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         use rayon::prelude::*;
         let by_slug: std::collections::HashMap<&str, UnitRef> =
             units.iter().map(|u| (u.slug(), *u)).collect();
         type Producer<'a> = (
             &'static str,
-            Box<dyn Fn() -> Result<Files, String> + Send + Sync + 'a>,
+            Box<dyn Fn() -> Result<Files, BuildError> + Send + Sync + 'a>,
         );
         // Independent of each other: made in parallel.
         let producers: Vec<Producer> = vec![
@@ -489,12 +501,12 @@ impl Renderer {
             (
                 "比较",
                 Box::new(|| {
-                    crate::outputs::compare::site_files(
+                    Ok(crate::outputs::compare::site_files(
                         &self.tera,
                         &self.context(),
                         &self.info,
                         listings,
-                    )
+                    )?)
                 }),
             ),
             (
@@ -565,16 +577,16 @@ impl Renderer {
         by_slug: &std::collections::HashMap<&str, UnitRef>,
         listings: &[UnitListing],
         emit: &dyn Emit,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         use crate::outputs::datapackage::{self as dp, Earlier, Layout};
         let unit = |l: &UnitListing| {
             by_slug
                 .get(l.slug.as_str())
                 .copied()
-                .ok_or_else(|| format!("内部错误：找不到单位 {}", l.slug))
+                .ok_or_else(|| BuildError::Site(format!("内部错误：找不到单位 {}", l.slug)))
         };
         let key = |l: &UnitListing| self.unit_key(unit(l).ok()?.digest());
-        let resources = |l: &UnitListing| self.unit_resources(unit(l)?);
+        let resources = |l: &UnitListing| Ok(self.unit_resources(unit(l)?)?);
         let earlier = self.store.as_ref().and_then(|store| {
             let (path, hash) = emit.earlier(dp::PATH)?;
             let size = crate::publish::hashed_len(&hash)?;
@@ -603,7 +615,7 @@ impl Renderer {
     }
 
     /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.
-    pub fn sitemap_files(&self, pages: &[String]) -> Result<Files, String> {
+    pub fn sitemap_files(&self, pages: &[String]) -> Result<Files, BuildError> {
         let prefix = self
             .absolute
             .clone()
@@ -635,14 +647,14 @@ impl Renderer {
     }
 
     /// The built-in assets, then the site's `static/` files over them.
-    pub fn asset_files(&self) -> Result<Files, String> {
+    pub fn asset_files(&self) -> Result<Files, BuildError> {
         let mut out: BTreeMap<String, Vec<u8>> = DEFAULT_ASSETS
             .iter()
             .map(|(name, text)| (format!("{ASSET_DIR}/{name}"), text.as_bytes().to_vec()))
             .collect();
         for (rel, path) in site_dir_files(&self.site_root.join("static"))? {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| BuildError::Site(format!("无法读取 {}：{e}", path.display())))?;
             out.insert(format!("{ASSET_DIR}/{rel}"), bytes);
         }
         Ok(out.into_iter().collect())
@@ -686,13 +698,13 @@ pub const RESERVED: &[&str] = &[
 
 /// Refuses unit folder names that would collide with the site's own top-level outputs
 /// ([`RESERVED`]).
-pub fn check_unit_names(units: &[UnitRef]) -> Result<(), String> {
+pub fn check_unit_names(units: &[UnitRef]) -> Result<(), BuildError> {
     for u in units {
         if RESERVED.contains(&u.slug()) {
-            return Err(format!(
+            return Err(BuildError::Site(format!(
                 "单位目录名 `{}` 与网站自身的输出重名，请改用其他目录名",
                 u.slug()
-            ));
+            )));
         }
     }
     Ok(())
@@ -700,10 +712,12 @@ pub fn check_unit_names(units: &[UnitRef]) -> Result<(), String> {
 
 /// Checks that every site-level output lies under a [`RESERVED`] name (so that no unit
 /// can collide with it).
-pub fn check_reserved(rel: &str) -> Result<(), String> {
+pub fn check_reserved(rel: &str) -> Result<(), BuildError> {
     let top = rel.split('/').next().unwrap_or(rel);
     if !RESERVED.contains(&top) {
-        return Err(format!("内部错误：网站输出 {rel} 不在保留名称之列"));
+        return Err(BuildError::Site(format!(
+            "内部错误：网站输出 {rel} 不在保留名称之列"
+        )));
     }
     Ok(())
 }

@@ -19,6 +19,7 @@
 //! (`source::Planner`); and `_folders-<id>`, written by `publish`, the times of an
 //! output's folders.
 
+use crate::build::BuildError;
 use crate::outputs::datapackage::UnitResources;
 use crate::outputs::search::Entry;
 use crate::views::listing::UnitListing;
@@ -70,16 +71,17 @@ const MAGIC: &[u8] = b"gongkai-share-1\n";
 
 impl ShareStore {
     /// The store in `dir`, created when missing.
-    pub fn open(dir: PathBuf) -> Result<ShareStore, String> {
-        std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    pub fn open(dir: PathBuf) -> Result<ShareStore, BuildError> {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| BuildError::Site(format!("无法创建 {}：{e}", dir.display())))?;
         Ok(ShareStore { dir })
     }
 
     /// Empties the store (`build --clean`).
-    pub fn clear(&self) -> Result<(), String> {
+    pub fn clear(&self) -> Result<(), BuildError> {
         let _ = std::fs::remove_dir_all(&self.dir);
         std::fs::create_dir_all(&self.dir)
-            .map_err(|e| format!("无法创建 {}：{e}", self.dir.display()))
+            .map_err(|e| BuildError::Site(format!("无法创建 {}：{e}", self.dir.display())))
     }
 
     /// Removes the shares of units not in `slugs` (removed unit folders).

@@ -44,15 +44,20 @@ impl std::fmt::Display for CellRef {
 }
 
 /// Parses an expression; the error says what is wrong, in Chinese.
-pub fn parse(src: &str) -> Result<Expr, String> {
+/// Why a figure's expression cannot be read (shown as a `narrative.syntax` diagnostic).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SyntaxError(pub String);
+
+pub fn parse(src: &str) -> Result<Expr, SyntaxError> {
     let tokens = tokenize(src)?;
     let mut p = Parser { tokens, pos: 0 };
     let e = p.expr()?;
     if p.pos != p.tokens.len() {
-        return Err(format!(
+        return Err(SyntaxError(format!(
             "表达式在 `{}` 处无法继续解析",
             p.tokens[p.pos].text()
-        ));
+        )));
     }
     Ok(e)
 }
@@ -76,7 +81,7 @@ impl Tok {
     }
 }
 
-fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
+fn tokenize(src: &str) -> Result<Vec<Tok>, SyntaxError> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -103,12 +108,14 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
             if is_number && !optional {
                 let d = crate::model::amount::parse(&word)
                     .or_else(|_| word.parse::<Decimal>().map_err(|_| ()))
-                    .map_err(|_| format!("`{word}` 不是有效的数字"))?;
+                    .map_err(|_| SyntaxError(format!("`{word}` 不是有效的数字")))?;
                 out.push(Tok::Num(d));
             } else if word.contains('.') {
                 let parts: Vec<&str> = word.split('.').collect();
                 if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
-                    return Err(format!("`{word}` 应写作 表.行.列（如 T07.2101501.total）"));
+                    return Err(SyntaxError(format!(
+                        "`{word}` 应写作 表.行.列（如 T07.2101501.total）"
+                    )));
                 }
                 out.push(Tok::Ref(CellRef {
                     table: parts[0].to_string(),
@@ -123,7 +130,7 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
                 out.push(Tok::Ident(word));
             }
         } else {
-            return Err(format!("表达式中不能出现字符 `{c}`"));
+            return Err(SyntaxError(format!("表达式中不能出现字符 `{c}`")));
         }
     }
     Ok(out)
@@ -146,7 +153,7 @@ impl Parser {
             false
         }
     }
-    fn expr(&mut self) -> Result<Expr, String> {
+    fn expr(&mut self) -> Result<Expr, SyntaxError> {
         let mut left = self.term()?;
         loop {
             let op = if self.eat('+') {
@@ -160,7 +167,7 @@ impl Parser {
             left = Expr::Bin(Box::new(left), op, Box::new(right));
         }
     }
-    fn term(&mut self) -> Result<Expr, String> {
+    fn term(&mut self) -> Result<Expr, SyntaxError> {
         let mut left = self.factor(0)?;
         loop {
             let op = if self.eat('*') {
@@ -174,9 +181,9 @@ impl Parser {
             left = Expr::Bin(Box::new(left), op, Box::new(right));
         }
     }
-    fn factor(&mut self, depth: usize) -> Result<Expr, String> {
+    fn factor(&mut self, depth: usize) -> Result<Expr, SyntaxError> {
         if depth > 64 || self.pos > 10_000 {
-            return Err("表达式嵌套过深".into());
+            return Err(SyntaxError("表达式嵌套过深".to_string()));
         }
         if self.eat('-') {
             return Ok(Expr::Neg(Box::new(self.factor(depth + 1)?)));
@@ -184,7 +191,7 @@ impl Parser {
         if self.eat('(') {
             let e = self.expr()?;
             if !self.eat(')') {
-                return Err("缺少右括号 `)`".into());
+                return Err(SyntaxError("缺少右括号 `)`".to_string()));
             }
             return Ok(e);
         }
@@ -200,23 +207,23 @@ impl Parser {
             Some(Tok::Ident(name)) if name == "pct" => {
                 self.pos += 1;
                 if !self.eat('(') {
-                    return Err("pct 后应跟 `(`".into());
+                    return Err(SyntaxError("pct 后应跟 `(`".to_string()));
                 }
                 let a = self.expr()?;
                 if !self.eat(',') {
-                    return Err("pct(a, b) 需要两个参数".into());
+                    return Err(SyntaxError("pct(a, b) 需要两个参数".to_string()));
                 }
                 let b = self.expr()?;
                 if !self.eat(')') {
-                    return Err("缺少右括号 `)`".into());
+                    return Err(SyntaxError("缺少右括号 `)`".to_string()));
                 }
                 Ok(Expr::Pct(Box::new(a), Box::new(b)))
             }
-            Some(t) => Err(format!(
+            Some(t) => Err(SyntaxError(format!(
                 "表达式中不认识 `{}`（可用：数字、表.行.列、pct(a, b)）",
                 t.text()
-            )),
-            None => Err("表达式不完整".into()),
+            ))),
+            None => Err(SyntaxError("表达式不完整".to_string())),
         }
     }
 }

@@ -5,10 +5,10 @@ pub mod lookup;
 pub mod narrative;
 pub mod rules;
 
-use crate::model::Site;
 use crate::model::catalogue::Catalogue;
 use crate::model::diagnostic::{self, Diagnostic};
 use crate::model::templates::Templates;
+use crate::model::{DataError, Site};
 use crate::source::{self, Root};
 
 pub struct Report {
@@ -48,13 +48,8 @@ impl Report {
 
 /// Checks everything under `root`. `Err` only when gongkai itself cannot run (its data
 /// files are broken); every problem with the sources is a diagnostic.
-pub fn check(root: &Root) -> Result<Report, String> {
-    check_cached(root, &mut source::Cache::default())
-}
-
-/// `check`, reusing the units `cache` holds whose files have not changed (for `serve`).
-pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, String> {
-    let (site, diagnostics) = source::load_cached(root, cache);
+pub fn check(root: &Root) -> Result<Report, DataError> {
+    let (site, diagnostics) = source::load(root);
     check_site(site, diagnostics)
 }
 
@@ -65,12 +60,12 @@ pub fn check_cached(root: &Root, cache: &mut source::Cache) -> Result<Report, St
 pub fn check_planned<T: Send>(
     root: &Root,
     planner: &dyn source::Planner<T>,
-) -> Result<(Report, Vec<(source::Kept, T)>), String> {
+) -> Result<(Report, Vec<(source::Kept, T)>), DataError> {
     let (site, diagnostics, kept) = source::load_planned(root, planner);
     Ok((check_site(site, diagnostics)?, kept))
 }
 
-fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, String> {
+fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, DataError> {
     let catalogue = Catalogue::builtin()?;
     let templates = Templates::builtin()?;
     let mut cx = rules::Context {
@@ -91,12 +86,14 @@ fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, St
 fn suppress_consequences(diags: &mut Vec<Diagnostic>) {
     let scaled: Vec<_> = diags
         .iter()
-        .filter(|d| d.rule == "value.scale")
+        .filter(|d| d.rule == rules::sums::VALUE_SCALE.id)
         .filter_map(|d| d.loc)
         .collect();
     let mut kept_scale = std::collections::BTreeSet::new();
     diags.retain(|d| match d.loc {
-        Some(loc) if scaled.contains(&loc) => d.rule == "value.scale" && kept_scale.insert(loc),
+        Some(loc) if scaled.contains(&loc) => {
+            d.rule == rules::sums::VALUE_SCALE.id && kept_scale.insert(loc)
+        }
         _ => true,
     });
 }

@@ -1,6 +1,7 @@
 //! The explanation text: its sections (headings with a standard `{#id}`) and the figures
 //! it states (`{{ 629.76 = summary.income_total.amount }}`), with their locations.
 
+use crate::check::expr::SyntaxError;
 use crate::check::expr::{self, Expr};
 use crate::model::diagnostic::Loc;
 use crate::model::files::FileId;
@@ -33,7 +34,7 @@ pub struct Figure {
     /// The text between the braces, trimmed.
     pub source: String,
     pub published: Option<Published>,
-    pub expr: Option<Result<Expr, String>>,
+    pub expr: Option<Result<Expr, SyntaxError>>,
     /// The expression's text, as written.
     pub expr_text: Option<String>,
 }
@@ -95,7 +96,7 @@ pub fn figures(text: &str, file: FileId) -> Vec<Figure> {
                 range: start..text.len(),
                 source: String::new(),
                 published: None,
-                expr: Some(Err("`{{` 没有对应的 `}}`".into())),
+                expr: Some(Err(SyntaxError("`{{` 没有对应的 `}}`".to_string()))),
                 expr_text: None,
             });
             break;
@@ -110,13 +111,13 @@ pub fn figures(text: &str, file: FileId) -> Vec<Figure> {
         let published_parsed = published.and_then(parse_published);
         let mut expr = expr_text.map(expr::parse);
         if published.is_some() && published_parsed.is_none() {
-            expr = Some(Err(format!(
+            expr = Some(Err(SyntaxError(format!(
                 "`{}` 不是数字：等号左边应是原文印出的数字（如 629.76 或 4.05%）",
                 published.unwrap_or_default()
-            )));
+            ))));
         }
         if inner.is_empty() {
-            expr = Some(Err("`{{ }}` 中没有内容".into()));
+            expr = Some(Err(SyntaxError("`{{ }}` 中没有内容".to_string())));
         }
         out.push(Figure {
             loc,

@@ -19,6 +19,17 @@ pub enum ImportError {
     TooLarge { file: PathBuf, what: String },
     /// The PDF library panicked on this file.
     ReaderFailed { file: PathBuf, reason: String },
+    /// The files were read, but what they are cannot be told (no year, no unit name, no
+    /// table): nothing is guessed.
+    NotRecognized { what: String },
+    /// The target exists and `--force` was not given.
+    Exists { path: PathBuf },
+    /// The unit folder holds another unit (its `unit.yaml` names `name`).
+    OtherUnit { path: PathBuf, name: String },
+    /// Writing the sources failed (nothing was left half-written).
+    Write { path: PathBuf, reason: String },
+    /// gongkai's own data files are broken (a bug, not the input's fault).
+    Internal { reason: String },
 }
 
 impl fmt::Display for ImportError {
@@ -28,7 +39,11 @@ impl fmt::Display for ImportError {
                 write!(f, "{}：无法读取文件（{reason}）", file.display())
             }
             ImportError::NotReadable { file, reason } => {
-                write!(f, "{}：不是可读取的 PDF 或 Excel 文件（{reason}）", file.display())
+                write!(
+                    f,
+                    "{}：不是可读取的 PDF 或 Excel 文件（{reason}）",
+                    file.display()
+                )
             }
             ImportError::Encrypted { file } => write!(
                 f,
@@ -48,6 +63,25 @@ impl fmt::Display for ImportError {
                 "{}：读取文件时出错，文件可能已损坏（{reason}）",
                 file.display()
             ),
+            ImportError::NotRecognized { what } => write!(f, "无法识别：{what}"),
+            ImportError::Exists { path } => write!(
+                f,
+                "{} 已存在，未覆盖；确认要替换时请加 --force",
+                path.display()
+            ),
+            ImportError::OtherUnit { path, name } => write!(
+                f,
+                "{} 是另一个单位（{name}）的目录，未写入；请用 --unit 指定别的目录名，或加 --force 写入此目录",
+                path.display()
+            ),
+            ImportError::Write { path, reason } => {
+                write!(
+                    f,
+                    "{}：写入失败（{reason}），未留下写了一半的文件",
+                    path.display()
+                )
+            }
+            ImportError::Internal { reason } => write!(f, "内部错误：{reason}"),
         }
     }
 }

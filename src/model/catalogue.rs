@@ -1,6 +1,7 @@
 //! The classification catalogue (`data/catalogue.yaml`): official codes and names of the
 //! functional and the two economic classifications, and the mapping between the latter.
 
+use crate::model::DataError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -85,14 +86,15 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// The catalogue compiled into gongkai (parsed once per process: it cannot change).
-    pub fn builtin() -> Result<Catalogue, String> {
-        static PARSED: std::sync::OnceLock<Result<Catalogue, String>> = std::sync::OnceLock::new();
+    pub fn builtin() -> Result<Catalogue, DataError> {
+        static PARSED: std::sync::OnceLock<Result<Catalogue, DataError>> =
+            std::sync::OnceLock::new();
         PARSED.get_or_init(Catalogue::parse_builtin).clone()
     }
 
-    fn parse_builtin() -> Result<Catalogue, String> {
+    fn parse_builtin() -> Result<Catalogue, DataError> {
         let src: CatalogueSrc = serde_saphyr::from_str(CATALOGUE_YAML)
-            .map_err(|e| format!("data/catalogue.yaml 无法解析：{e}"))?;
+            .map_err(|e| DataError(format!("data/catalogue.yaml 无法解析：{e}")))?;
         let mut names = BTreeMap::new();
         let mut gov_of_dept = BTreeMap::new();
         for e in src
@@ -102,7 +104,10 @@ impl Catalogue {
             .chain(&src.gov_economic)
         {
             if names.insert(e.code.clone(), e.name.clone()).is_some() {
-                return Err(format!("data/catalogue.yaml：编码 {} 重复", e.code));
+                return Err(DataError(format!(
+                    "data/catalogue.yaml：编码 {} 重复",
+                    e.code
+                )));
             }
             if let Some(g) = &e.gov {
                 gov_of_dept.insert(e.code.clone(), g.clone());
@@ -117,6 +122,11 @@ impl Catalogue {
     /// The official name of `code`, if the catalogue has it.
     pub fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
+    }
+    /// Every code and its official name, in code order (for `gongkai import`, which
+    /// finds the code of a line printed with its name only).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(|(c, n)| (c.as_str(), n.as_str()))
     }
     /// The government economic 款 a department economic 款 maps to.
     pub fn gov_of(&self, dept_code: &str) -> Option<&str> {

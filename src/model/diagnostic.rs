@@ -17,6 +17,20 @@ pub enum Severity {
     Notice,
 }
 
+/// A check rule, declared once as a `const` beside the code that reports it (its id,
+/// severity and documentation); every diagnostic is made from one (`Diagnostic::new`).
+/// The registry that lists them all in documentation order is `check::rules::RULES`.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id (`sum.hierarchy`), named by acknowledgements.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The module that reports it, as `docs/rules.md` names it.
+    pub module: &'static str,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
 impl Severity {
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -66,10 +80,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    /// A diagnostic of `rule`, with the rule's severity: a severity is declared once, with
+    /// its rule, never chosen where a diagnostic is made.
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
         Diagnostic {
-            rule,
-            severity,
+            rule: rule.id,
+            severity: rule.severity,
             message: message.into(),
             loc: None,
             label: None,

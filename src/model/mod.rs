@@ -342,3 +342,9 @@ pub struct Ack {
     pub reason: String,
     pub loc: Loc,
 }
+
+/// A data file built into gongkai (`data/catalogue.yaml`, `data/templates.yaml`) that
+/// does not read: a defect of the build, reported instead of a panic.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct DataError(pub String);

@@ -1,6 +1,7 @@
 //! Table kinds and templates (`data/templates.yaml`): which tables a disclosure's
 //! standard set must contain, and the standard name of each kind.
 
+use crate::model::DataError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -51,49 +52,74 @@ pub struct Templates {
     /// Kind id → standard table name.
     pub kinds: BTreeMap<String, String>,
     pub templates: BTreeMap<String, Template>,
+    /// Kind id → other printed titles of that kind (for `gongkai import`, which must
+    /// recognize a table whatever the year's template called it).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 impl Templates {
     /// The templates compiled into gongkai (parsed once per process: they cannot change).
-    pub fn builtin() -> Result<Templates, String> {
-        static PARSED: std::sync::OnceLock<Result<Templates, String>> = std::sync::OnceLock::new();
+    pub fn builtin() -> Result<Templates, DataError> {
+        static PARSED: std::sync::OnceLock<Result<Templates, DataError>> =
+            std::sync::OnceLock::new();
         PARSED.get_or_init(Templates::parse_builtin).clone()
     }
 
-    fn parse_builtin() -> Result<Templates, String> {
+    fn parse_builtin() -> Result<Templates, DataError> {
         let t: Templates = serde_saphyr::from_str(TEMPLATES_YAML)
-            .map_err(|e| format!("data/templates.yaml 无法解析：{e}"))?;
+            .map_err(|e| DataError(format!("data/templates.yaml 无法解析：{e}")))?;
         for (id, tpl) in &t.templates {
             for k in &tpl.required {
                 if !t.kinds.contains_key(k) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 引用了未定义的表类型 {k}"
-                    ));
+                    )));
                 }
             }
             for o in &tpl.optional {
                 if !t.kinds.contains_key(&o.kind) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 引用了未定义的表类型 {}",
                         o.kind
-                    ));
+                    )));
                 }
                 if !tpl.required.contains(&o.after) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 的可选表 {} 应排在必需表之后，{} 不是必需表",
                         o.kind, o.after
-                    ));
+                    )));
                 }
                 if tpl.required.contains(&o.kind) {
-                    return Err(format!(
+                    return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 的表类型 {} 既是必需表又是可选表",
                         o.kind
-                    ));
+                    )));
                 }
+            }
+        }
+        for k in t.aliases.keys() {
+            if !t.kinds.contains_key(k) {
+                return Err(DataError(format!(
+                    "data/templates.yaml：别名（aliases）引用了未定义的表类型 {k}"
+                )));
             }
         }
         Ok(t)
     }
+
+    /// Every title a kind is known by: its standard name, then its aliases.
+    pub fn titles_of<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let name = self.kinds.get(kind).map(String::as_str);
+        let aliases = self
+            .aliases
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
+        name.into_iter().chain(aliases)
+    }
+
     pub fn kind_name(&self, kind: &str) -> Option<&str> {
         self.kinds.get(kind).map(String::as_str)
     }
@@ -112,6 +138,12 @@ mod tests {
         let order = t.templates["hunan-budget"].page_order();
         let at = order.iter().position(|k| *k == "general_basic").unwrap();
         assert_eq!(order[at - 1], "general_expenditure");
+        assert_eq!(t.templates["jiangsu-budget"].required.len(), 12);
+        assert_eq!(t.templates["shanghai-final"].required.len(), 9);
+        assert!(
+            t.titles_of("general_expenditure")
+                .any(|a| a == "一般公共预算支出预算表")
+        );
         assert!(
             !t.templates["hunan-budget"]
                 .required

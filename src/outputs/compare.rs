@@ -12,6 +12,7 @@
 
 use crate::model::Kind;
 use crate::model::amount::{self, AmountUnit};
+use crate::outputs::OutputError;
 use crate::views::listing::{DisclosureListing, MEASURES, Read, UnitListing};
 use crate::views::{Measure, SiteInfo, url_of};
 use rust_decimal::Decimal;
@@ -167,12 +168,13 @@ impl Builder {
         }
     }
 
-    fn figure(&mut self, page_url: &str, read: &Read) -> Result<FigureView, String> {
+    fn figure(&mut self, page_url: &str, read: &Read) -> Result<FigureView, OutputError> {
         match read {
             Ok(k) => {
                 let from = k.unit;
-                let v = convert(k.value, from, self.unit)
-                    .ok_or_else(|| format!("{}：金额超出可换算的范围", k.source))?;
+                let v = convert(k.value, from, self.unit).ok_or_else(|| {
+                    OutputError::Make(format!("{}：金额超出可换算的范围", k.source))
+                })?;
                 let mut source = k.source.clone();
                 if from != self.unit {
                     self.converted = true;
@@ -199,7 +201,7 @@ impl Builder {
                 })
             }
             Err(why) => {
-                let why = why.clone();
+                let why = why.0.clone();
                 Ok(FigureView {
                     text: "—".into(),
                     value: None,
@@ -239,7 +241,7 @@ pub fn compare_page(
     year: u32,
     kind: Kind,
     ds: &[(&UnitListing, &DisclosureListing)],
-) -> Result<ComparePage, String> {
+) -> Result<ComparePage, OutputError> {
     let refs: Vec<&[Read]> = ds.iter().map(|(_, d)| d.figures.as_slice()).collect();
     let fallback = ds
         .first()
@@ -293,11 +295,14 @@ pub fn site_files(
     ctx: &tera::Context,
     info: &SiteInfo,
     units: &[UnitListing],
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let render = |name: &str, c: &tera::Context| {
         tera.render(name, c)
             .map(String::into_bytes)
-            .map_err(|e| format!("渲染模板 {name} 失败：{e}"))
+            .map_err(|e| OutputError::Template {
+                name: name.to_string(),
+                message: e.to_string(),
+            })
     };
     let mut out = Vec::new();
     let mut links = Vec::new();
@@ -322,7 +327,7 @@ pub fn site_files(
 }
 
 /// `u`'s figures across its disclosures, oldest first, for its page.
-pub fn across_years(base: &str, u: &UnitListing) -> Result<Option<AcrossYears>, String> {
+pub fn across_years(base: &str, u: &UnitListing) -> Result<Option<AcrossYears>, OutputError> {
     let mut ds: Vec<&DisclosureListing> = u.newest_first();
     ds.reverse();
     if ds.is_empty() {

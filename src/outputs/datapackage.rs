@@ -16,6 +16,7 @@
 use super::downloads::{self, GridColumn, Label, grid};
 use crate::model::templates::Templates;
 use crate::model::{ColType, Column, Disclosure, Kind, Table, Unit, Value};
+use crate::outputs::OutputError;
 use crate::views::listing::UnitListing;
 use crate::views::{SiteInfo, paths};
 use serde_json::{Value as Json, json};
@@ -523,12 +524,13 @@ pub fn write(
     info: &SiteInfo,
     units: &[UnitListing],
     key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
-    unit_resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, String> + Sync),
+    unit_resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, OutputError> + Sync),
     earlier: Option<&Earlier>,
     out: &mut dyn std::io::Write,
-) -> Result<Layout, String> {
+) -> Result<Layout, OutputError> {
     use rayon::prelude::*;
-    let failed = |e: &dyn std::fmt::Display| format!("生成 datapackage.json 失败：{e}");
+    let failed =
+        |e: &dyn std::fmt::Display| OutputError::Make(format!("生成 datapackage.json 失败：{e}"));
     let mut units: Vec<&UnitListing> = units.iter().collect();
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut taken = BTreeSet::new();
@@ -581,7 +583,7 @@ pub fn write(
     let mut layout = Layout::default();
     // A chunk of units at a time, each chunk's resources made (or copied) in parallel.
     for chunk in units.chunks(CHUNK).zip(renamed.chunks(CHUNK)) {
-        let pieces: Vec<Result<(Piece, Option<String>), String>> = chunk
+        let pieces: Vec<Result<(Piece, Option<String>), OutputError>> = chunk
             .0
             .par_iter()
             .zip(chunk.1)
@@ -611,7 +613,7 @@ pub fn write(
                             serde_json::to_string(&r).map_err(|e| failed(&e))
                         }
                     })
-                    .collect::<Result<_, String>>()?;
+                    .collect::<Result<_, OutputError>>()?;
                 Ok((Piece::Made(made, schemas), key))
             })
             .collect();
@@ -713,7 +715,7 @@ mod tests {
         };
         let write_with =
             |key: &(dyn Fn(&UnitListing) -> Option<String> + Sync),
-             resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, String> + Sync),
+             resources: &(dyn Fn(&UnitListing) -> Result<UnitResources, OutputError> + Sync),
              earlier: Option<&Earlier>| {
                 let mut out = Vec::new();
                 let layout = write(&info, &listings, key, resources, earlier, &mut out).unwrap();

@@ -12,6 +12,7 @@
 
 use crate::model::templates::Templates;
 use crate::model::{Cell, ColType, Column, Disclosure, Kind, Row, Table, Unit, Value};
+use crate::outputs::OutputError;
 use crate::views::paths::{DATA_JSON, disclosure_dir, file_stem, has_download};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -215,8 +216,8 @@ pub fn column_unit(t: &Table, c: &Column) -> Option<&'static str> {
     }
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> String {
-    format!("生成 Excel 文件失败：{e}")
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> OutputError {
+    OutputError::Make(format!("生成 Excel 文件失败：{e}"))
 }
 
 /// The number format showing `scale` decimals, with thousands separators.
@@ -233,7 +234,7 @@ fn number_format(scale: u32) -> String {
 /// figures as numbers shown with their published decimals, `?` for an unreadable cell.
 /// The creation time is fixed (1 January of the disclosure's year), so the file is
 /// byte-identical across builds.
-pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>, String> {
+pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>, OutputError> {
     let g = grid(t);
     let mut wb = Workbook::new();
     let year = u16::try_from(d.year.clamp(1900, 9999)).unwrap_or(1900);
@@ -269,7 +270,8 @@ pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>,
     let unknown = Format::new().set_align(FormatAlign::Right);
     let mut numbers: Vec<Option<Format>> = Vec::new();
     for (ci, (col, name)) in g.columns.iter().enumerate() {
-        let ci = u16::try_from(ci).map_err(|_| "表格列数过多，无法生成 Excel 文件".to_string())?;
+        let ci = u16::try_from(ci)
+            .map_err(|_| OutputError::Make("表格列数过多，无法生成 Excel 文件".to_string()))?;
         let head = match col {
             GridColumn::Figure(c) => match column_unit(t, c) {
                 Some(unit) => format!("{name}（{unit}）"),
@@ -287,8 +289,8 @@ pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>,
         ws.set_column_width(ci, width).map_err(xlsx_err)?;
     }
     for (ri, r) in t.rows.iter().enumerate() {
-        let row =
-            u32::try_from(ri + 1).map_err(|_| "表格行数过多，无法生成 Excel 文件".to_string())?;
+        let row = u32::try_from(ri + 1)
+            .map_err(|_| OutputError::Make("表格行数过多，无法生成 Excel 文件".to_string()))?;
         for (ci, (col, _)) in g.columns.iter().enumerate() {
             let ci = ci as u16;
             match col {
@@ -559,7 +561,7 @@ fn json_table<'a>(t: &'a Table, templates: &'a Templates) -> JsonTable<'a> {
 
 /// The whole disclosure as JSON: unit, year, kind, and every table with its columns,
 /// rows and cells (decimal strings; blank and unreadable cells explicit).
-pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, String> {
+pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, OutputError> {
     let tables = d.tables.iter().map(|t| json_table(t, templates)).collect();
     let doc = JsonDisclosure {
         unit: JsonUnit {
@@ -586,7 +588,8 @@ pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, 
         notes: "金额为原文所印的十进制字符串（保留原文小数位数）；blank 为原文空白（表示数据为零），unknown 为原文无法辨认（“?”）。",
         tables,
     };
-    let mut s = serde_json::to_string_pretty(&doc).map_err(|e| format!("生成 JSON 失败：{e}"))?;
+    let mut s = serde_json::to_string_pretty(&doc)
+        .map_err(|e| OutputError::Make(format!("生成 JSON 失败：{e}")))?;
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -622,17 +625,17 @@ pub fn disclosure_files(
     u: &Unit,
     d: &Disclosure,
     templates: &Templates,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let dir = disclosure_dir(u, d);
     let mut out = Vec::new();
     let mut stems = std::collections::BTreeSet::new();
     for t in d.tables.iter().filter(|t| has_download(t)) {
         let stem = file_stem(t);
         if !stems.insert(stem.clone()) {
-            return Err(format!(
+            return Err(OutputError::Make(format!(
                 "{}：表编号 `{}` 转为下载文件名 `{stem}` 后与另一张表重复，请改用只含字母、数字、- 和 _ 的表编号",
                 d.title, t.id
-            ));
+            )));
         }
         out.push((format!("{dir}{stem}.csv"), csv(t)));
         let title = table_title(u, d, t, templates);

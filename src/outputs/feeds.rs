@@ -17,6 +17,7 @@
 
 use crate::config::{Config, DEFAULT_FEED_AUTHORITY};
 use crate::model::{Unit, parse_date};
+use crate::outputs::OutputError;
 use crate::views::SiteInfo;
 use crate::views::listing::{DisclosureListing, UnitListing};
 
@@ -105,12 +106,12 @@ pub fn escape_xml(s: &str) -> String {
 
 /// `2023-02-20` → `2023-02-20T00:00:00+08:00`; an error for anything that is not a
 /// calendar date.
-pub fn atom_date(date: &str) -> Result<String, String> {
+pub fn atom_date(date: &str) -> Result<String, OutputError> {
     match parse_date(date) {
         Some(_) => Ok(format!("{date}T00:00:00+08:00")),
-        None => Err(format!(
+        None => Err(OutputError::Make(format!(
             "公开日期 `{date}` 不是有效日期（应写作 YYYY-MM-DD）"
-        )),
+        ))),
     }
 }
 
@@ -155,12 +156,12 @@ struct FeedHead<'a> {
     author: &'a str,
 }
 
-fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
+fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, OutputError> {
     let mut x = String::new();
     let updated = match items.first() {
-        Some(i) => {
-            atom_date(i.date).map_err(|e| format!("{}/{}：{e}", i.unit.slug, i.disclosure.year))?
-        }
+        Some(i) => atom_date(i.date).map_err(|e| {
+            OutputError::Make(format!("{}/{}：{e}", i.unit.slug, i.disclosure.year))
+        })?,
         None => NO_DATE.to_string(),
     };
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -188,12 +189,12 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, String> {
     for i in items {
         let (u, d) = (i.unit, i.disclosure);
         let date = atom_date(i.date).map_err(|e| {
-            format!(
+            OutputError::Make(format!(
                 "content/{}/{}-{}.yaml：{e}",
                 u.slug,
                 d.year,
                 d.kind.as_str()
-            )
+            ))
         })?;
         let page = &d.path;
         x.push_str("<entry>\n");
@@ -229,7 +230,7 @@ pub fn site_feed(
     config: &Config,
     info: &SiteInfo,
     units: &[UnitListing],
-) -> Result<(String, Vec<u8>), String> {
+) -> Result<(String, Vec<u8>), OutputError> {
     let ids = Ids::new(config, info);
     let all: Vec<&UnitListing> = units.iter().collect();
     Ok((
@@ -255,7 +256,7 @@ pub fn unit_feed(
     config: &Config,
     info: &SiteInfo,
     u: &UnitListing,
-) -> Result<(String, Vec<u8>), String> {
+) -> Result<(String, Vec<u8>), OutputError> {
     let ids = Ids::new(config, info);
     Ok((
         unit_feed_path(&u.slug),

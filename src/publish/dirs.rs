@@ -1,6 +1,7 @@
 //! The folders beside the output: the standby, the shares, stale temporary folders,
 //! the swap, and the folder times.
 
+use super::PublishError;
 use super::manifest::*;
 use super::writer::*;
 use std::collections::BTreeMap;
@@ -11,32 +12,35 @@ pub const MARKER: &str = ".gongkai-build";
 
 /// Refuses an output directory that would destroy something else: the site root or one
 /// of its ancestors, or an existing non-empty directory gongkai did not write.
-pub fn check_output(out: &Path, site_root: &Path) -> Result<(), String> {
+pub fn check_output(out: &Path, site_root: &Path) -> Result<(), PublishError> {
     let canon_root = site_root
         .canonicalize()
-        .map_err(|e| format!("无法访问 {}：{e}", site_root.display()))?;
+        .map_err(|e| PublishError::io("无法访问", site_root, e))?;
     if out.exists() {
         let canon_out = out
             .canonicalize()
-            .map_err(|e| format!("无法访问 {}：{e}", out.display()))?;
+            .map_err(|e| PublishError::io("无法访问", out, e))?;
         if canon_root.starts_with(&canon_out) {
-            return Err(format!(
+            return Err(PublishError::Refused(format!(
                 "输出目录 {} 是站点根目录或其上级目录，不能覆盖",
                 out.display()
-            ));
+            )));
         }
         if !out.is_dir() {
-            return Err(format!("输出路径 {} 不是目录", out.display()));
+            return Err(PublishError::Refused(format!(
+                "输出路径 {} 不是目录",
+                out.display()
+            )));
         }
         let empty = std::fs::read_dir(out)
-            .map_err(|e| format!("无法读取 {}：{e}", out.display()))?
+            .map_err(|e| PublishError::io("无法读取", out, e))?
             .next()
             .is_none();
         if !empty && !out.join(MARKER).is_file() {
-            return Err(format!(
+            return Err(PublishError::Refused(format!(
                 "输出目录 {} 已存在且不是 gongkai 生成的，为免误删，请先清空或换一个目录",
                 out.display()
-            ));
+            )));
         }
     }
     Ok(())
@@ -178,17 +182,19 @@ pub(crate) fn carry_over(from: &Path, to: &Path) -> std::io::Result<()> {
 /// Swaps `tmp` in as `out` in one step where the system can; otherwise by two
 /// renames (with the old one put back on failure). Returns where the previous output
 /// now is (`tmp` or `old`), if there was one.
-pub(crate) fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, String> {
+pub(crate) fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, PublishError> {
     if !out.exists() {
         return std::fs::rename(tmp, out)
             .map(|_| None)
-            .map_err(|e| format!("无法写入 {}：{e}", out.display()));
+            .map_err(|e| PublishError::io("无法写入", out, e));
     }
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;
-        let a = std::ffi::CString::new(tmp.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
-        let b = std::ffi::CString::new(out.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
+        let a = std::ffi::CString::new(tmp.as_os_str().as_bytes())
+            .map_err(|e| PublishError::Failed(e.to_string()))?;
+        let b = std::ffi::CString::new(out.as_os_str().as_bytes())
+            .map_err(|e| PublishError::Failed(e.to_string()))?;
         // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
         let rc = unsafe {
             libc::renameat2(
@@ -204,10 +210,10 @@ pub(crate) fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<Option<PathB
             return Ok(Some(tmp.to_path_buf()));
         }
     }
-    std::fs::rename(out, old).map_err(|e| format!("无法替换 {}：{e}", out.display()))?;
+    std::fs::rename(out, old).map_err(|e| PublishError::io("无法替换", out, e))?;
     if let Err(e) = std::fs::rename(tmp, out) {
         let _ = std::fs::rename(old, out);
-        return Err(format!("无法写入 {}：{e}", out.display()));
+        return Err(PublishError::io("无法写入", out, e));
     }
     Ok(Some(old.to_path_buf()))
 }

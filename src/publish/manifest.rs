@@ -1,5 +1,6 @@
 //! The manifest: each published file's content hash and sources, read and written.
 
+use super::PublishError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -28,7 +29,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(hash: String, sources: &[String]) -> Result<Entry, String> {
+    pub(crate) fn new(hash: String, sources: &[String]) -> Result<Entry, PublishError> {
         Ok(Entry {
             hash,
             sources: compact(sources)?.into(),
@@ -55,7 +56,7 @@ impl Manifest {
     /// The manifest as written: compact JSON with one list of sources, then one file,
     /// per line (`grep`-able, `jq`-readable), files in path order. A file's sources are
     /// `.sources[.files[path][1]]`.
-    pub fn to_text(&self) -> Result<String, String> {
+    pub fn to_text(&self) -> Result<String, PublishError> {
         use std::fmt::Write as _;
         // Each list's index, in the order of first use.
         let mut index: HashMap<&str, usize> = HashMap::new();
@@ -96,14 +97,9 @@ impl Manifest {
         Ok(text)
     }
 
-    /// The manifest of `text` ([`Manifest::to_text`]), of this version or the first
-    /// (each file with its own list of sources), if it is one.
+    /// The manifest of `text` ([`Manifest::to_text`]), if it is one of this version
+    /// (any other is not read: the build then writes every file anew).
     pub fn from_text(text: &[u8]) -> Option<Manifest> {
-        // gongkai writes the version first (not read as a whole: that would parse the
-        // manifest twice).
-        if text.starts_with(b"{\"version\":1,") {
-            return Self::from_text_v1(text);
-        }
         if let Some(m) = Self::from_lines(text) {
             return Some(m);
         }
@@ -169,53 +165,11 @@ impl Manifest {
             units,
         })
     }
-
-    /// A manifest written by gongkai before version 2: `{"version":1,"files":{path:
-    /// {"hash":…,"sources":[…]}},"units":{…}}`. Read so that the first build after an
-    /// upgrade still keeps the files that did not change.
-    pub(crate) fn from_text_v1(text: &[u8]) -> Option<Manifest> {
-        #[derive(Deserialize)]
-        struct V1<'a> {
-            #[serde(borrow)]
-            files: BTreeMap<String, V1Entry<'a>>,
-            #[serde(default)]
-            units: BTreeMap<String, String>,
-        }
-        #[derive(Deserialize)]
-        struct V1Entry<'a> {
-            hash: String,
-            #[serde(borrow)]
-            sources: &'a serde_json::value::RawValue,
-        }
-        let m: V1 = serde_json::from_slice(text).ok()?;
-        let mut lists: HashMap<&str, Arc<str>> = HashMap::new();
-        let files = m
-            .files
-            .into_iter()
-            .map(|(rel, e)| {
-                let sources = lists
-                    .entry(e.sources.get())
-                    .or_insert_with(|| Arc::from(e.sources.get()))
-                    .clone();
-                (
-                    rel,
-                    Entry {
-                        hash: e.hash,
-                        sources,
-                    },
-                )
-            })
-            .collect();
-        Some(Manifest {
-            files,
-            units: m.units,
-        })
-    }
 }
 
 /// Appends `s` as a JSON string (quoted as it is when nothing in it needs escaping, as
 /// in nearly every path).
-pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), String> {
+pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), PublishError> {
     if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         text.push_str(&compact(s)?);
     } else {
@@ -226,8 +180,8 @@ pub(crate) fn push_json_str(text: &mut String, s: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, String> {
-    serde_json::to_string(v).map_err(|e| e.to_string())
+pub(crate) fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, PublishError> {
+    serde_json::to_string(v).map_err(|e| PublishError::Failed(e.to_string()))
 }
 
 /// A stable content hash (XXH3 64, plus the length): it tells whether a file may have

@@ -44,4 +44,37 @@ mod writer;
 
 pub use dirs::{MARKER, beside, check_output, parent_and_name, shares_path};
 pub use manifest::{Entry, MANIFEST, Manifest, hash, hashed_len, read_manifest};
-pub use writer::{ABORT_HOOK, CANCELLED, Mode, Outcome, Stats, Writer, write_in_place};
+pub use writer::{ABORT_HOOK, Mode, Outcome, Stats, Writer, write_in_place};
+
+/// Why publishing failed. The output as published before is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// A file or folder operation failed: what was being done (`无法写入`), on which path.
+    #[error("{what} {}：{source}", path.display())]
+    Io {
+        what: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The output path cannot be published to (it is the site itself, a file, a folder of
+    /// something else), or two files were given one path.
+    #[error("{0}")]
+    Refused(String),
+    /// A newer edit arrived while `serve` was building ([`Writer::cancelled_by`]).
+    #[error("已取消（有新的修改）")]
+    Cancelled,
+    /// A failure inside the writer (a lock poisoned by a panicking thread, a manifest
+    /// that cannot be serialized).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl PublishError {
+    pub(crate) fn io(what: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        PublishError::Io {
+            what,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The writer: files placed as they are rendered, then swapped in or placed in place.
 
+use super::PublishError;
 use super::dirs::*;
 use super::manifest::*;
 use std::collections::BTreeMap;
@@ -8,7 +9,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The error of a build stopped through [`Writer::cancelled_by`].
-pub const CANCELLED: &str = "已取消（有新的修改）";
 
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -79,7 +79,7 @@ pub struct Writer {
     placed: AtomicUsize,
     abort: Option<usize>,
     /// Set (by another thread) to stop this build: every later `put` fails with
-    /// [`CANCELLED`] (see [`Writer::cancelled_by`]).
+    /// [`PublishError::Cancelled`] (see [`Writer::cancelled_by`]).
     cancel: Option<Arc<AtomicBool>>,
     finished: bool,
 }
@@ -87,12 +87,11 @@ pub struct Writer {
 impl Writer {
     /// Starts writing the site at `site_root` to `out` (refusing an output that gongkai
     /// did not write).
-    pub fn begin(out: &Path, site_root: &Path, mode: Mode) -> Result<Writer, String> {
+    pub fn begin(out: &Path, site_root: &Path, mode: Mode) -> Result<Writer, PublishError> {
         check_output(out, site_root)?;
-        let (parent, name) =
-            parent_and_name(out).ok_or_else(|| format!("输出目录 {} 无效", out.display()))?;
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
+        let (parent, name) = parent_and_name(out)
+            .ok_or_else(|| PublishError::Refused(format!("输出目录 {} 无效", out.display())))?;
+        std::fs::create_dir_all(&parent).map_err(|e| PublishError::io("无法创建", &parent, e))?;
         let pid = std::process::id();
         let standby_at = standby_path(&parent, &name);
         let mode = if mode == Mode::InPlace && !out.join(MANIFEST).is_file() {
@@ -119,7 +118,7 @@ impl Writer {
                 };
                 if taken.is_none() {
                     std::fs::create_dir_all(&tmp)
-                        .map_err(|e| format!("无法创建 {}：{e}", tmp.display()))?;
+                        .map_err(|e| PublishError::io("无法创建", &tmp, e))?;
                 }
                 (tmp, taken, previous)
             }
@@ -157,9 +156,9 @@ impl Writer {
         self
     }
 
-    fn go_on(&self) -> Result<(), String> {
+    fn go_on(&self) -> Result<(), PublishError> {
         match &self.cancel {
-            Some(flag) if flag.load(Ordering::SeqCst) => Err(CANCELLED.to_string()),
+            Some(flag) if flag.load(Ordering::SeqCst) => Err(PublishError::Cancelled),
             _ => Ok(()),
         }
     }
@@ -170,7 +169,7 @@ impl Writer {
     }
 
     /// Places one file built from `sources`. Two files with the same path are an error.
-    pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), String> {
+    pub fn put(&self, rel: &str, bytes: &[u8], sources: Vec<String>) -> Result<(), PublishError> {
         self.go_on()?;
         let h = hash(bytes);
         self.enter(rel, Entry::new(h.clone(), &sources)?)?;
@@ -191,7 +190,7 @@ impl Writer {
                         place_new(&path);
                     }
                     std::fs::write(&path, bytes)
-                        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                        .map_err(|e| PublishError::io("无法写入", &path, e))?;
                     true
                 }
             }
@@ -213,38 +212,42 @@ impl Writer {
     /// Places one file that `write` writes piece by piece (a large file never held in
     /// memory whole): into a temporary file beside its place, hashed on the way, then
     /// renamed into place, or dropped for the previous output's file when the bytes
-    /// are the same. Returns its hash ([`hash`]).
-    pub fn put_streamed(
+    /// are the same. Returns its hash ([`hash`]). `write`'s own error type passes
+    /// through (the producer's failures are its own); the writer's become one with `From`.
+    pub fn put_streamed<E: From<PublishError>>(
         &self,
         rel: &str,
         sources: Vec<String>,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), String>,
-    ) -> Result<String, String> {
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), E>,
+    ) -> Result<String, E> {
         self.go_on()?;
         if self
             .entries
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| PublishError::Failed(e.to_string()))?
             .contains_key(rel)
         {
-            return Err(format!("两个输出文件的路径相同：{rel}"));
+            return Err(PublishError::Refused(format!("两个输出文件的路径相同：{rel}")).into());
         }
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
         let tmp = tmp_beside(&path);
-        let failed = |e: String| {
+        let failed = |e: PublishError| {
             let _ = std::fs::remove_file(&tmp);
-            e
+            E::from(e)
         };
         let file =
-            std::fs::File::create(&tmp).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+            std::fs::File::create(&tmp).map_err(|e| PublishError::io("无法写入", &tmp, e))?;
         let mut out = HashingFile {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
             hasher: Hasher::default(),
         };
-        write(&mut out).map_err(failed)?;
+        if let Err(e) = write(&mut out) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         std::io::Write::flush(&mut out)
-            .map_err(|e| failed(format!("无法写入 {}：{e}", tmp.display())))?;
+            .map_err(|e| failed(PublishError::io("无法写入", &tmp, e)))?;
         drop(out.file);
         let h = out.hasher.finish();
         let len = out.hasher.len;
@@ -268,7 +271,7 @@ impl Writer {
                 // Into the standby: nothing is renamed over (see `place_new`).
                 place_new(&path);
                 std::fs::rename(&tmp, &path)
-                    .map_err(|e| failed(format!("无法写入 {}：{e}", path.display())))?;
+                    .map_err(|e| failed(PublishError::io("无法写入", &path, e)))?;
             }
         }
         self.record(rel, !keep_before, len)?;
@@ -289,10 +292,13 @@ impl Writer {
     /// Carries the files of unit `slug` over from the previous output unrendered, when
     /// it was rendered with the same `key` (and this build is neither clean nor in
     /// place) and all its files are still there; false when they must be rendered.
-    pub fn reuse_unit(&self, slug: &str, key: &str) -> Result<bool, String> {
+    pub fn reuse_unit(&self, slug: &str, key: &str) -> Result<bool, PublishError> {
         let reused = self.reuse_folder(slug, key)?;
         if reused {
-            self.outcome.lock().map_err(|e| e.to_string())?.reused_units += 1;
+            self.outcome
+                .lock()
+                .map_err(|e| PublishError::Failed(e.to_string()))?
+                .reused_units += 1;
         }
         Ok(reused)
     }
@@ -301,7 +307,7 @@ impl Writer {
     /// over from the previous output, when they were made with the same `key` (and this
     /// build is neither clean nor in place) and are all still there; false when they
     /// must be made.
-    pub fn reuse_folder(&self, folder: &str, key: &str) -> Result<bool, String> {
+    pub fn reuse_folder(&self, folder: &str, key: &str) -> Result<bool, PublishError> {
         self.go_on()?;
         if self.mode != (Mode::Swap { clean: false })
             || self.previous.units.get(folder).map(String::as_str) != Some(key)
@@ -349,10 +355,15 @@ impl Writer {
         };
         {
             // One lock for the unit's files.
-            let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+            let mut entries = self
+                .entries
+                .lock()
+                .map_err(|e| PublishError::Failed(e.to_string()))?;
             for (rel, entry) in &files {
                 if entries.insert((*rel).clone(), (*entry).clone()).is_some() {
-                    return Err(format!("两个输出文件的路径相同：{rel}"));
+                    return Err(PublishError::Refused(format!(
+                        "两个输出文件的路径相同：{rel}"
+                    )));
                 }
             }
         }
@@ -360,7 +371,7 @@ impl Writer {
             self.abort_hook();
             if !held {
                 self.mirror(rel)
-                    .map_err(|e| format!("无法沿用 {}：{e}", self.out.join(rel).display()))?;
+                    .map_err(|e| PublishError::io("无法沿用", &self.out.join(rel), e))?;
             }
         }
         let lens = found.iter().map(|(len, _)| *len);
@@ -372,10 +383,10 @@ impl Writer {
     /// Notes that the files under `folder` (a unit's, or a search index segment's, see
     /// [`Writer::reuse_folder`]), made with `key`, are all placed (the next build may
     /// carry them over).
-    pub fn folder_made(&self, folder: &str, key: String) -> Result<(), String> {
+    pub fn folder_made(&self, folder: &str, key: String) -> Result<(), PublishError> {
         self.units
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| PublishError::Failed(e.to_string()))?
             .insert(folder.to_string(), key);
         Ok(())
     }
@@ -386,7 +397,7 @@ impl Writer {
     /// over the standby's by a rename.
     fn mirror(&self, rel: &str) -> std::io::Result<()> {
         let (live, path) = (self.out.join(rel), self.dir.join(rel));
-        let io = |e: String| std::io::Error::other(e);
+        let io = |e: PublishError| std::io::Error::other(e.to_string());
         if self.standby.is_none() {
             self.make_parent(&path).map_err(io)?;
             return carry_over(&live, &path);
@@ -416,17 +427,22 @@ impl Writer {
     }
 
     /// Records `rel` in the manifest; two files with the same path are an error.
-    fn enter(&self, rel: &str, entry: Entry) -> Result<(), String> {
-        let mut entries = self.entries.lock().map_err(|e| e.to_string())?;
+    fn enter(&self, rel: &str, entry: Entry) -> Result<(), PublishError> {
+        let mut entries = self
+            .entries
+            .lock()
+            .map_err(|e| PublishError::Failed(e.to_string()))?;
         if entries.contains_key(rel) {
-            return Err(format!("两个输出文件的路径相同：{rel}"));
+            return Err(PublishError::Refused(format!(
+                "两个输出文件的路径相同：{rel}"
+            )));
         }
         entries.insert(rel.to_string(), entry);
         Ok(())
     }
 
     /// Counts a placed file in the outcome.
-    fn record(&self, rel: &str, written: bool, len: u64) -> Result<(), String> {
+    fn record(&self, rel: &str, written: bool, len: u64) -> Result<(), PublishError> {
         self.record_many(written, [(rel, len)])
     }
 
@@ -435,8 +451,11 @@ impl Writer {
         &self,
         written: bool,
         files: impl IntoIterator<Item = (&'a str, u64)>,
-    ) -> Result<(), String> {
-        let mut o = self.outcome.lock().map_err(|e| e.to_string())?;
+    ) -> Result<(), PublishError> {
+        let mut o = self
+            .outcome
+            .lock()
+            .map_err(|e| PublishError::Failed(e.to_string()))?;
         for (rel, len) in files {
             if written {
                 o.written.push(rel.to_string());
@@ -453,17 +472,22 @@ impl Writer {
     }
 
     /// Creates the folder of `path` unless this writer already did.
-    fn make_parent(&self, path: &Path) -> Result<(), String> {
+    fn make_parent(&self, path: &Path) -> Result<(), PublishError> {
         let Some(dir) = path.parent() else {
             return Ok(());
         };
-        if self.made.lock().map_err(|e| e.to_string())?.contains(dir) {
+        if self
+            .made
+            .lock()
+            .map_err(|e| PublishError::Failed(e.to_string()))?
+            .contains(dir)
+        {
             return Ok(());
         }
-        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| PublishError::io("无法创建", dir, e))?;
         self.made
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| PublishError::Failed(e.to_string()))?
             .insert(dir.to_path_buf());
         Ok(())
     }
@@ -479,7 +503,7 @@ impl Writer {
 
     /// Writes the manifest and publishes. A file of the previous output that was not put
     /// this time is removed, unless (in place) `keep` says it still stands.
-    pub fn finish(mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, String> {
+    pub fn finish(mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, PublishError> {
         self.finished = true;
         let result = self.finish_inner(keep);
         if result.is_err() && matches!(self.mode, Mode::Swap { .. }) {
@@ -488,9 +512,19 @@ impl Writer {
         result
     }
 
-    fn finish_inner(&mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, String> {
-        let mut entries = std::mem::take(&mut *self.entries.lock().map_err(|e| e.to_string())?);
-        let mut outcome = std::mem::take(&mut *self.outcome.lock().map_err(|e| e.to_string())?);
+    fn finish_inner(&mut self, keep: impl Fn(&str) -> bool) -> Result<Outcome, PublishError> {
+        let mut entries = std::mem::take(
+            &mut *self
+                .entries
+                .lock()
+                .map_err(|e| PublishError::Failed(e.to_string()))?,
+        );
+        let mut outcome = std::mem::take(
+            &mut *self
+                .outcome
+                .lock()
+                .map_err(|e| PublishError::Failed(e.to_string()))?,
+        );
         for (rel, entry) in not_in(&self.previous.files, &entries) {
             if self.mode == Mode::InPlace && keep(rel) {
                 entries.insert(rel.clone(), entry.clone());
@@ -499,7 +533,12 @@ impl Writer {
             }
         }
         outcome.written.sort();
-        let mut units = std::mem::take(&mut *self.units.lock().map_err(|e| e.to_string())?);
+        let mut units = std::mem::take(
+            &mut *self
+                .units
+                .lock()
+                .map_err(|e| PublishError::Failed(e.to_string()))?,
+        );
         if self.mode == Mode::InPlace {
             // Units not rendered this time keep their key while their files stay.
             let present: std::collections::BTreeSet<&str> = entries
@@ -543,7 +582,7 @@ impl Writer {
                 save_folder_times(&self.cache, &hash(text.as_bytes()), keep, &times);
                 self.abort_hook();
                 std::fs::write(self.dir.join(MANIFEST), text)
-                    .map_err(|e| format!("无法写入清单：{e}"))?;
+                    .map_err(|e| PublishError::Failed(format!("无法写入清单：{e}")))?;
                 let previous = swap_in(&self.dir, &self.out, &self.old)?;
                 // The previous output becomes the next build's standby: its unchanged
                 // files are links of the new output's, so the next build updates it
@@ -593,16 +632,18 @@ impl Drop for Writer {
 /// The manifest is not touched; the full rebuild that follows records the file (a
 /// manifest entry is never trusted without comparing the file itself, see `put`).
 /// Returns whether the file was written.
-pub fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool, String> {
+pub fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool, PublishError> {
     if Path::new(rel).is_absolute() || rel.split('/').any(|c| c == ".." || c.is_empty()) {
-        return Err(format!("内部错误：输出路径 {rel} 无效"));
+        return Err(PublishError::Failed(format!(
+            "内部错误：输出路径 {rel} 无效"
+        )));
     }
     let path = out.join(rel);
     if same_file(&path, bytes) {
         return Ok(false);
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| PublishError::io("无法创建", dir, e))?;
     }
     write_by_rename(&path, bytes)?;
     Ok(true)
@@ -621,9 +662,9 @@ pub(crate) fn tmp_beside(path: &Path) -> PathBuf {
 /// Writes `bytes` beside `path` and renames it over `path`, so a reader sees the old or
 /// the new file, never half of one. A large file is on the disk first (see
 /// [`Writer::put_streamed`]).
-pub(crate) fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
     let tmp = tmp_beside(path);
-    std::fs::write(&tmp, bytes).map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).map_err(|e| PublishError::io("无法写入", &tmp, e))?;
     replace_by(&tmp, path, bytes.len() as u64).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
@@ -636,13 +677,13 @@ pub(crate) const LARGE: u64 = 4 << 20;
 /// the file system writes it out at the rename, and whatever changes the file system
 /// next (the next save's few small files, under `serve`) waits behind it (ext4's
 /// `auto_da_alloc`).
-pub(crate) fn replace_by(tmp: &Path, path: &Path, len: u64) -> Result<(), String> {
+pub(crate) fn replace_by(tmp: &Path, path: &Path, len: u64) -> Result<(), PublishError> {
     if len >= LARGE {
         std::fs::File::open(tmp)
             .and_then(|f| f.sync_data())
-            .map_err(|e| format!("无法写入 {}：{e}", tmp.display()))?;
+            .map_err(|e| PublishError::io("无法写入", tmp, e))?;
     }
-    std::fs::rename(tmp, path).map_err(|e| format!("无法写入 {}：{e}", path.display()))
+    std::fs::rename(tmp, path).map_err(|e| PublishError::io("无法写入", path, e))
 }
 
 /// Removes the standby's file at `path` before a new one takes its place: renamed over

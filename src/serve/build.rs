@@ -1,14 +1,16 @@
 //! One preview build: check, render, publish incrementally into the preview directory.
 //! Never fails: every problem becomes the overlay text.
 
+use crate::build::BuildError;
 use crate::build::render::UnitRef;
 use crate::config::Config;
 use crate::model::diagnostic;
+use crate::views::listing::UnitListing;
 use crate::{check, publish, source};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What a preview build produced.
@@ -30,6 +32,9 @@ pub struct BuildReport {
     pub phases: [Duration; 3],
     /// Stopped by newer edits (nothing else in the report holds): rebuild again.
     pub cancelled: bool,
+    /// Units read and checked (the others were kept: unchanged and without failing
+    /// diagnostics).
+    pub checked: usize,
 }
 
 fn failure(started: Instant, text: String) -> BuildReport {
@@ -42,22 +47,57 @@ fn failure(started: Instant, text: String) -> BuildReport {
         elapsed: started.elapsed(),
         phases: Default::default(),
         cancelled: false,
+        checked: 0,
     }
 }
 
-/// What a preview keeps between rebuilds: the parsed units whose files did not change,
-/// and the renderer (compiled templates, catalogue) while templates, `static/` and the
-/// configuration stay the same.
+/// What a preview keeps between rebuilds: the renderer (compiled templates, catalogue,
+/// each unit's listing and shares of the indexes) while templates, `static/` and the
+/// configuration stay the same, and which units had no failing diagnostic under which
+/// digest of their sources. A full rebuild plans as `gongkai build` does
+/// (`source::Planner`): such a unit, unchanged, is neither read again (its folder's stat
+/// is known), parsed nor checked; its listing is the renderer's.
 #[derive(Default)]
 pub struct Preview {
-    pub cache: source::Cache,
     renderer: Option<crate::build::render::Renderer>,
+    /// Units of the latest successful full rebuild without failing diagnostics: the
+    /// digest of their sources (`Unit::digest`).
+    clean: HashMap<String, u64>,
+    /// Each unit folder's stat and its sources' digest, as learned by a rebuild.
+    known: HashMap<String, (u64, u64)>,
     /// What the latest successful full rebuild found; `None` until one succeeded.
     latest: Option<Latest>,
     /// Set when newer edits make the rebuild under way stale (see [`Preview::cancelled_by`]).
     cancel: Option<Arc<AtomicBool>>,
     /// Units parsed anew by a cancelled rebuild: rendered again by the next one.
     unfinished: BTreeSet<String>,
+}
+
+/// A full rebuild's plan: keep the units that were clean under the same digest, while the
+/// renderer that remembers their listings is the same.
+struct PreviewPlanner<'a> {
+    preview: &'a Preview,
+    learned: Mutex<Vec<(String, u64, u64)>>,
+}
+
+impl source::Planner<UnitListing> for PreviewPlanner<'_> {
+    fn keep(&self, slug: &str, digest: u64) -> Option<UnitListing> {
+        if self.preview.clean.get(slug) != Some(&digest) {
+            return None;
+        }
+        self.preview.renderer.as_ref()?.remembered_listing(slug)
+    }
+    fn known(&self, slug: &str, stat: u64) -> Option<u64> {
+        match self.preview.known.get(slug) {
+            Some((s, digest)) if *s == stat => Some(*digest),
+            _ => None,
+        }
+    }
+    fn learned(&self, slug: &str, stat: u64, digest: u64) {
+        if let Ok(mut l) = self.learned.lock() {
+            l.push((slug.to_string(), stat, digest));
+        }
+    }
 }
 
 /// The units of the latest full rebuild, and its failing diagnostics counted by unit
@@ -78,6 +118,13 @@ impl Preview {
     /// picks up its work.
     pub fn cancelled_by(&mut self, flag: Arc<AtomicBool>) {
         self.cancel = Some(flag);
+    }
+
+    fn planner(&self) -> PreviewPlanner<'_> {
+        PreviewPlanner {
+            preview: self,
+            learned: Mutex::new(Vec::new()),
+        }
     }
 
     fn cancelled(&self) -> bool {
@@ -104,15 +151,26 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     config.base_url = "/".into();
     let resolved = match source::resolve_root(root) {
         Ok(r) => r,
-        Err(e) => return failure(started, e),
+        Err(e) => return failure(started, e.to_string()),
     };
-    let report = match check::check_cached(&resolved, &mut preview.cache) {
+    let planner = preview.planner();
+    let (report, kept) = match check::check_planned(&resolved, &planner) {
         Ok(r) => r,
         Err(e) => return failure(started, format!("无法运行检查：{e}")),
     };
+    for (slug, stat, digest) in planner.learned.into_inner().unwrap_or_default() {
+        preview.known.insert(slug, (stat, digest));
+    }
     let errors = report.diagnostics.iter().filter(|d| d.is_failing()).count();
+    let units_checked = report.site.units.len();
     let latest = Latest {
-        units: report.site.units.iter().map(|u| u.slug.clone()).collect(),
+        units: report
+            .site
+            .units
+            .iter()
+            .map(|u| u.slug.clone())
+            .chain(kept.iter().map(|(k, _)| k.slug.clone()))
+            .collect(),
         errors: errors_by_unit(&report),
     };
     let mut overlay = (errors > 0)
@@ -120,22 +178,26 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
     let checked = started.elapsed();
     let mut rendered = checked;
     let all = preview.renderer.is_none();
-    // The units to render: those parsed anew, and those a cancelled rebuild left.
-    let redo: BTreeSet<String> = preview
-        .cache
-        .fresh()
-        .union(&preview.unfinished)
-        .cloned()
+    // The units to render: those read (not kept), and those a cancelled rebuild left.
+    let redo: BTreeSet<String> = report
+        .site
+        .units
+        .iter()
+        .map(|u| u.slug.clone())
+        .chain(preview.unfinished.iter().cloned())
         .collect();
     let cancel = preview.cancel.clone();
     let published = (|| {
         if preview.cancelled() {
-            return Err(publish::CANCELLED.to_string());
+            return Err(BuildError::Cancelled);
         }
         if preview.renderer.is_none() {
             preview.renderer = Some(crate::build::render::Renderer::new(&config, root)?.remember());
         }
-        let renderer = preview.renderer.as_ref().ok_or("")?;
+        let renderer = preview
+            .renderer
+            .as_ref()
+            .ok_or_else(|| BuildError::Site("内部错误：没有渲染器".to_string()))?;
         let mode = if all {
             publish::Mode::Swap { clean: false }
         } else {
@@ -152,35 +214,51 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             crate::build::Scope::All
         };
         let progress = crate::build::Progress::new(false, 0);
-        let units: Vec<UnitRef> = report.site.units.iter().map(UnitRef::Read).collect();
-        crate::build::render_into(renderer, &units, scope, &writer, &progress)?;
-        rendered = started.elapsed();
-        // The files of units not rendered again stay (looked up by their top folder).
-        let kept: std::collections::HashSet<&str> = report
+        let mut units: Vec<UnitRef> = report
             .site
             .units
             .iter()
-            .filter(|u| !redo.contains(&u.slug))
-            .map(|u| u.slug.as_str())
+            .map(UnitRef::Read)
+            .chain(kept.iter().map(|(k, l)| UnitRef::Kept(k, l)))
             .collect();
-        writer.finish(|rel| {
+        units.sort_by(|a, b| a.slug().cmp(b.slug()));
+        crate::build::render_into(renderer, &units, scope, &writer, &progress)?;
+        rendered = started.elapsed();
+        // The files of units not rendered again stay (looked up by their top folder).
+        let stay: std::collections::HashSet<&str> = units
+            .iter()
+            .map(|u| u.slug())
+            .filter(|slug| !redo.contains(*slug))
+            .collect();
+        Ok::<_, BuildError>(writer.finish(|rel| {
             rel.split_once('/')
-                .is_some_and(|(top, _)| kept.contains(top))
-        })
+                .is_some_and(|(top, _)| stay.contains(top))
+        })?)
     })();
     let mut cancelled = false;
     let mut pages = 0;
     let (written, published, extra) = match published {
         Ok(o) => {
-            preview.cache.keep(report.site);
+            let failing = &latest.errors;
+            let mut clean: HashMap<String, u64> = report
+                .site
+                .units
+                .iter()
+                .filter(|u| !failing.contains_key(&u.slug))
+                .map(|u| (u.slug.clone(), u.digest))
+                .collect();
+            for (k, _) in &kept {
+                clean.insert(k.slug.clone(), k.digest);
+            }
+            preview.clean = clean;
+            preview.known.retain(|slug, _| latest.units.contains(slug));
             preview.latest = Some(latest);
             preview.unfinished.clear();
             pages = o.written.iter().filter(|f| f.ends_with(".html")).count();
             (o.written.len(), true, 0)
         }
-        Err(e) if e == publish::CANCELLED => {
-            // Newer edits: the next rebuild takes over, with the units parsed now.
-            preview.cache.keep(report.site);
+        Err(e) if e.is_cancelled() => {
+            // Newer edits: the next rebuild takes over, and renders these units too.
             preview.unfinished = redo;
             if all {
                 preview.renderer = None;
@@ -212,6 +290,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             started.elapsed().saturating_sub(rendered),
         ],
         cancelled,
+        checked: units_checked,
     }
 }
 
@@ -310,5 +389,6 @@ pub fn rebuild_units(
             started.elapsed().saturating_sub(rendered),
         ],
         cancelled: false,
+        checked: slugs.len(),
     })
 }

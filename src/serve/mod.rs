@@ -177,12 +177,17 @@ async fn terminated() {
     std::future::pending::<()>().await
 }
 
+/// Why the preview could not start (or stopped serving).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ServeError(String);
+
 /// Serves until interrupted (Ctrl+C or SIGTERM). Errors only when it cannot start.
-pub fn run(opts: Options) -> Result<(), String> {
+pub fn run(opts: Options) -> Result<(), ServeError> {
     let root = opts
         .root
         .canonicalize()
-        .map_err(|e| format!("无法访问 {}：{e}", opts.root.display()))?;
+        .map_err(|e| ServeError(format!("无法访问 {}：{e}", opts.root.display())))?;
     let out = std::env::temp_dir().join(format!("gongkai-serve-{}", std::process::id()));
     // The preview and what a full rebuild keeps beside it (`publish::beside`).
     let remove_preview = || {
@@ -198,7 +203,8 @@ pub fn run(opts: Options) -> Result<(), String> {
     report_line("生成", &first);
     if !first.published {
         // Serve something: an empty site that shows the overlay.
-        std::fs::create_dir_all(&out).map_err(|e| format!("无法创建 {}：{e}", out.display()))?;
+        std::fs::create_dir_all(&out)
+            .map_err(|e| ServeError(format!("无法创建 {}：{e}", out.display())))?;
         let _ = std::fs::write(out.join(crate::publish::MARKER), "gongkai\n");
         let _ = std::fs::write(
             out.join("index.html"),
@@ -221,7 +227,8 @@ pub fn run(opts: Options) -> Result<(), String> {
     let resolved = crate::source::resolve_root(&root);
     let content = match &resolved {
         Ok(crate::source::Root::Content(p) | crate::source::Root::Unit(p)) => p.clone(),
-        Err(_) => root.join("content"),
+        // `resolve_root` never gives a content directory held in memory.
+        Ok(crate::source::Root::Memory(_)) | Err(_) => root.join("content"),
     };
     // Edits inside the unit folders of a content folder publish those units' pages first.
     let units_first =
@@ -239,8 +246,8 @@ pub fn run(opts: Options) -> Result<(), String> {
             let _ = tx.send(result);
         }
     };
-    let mut debouncer =
-        new_debouncer(DEBOUNCE, None, handler).map_err(|e| format!("无法监视文件：{e}"))?;
+    let mut debouncer = new_debouncer(DEBOUNCE, None, handler)
+        .map_err(|e| ServeError(format!("无法监视文件：{e}")))?;
     let mode = if content == root {
         RecursiveMode::Recursive
     } else {
@@ -248,19 +255,21 @@ pub fn run(opts: Options) -> Result<(), String> {
     };
     debouncer
         .watch(&root, mode)
-        .map_err(|e| format!("无法监视 {}：{e}", root.display()))?;
+        .map_err(|e| ServeError(format!("无法监视 {}：{e}", root.display())))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("无法启动服务：{e}"))?;
+        .map_err(|e| ServeError(format!("无法启动服务：{e}")))?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(SocketAddr::new(
             opts.bind, opts.port,
         )))
-        .map_err(|e| format!("无法监听 {}:{}：{e}", opts.bind, opts.port))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|e| ServeError(format!("无法监听 {}:{}：{e}", opts.bind, opts.port)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError(e.to_string()))?;
     let host = match addr {
         SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
         SocketAddr::V4(a) => a.to_string(),
@@ -360,7 +369,7 @@ pub fn run(opts: Options) -> Result<(), String> {
 
     let result = runtime.block_on(async move {
         tokio::select! {
-            r = axum::serve(listener, app) => r.map_err(|e| format!("服务出错：{e}")),
+            r = axum::serve(listener, app) => r.map_err(|e| ServeError(format!("服务出错：{e}"))),
             _ = tokio::signal::ctrl_c() => Ok(()),
             _ = terminated() => Ok(()),
         }

@@ -1,11 +1,13 @@
 //! From parsed source files to the model, with the type and shape checks that belong
 //! to reading a value: amounts, codes, units, enumerations, references inside a table.
 
+use super::fs::Fs;
 use super::schema::{self, S};
-use super::{FileId, Files, parse_yaml, read_text};
+use super::{FileId, Files, parse_yaml};
 use crate::model::amount::{self, AmountError, AmountUnit};
-use crate::model::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::*;
+use crate::source::rules;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -23,10 +25,10 @@ impl Ctx<'_> {
         }
     }
     /// Starts an error at `loc`; it is recorded when the returned value is dropped.
-    fn error(&mut self, rule: &'static str, loc: Loc, msg: String) -> Pending<'_> {
+    fn error(&mut self, rule: &'static Rule, loc: Loc, msg: String) -> Pending<'_> {
         Pending {
             diags: self.diags,
-            diag: Some(Diagnostic::new(rule, Severity::Error, msg).at(loc)),
+            diag: Some(Diagnostic::new(rule, msg).at(loc)),
         }
     }
 }
@@ -99,8 +101,9 @@ pub struct UnitFiles {
     docs: Vec<(u32, Kind, FileId, Option<FileId>)>,
 }
 
-/// Reads one unit folder into `files` (sequentially, so file ids are deterministic).
-pub fn read_unit(
+/// Reads one unit folder of `fs` into `files` (sequentially, so file ids are deterministic).
+pub(crate) fn read_unit(
+    fs: Fs,
     dir: &Path,
     base: &Path,
     files: &mut Files,
@@ -111,32 +114,28 @@ pub fn read_unit(
         return None;
     }
     if !valid_slug(&slug) {
-        diags.push(Diagnostic::new(
-            "source.layout",
-            Severity::Error,
-            format!(
+        diags.push(Diagnostic::new(&rules::SOURCE_LAYOUT, format!(
                 "单位目录名 `{slug}` 不合规：只能使用小写字母、数字和连字符（用作网址），例如 `hengshan-ybj`"
             ),
         ));
         return None;
     }
     let unit_path = dir.join("unit.yaml");
-    if !unit_path.is_file() {
+    if !fs.is_file(&unit_path) {
         diags.push(Diagnostic::new(
-            "source.layout",
-            Severity::Error,
+            &rules::SOURCE_LAYOUT,
             format!("单位目录 {} 缺少 unit.yaml", display_path(dir, base)),
         ));
         return None;
     }
-    let text = read_text(&unit_path, diags)?;
+    let text = fs.read_text(&unit_path, diags)?;
     let unit_file = files.add(unit_path.clone(), display_path(&unit_path, base), text);
 
     // The disclosures: <year>-<kind>.yaml with an optional <year>-<kind>.md beside it.
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
+    let mut names: Vec<String> = match fs.list(dir) {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|e| e.name.to_string_lossy().to_string())
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -154,10 +153,7 @@ pub fn read_unit(
             Some(stem) => {
                 stems.insert(stem);
             }
-            None => diags.push(Diagnostic::new(
-                "source.layout",
-                Severity::Warning,
-                format!(
+            None => diags.push(Diagnostic::new(&rules::SOURCE_LAYOUT, format!(
                     "无法识别的文件 {}：应为 unit.yaml、<年度>-budget.yaml/.md 或 <年度>-final.yaml/.md",
                     display_path(&dir.join(name), base)
                 ),
@@ -169,10 +165,9 @@ pub fn read_unit(
         let stem = format!("{year}-{}", kind.as_str());
         let yaml_path = dir.join(format!("{stem}.yaml"));
         let md_path = dir.join(format!("{stem}.md"));
-        if !yaml_path.is_file() {
+        if !fs.is_file(&yaml_path) {
             diags.push(Diagnostic::new(
-                "source.layout",
-                Severity::Error,
+                &rules::SOURCE_LAYOUT,
                 format!(
                     "{} 没有对应的数据文件 {stem}.yaml",
                     display_path(&md_path, base)
@@ -180,12 +175,12 @@ pub fn read_unit(
             ));
             continue;
         }
-        let Some(text) = read_text(&yaml_path, diags) else {
+        let Some(text) = fs.read_text(&yaml_path, diags) else {
             continue;
         };
         let yaml_file = files.add(yaml_path.clone(), display_path(&yaml_path, base), text);
-        let md_file = if md_path.is_file() {
-            read_text(&md_path, diags)
+        let md_file = if fs.is_file(&md_path) {
+            fs.read_text(&md_path, diags)
                 .map(|markdown| files.add(md_path.clone(), display_path(&md_path, base), markdown))
         } else {
             None
@@ -331,7 +326,7 @@ fn check_choice(ctx: &mut Ctx, s: &S, allowed: &[&str], what: &str) -> bool {
     }
     let loc = ctx.loc(s);
     ctx.error(
-        "value.enum",
+        &rules::VALUE_ENUM,
         loc,
         format!("{what}只能是 {}", allowed.join(" / ")),
     )
@@ -343,7 +338,7 @@ fn check_choice(ctx: &mut Ctx, s: &S, allowed: &[&str], what: &str) -> bool {
 fn check_digits(ctx: &mut Ctx, s: &S, what: &str) {
     if s.value.is_empty() || !s.value.chars().all(|c| c.is_ascii_digit()) {
         let loc = ctx.loc(s);
-        ctx.error("value.code", loc, format!("{what}只能由数字组成"))
+        ctx.error(&rules::VALUE_CODE, loc, format!("{what}只能由数字组成"))
             .found(s.value.clone());
     }
 }
@@ -352,9 +347,13 @@ fn unit_of(ctx: &mut Ctx, s: &S) -> Option<AmountUnit> {
     let u = AmountUnit::parse(&s.value);
     if u.is_none() {
         let loc = ctx.loc(s);
-        ctx.error("value.enum", loc, "金额单位只能是 元 或 万元".to_string())
-            .found(s.value.clone())
-            .expected("元 / 万元");
+        ctx.error(
+            &rules::VALUE_ENUM,
+            loc,
+            "金额单位只能是 元 或 万元".to_string(),
+        )
+        .found(s.value.clone())
+        .expected("元 / 万元");
     }
     u
 }
@@ -364,7 +363,7 @@ fn check_date(ctx: &mut Ctx, s: &S) {
     if crate::model::parse_date(v).is_none() {
         let loc = ctx.loc(s);
         ctx.error(
-            "value.date",
+            &rules::VALUE_DATE,
             loc,
             "日期应写作 YYYY-MM-DD，且须是日历上存在的日期".to_string(),
         )
@@ -382,7 +381,7 @@ fn disclosure(
     let loc = ctx.loc(&src.kind);
     if Kind::parse(&src.kind.value) != Some(kind) {
         ctx.error(
-            "source.layout",
+            &rules::SOURCE_LAYOUT,
             loc,
             format!(
                 "文件名表明这是 {}，但 kind 写的是 `{}`",
@@ -396,7 +395,7 @@ fn disclosure(
     if src.year.value != year {
         let yl = ctx.loc(&src.year);
         ctx.error(
-            "source.layout",
+            &rules::SOURCE_LAYOUT,
             yl,
             format!("文件名表明年度为 {year}，但 year 写的是 {}", src.year.value),
         )
@@ -418,7 +417,7 @@ fn disclosure(
         if let Some(first) = ids.get(&t.id.value) {
             let first = *first;
             ctx.error(
-                "table.duplicate",
+                &rules::TABLE_DUPLICATE,
                 id_loc,
                 format!("表编号 `{}` 重复", t.id.value),
             )
@@ -468,7 +467,7 @@ fn col_type(ctx: &mut Ctx, s: &Option<S>) -> ColType {
         _ => {
             let loc = ctx.loc(s);
             ctx.error(
-                "value.enum",
+                &rules::VALUE_ENUM,
                 loc,
                 "列类型只能是 amount / text / percent / integer".to_string(),
             )
@@ -518,7 +517,7 @@ fn cell(ctx: &mut Ctx, raw: &S, ty: ColType, table: &str, row: &str, col: &str) 
                 };
                 match amount::parse(v) {
                     Ok(d) if ty == ColType::Integer && d.scale() > 0 => {
-                        ctx.error("value.amount", loc, "此列应为整数".to_string())
+                        ctx.error(&rules::VALUE_AMOUNT, loc, "此列应为整数".to_string())
                             .table(table)
                             .row(row)
                             .column(col)
@@ -528,7 +527,7 @@ fn cell(ctx: &mut Ctx, raw: &S, ty: ColType, table: &str, row: &str, col: &str) 
                     Ok(d) => Value::Amount(d),
                     Err(AmountError::TooManyDecimals(n)) => {
                         ctx.error(
-                            "value.precision",
+                            &rules::VALUE_PRECISION,
                             loc,
                             format!("金额最多保留 2 位小数，这里有 {n} 位"),
                         )
@@ -539,16 +538,20 @@ fn cell(ctx: &mut Ctx, raw: &S, ty: ColType, table: &str, row: &str, col: &str) 
                         Value::Unknown
                     }
                     Err(AmountError::TooLarge) => {
-                        ctx.error("value.amount", loc, "金额超出可精确表示的范围".to_string())
-                            .table(table)
-                            .row(row)
-                            .column(col)
-                            .found(v.to_string());
+                        ctx.error(
+                            &rules::VALUE_AMOUNT,
+                            loc,
+                            "金额超出可精确表示的范围".to_string(),
+                        )
+                        .table(table)
+                        .row(row)
+                        .column(col)
+                        .found(v.to_string());
                         Value::Unknown
                     }
                     Err(AmountError::NotANumber) => {
                         ctx.error(
-                            "value.amount",
+                            &rules::VALUE_AMOUNT,
                             loc,
                             "这里应填写金额（如 \"629.76\"），不是数字".to_string(),
                         )
@@ -579,7 +582,7 @@ fn check_code(ctx: &mut Ctx, s: &S, table: &str) {
     if !ok {
         let loc = ctx.loc(s);
         ctx.error(
-            "value.code",
+            &rules::VALUE_CODE,
             loc,
             "科目编码格式不对：功能分类为 3/5/7 位数字（以 2 开头），经济分类为 3/5 位数字（以 3 或 5 开头），须写完整编码".to_string(),
         )
@@ -603,7 +606,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
             _ => {
                 let loc = ctx.loc(s);
                 ctx.error(
-                    "value.enum",
+                    &rules::VALUE_ENUM,
                     loc,
                     "表状态只能是 present（有数据）/ empty（空表）/ missing（原文无法辨认）"
                         .to_string(),
@@ -618,8 +621,12 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
     for c in t.columns {
         let loc = ctx.loc(&c.key);
         if columns.iter().any(|x| x.key == c.key.value) {
-            ctx.error("table.duplicate", loc, format!("列 `{}` 重复", c.key.value))
-                .table(label.clone());
+            ctx.error(
+                &rules::TABLE_DUPLICATE,
+                loc,
+                format!("列 `{}` 重复", c.key.value),
+            )
+            .table(label.clone());
             continue;
         }
         let ty = col_type(ctx, &c.ty);
@@ -637,7 +644,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
         for term in &c.sum_of {
             if !columns.iter().any(|x| x.key == term.name) {
                 ctx.error(
-                    "table.reference",
+                    &rules::TABLE_REFERENCE,
                     term.loc,
                     format!("列 `{}` 的 sum_of 引用了不存在的列 `{}`", c.key, term.name),
                 )
@@ -717,7 +724,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
             if let Some(first) = seen.get(&id) {
                 let first = *first;
                 ctx.error(
-                    "table.duplicate",
+                    &rules::TABLE_DUPLICATE,
                     row_loc,
                     format!("行 `{}` 在本表中重复出现", row.reference()),
                 )
@@ -733,7 +740,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
                 let loc = ctx.loc(raw);
                 let known: Vec<&str> = columns.iter().map(|c| c.key.as_str()).collect();
                 ctx.error(
-                    "table.reference",
+                    &rules::TABLE_REFERENCE,
                     loc,
                     format!("本表没有列 `{key}`（已定义的列：{}）", known.join(", ")),
                 )
@@ -761,7 +768,7 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
             });
             if !word && !found {
                 ctx.error(
-                    "table.reference",
+                    &rules::TABLE_REFERENCE,
                     term.loc,
                     format!(
                         "行 `{}` 的 sum_of 引用了本表不存在的行 `{}`",

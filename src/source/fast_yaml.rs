@@ -966,5 +966,7 @@ impl<'de> de::MapAccess<'de> for SpannedAcc<'_, '_> {
     }
 }
 
+#[doc(hidden)]
+pub mod compare;
 #[cfg(test)]
 mod tests;

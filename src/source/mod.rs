@@ -5,11 +5,14 @@
 
 pub mod convert;
 pub mod fast_yaml;
+mod fs;
+pub mod rules;
 pub mod schema;
 
-use crate::model::diagnostic::{Diagnostic, Loc, Severity};
+use crate::model::diagnostic::{Diagnostic, Loc, Rule};
 use crate::model::files::{FileId, Files};
 use crate::model::{Site, Unit};
+use fs::Fs;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -24,15 +27,33 @@ pub enum Root {
     Content(PathBuf),
     /// A single unit's folder.
     Unit(PathBuf),
+    /// A content directory held in memory, read exactly as `Content` is read from disk
+    /// (for the fuzz targets, which would otherwise spend their time writing files): each
+    /// file's path relative to the content directory (`<unit>/<file name>`) and its bytes.
+    /// File paths and display paths are these relative paths; if two entries have the
+    /// same path, the first is read.
+    Memory(Vec<(PathBuf, Vec<u8>)>),
+}
+
+/// Why sources cannot be read at all (every problem inside a source is a diagnostic).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SourceError {
+    #[error("路径不存在：{}", .0.display())]
+    NotFound(PathBuf),
+    #[error("不是目录：{}", .0.display())]
+    NotADirectory(PathBuf),
+    /// A kept unit's files changed between planning a build and reading them.
+    #[error("单位 {slug} 的数据源在生成过程中被改动，请重新生成")]
+    Changed { slug: String },
 }
 
 /// Resolves `path` (a site root, a content directory or a unit folder).
-pub fn resolve_root(path: &Path) -> Result<Root, String> {
+pub fn resolve_root(path: &Path) -> Result<Root, SourceError> {
     if !path.exists() {
-        return Err(format!("路径不存在：{}", path.display()));
+        return Err(SourceError::NotFound(path.to_path_buf()));
     }
     if !path.is_dir() {
-        return Err(format!("不是目录：{}", path.display()));
+        return Err(SourceError::NotADirectory(path.to_path_buf()));
     }
     if path.join("unit.yaml").is_file() {
         return Ok(Root::Unit(path.to_path_buf()));
@@ -43,52 +64,10 @@ pub fn resolve_root(path: &Path) -> Result<Root, String> {
     Ok(Root::Content(path.to_path_buf()))
 }
 
-/// Converted units kept between loads (for `serve`): a unit whose files are unchanged,
-/// byte for byte and at the same file ids, is reused instead of parsed again. A load
-/// moves the units out into the `Site` (no copy); [`Cache::keep`] gives them back when
-/// the caller is done with the site.
-#[derive(Default)]
-pub struct Cache {
-    units: std::collections::HashMap<u64, (Unit, Vec<Diagnostic>)>,
-    /// The key and loading diagnostics of each unit of the latest load, in its order.
-    latest: Vec<(u64, Vec<Diagnostic>)>,
-    /// The units the latest load parsed anew (not taken from the cache), by folder name.
-    fresh: std::collections::BTreeSet<String>,
-}
-
-impl Cache {
-    /// The folder names of the units the latest load parsed anew: new or changed units.
-    pub fn fresh(&self) -> &std::collections::BTreeSet<String> {
-        &self.fresh
-    }
-
-    /// Takes back the units of the site the latest load returned, for the next load.
-    pub fn keep(&mut self, site: Site) {
-        let latest = std::mem::take(&mut self.latest);
-        if latest.len() != site.units.len() {
-            return;
-        }
-        self.units = latest
-            .into_iter()
-            .zip(site.units)
-            .map(|((key, d), unit)| (key, (unit, d)))
-            .collect();
-    }
-}
-
-fn unit_key(files: &Files, u: &convert::UnitFiles) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for id in u.file_ids() {
-        let f = files.get(id);
-        (id.0, &f.display, &f.text).hash(&mut h);
-    }
-    h.finish()
-}
-
 /// Loads every unit under `root`, with all diagnostics found while loading.
 pub fn load(root: &Root) -> (Site, Vec<Diagnostic>) {
-    load_cached(root, &mut Cache::default())
+    let (site, diags, _) = load_with::<()>(root, None);
+    (site, diags)
 }
 
 /// A unit folder whose files were read (for their digest) but not parsed, because the
@@ -102,7 +81,7 @@ pub struct Kept {
     /// Whether its files were read (else their digest was known from the folder's
     /// stat, see [`Planner::known`]).
     pub read: bool,
-    model: std::sync::OnceLock<Result<Box<Unit>, String>>,
+    model: std::sync::OnceLock<Result<Box<Unit>, SourceError>>,
 }
 
 impl Kept {
@@ -119,16 +98,15 @@ impl Kept {
 
     /// The unit's model, read on first use; an error if its files changed since they
     /// were read (the digest differs) or can no longer be read.
-    pub fn unit(&self) -> Result<&Unit, String> {
+    pub fn unit(&self) -> Result<&Unit, SourceError> {
         self.model
             .get_or_init(|| {
                 let (mut site, _) = load(&Root::Unit(self.dir.clone()));
                 match site.units.pop() {
                     Some(u) if u.digest == self.digest => Ok(Box::new(u)),
-                    _ => Err(format!(
-                        "单位 {} 的数据源在生成过程中被改动，请重新生成",
-                        self.slug
-                    )),
+                    _ => Err(SourceError::Changed {
+                        slug: self.slug.clone(),
+                    }),
                 }
             })
             .as_deref()
@@ -201,52 +179,30 @@ pub fn load_planned<T: Send>(
     root: &Root,
     planner: &dyn Planner<T>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
-    load_with(root, &mut Cache::default(), Some(planner))
-}
-
-/// `load`, reusing from `cache` the units whose files have not changed.
-pub fn load_cached(root: &Root, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
-    let (site, diags, _) = load_with::<()>(root, cache, None);
-    (site, diags)
+    load_with(root, Some(planner))
 }
 
 fn load_with<T: Send>(
     root: &Root,
-    cache: &mut Cache,
     keep: Option<&dyn Planner<T>>,
 ) -> (Site, Vec<Diagnostic>, Vec<(Kept, T)>) {
     let mut files = Files::default();
     let mut diags = Vec::new();
-    let (base, unit_dirs) = match root {
+    let (fs, base, unit_dirs) = match root {
         Root::Unit(dir) => (
+            Fs::Disk,
             dir.parent().map(Path::to_path_buf).unwrap_or_default(),
             vec![dir.clone()],
         ),
-        Root::Content(dir) => {
-            let mut dirs = Vec::new();
-            match std::fs::read_dir(dir) {
-                Ok(entries) => {
-                    for e in entries.flatten() {
-                        let p = e.path();
-                        // Symlinks are not followed: content must live inside the site.
-                        let ft = e.file_type().ok();
-                        if ft.is_some_and(|t| t.is_symlink()) {
-                            diags.push(symlink_refused(&p));
-                        } else if ft.is_some_and(|t| t.is_dir()) {
-                            dirs.push(p);
-                        }
-                    }
-                }
-                Err(e) => diags.push(Diagnostic::new(
-                    "source.read",
-                    Severity::Error,
-                    format!("无法读取目录 {}：{e}", dir.display()),
-                )),
-            }
-            dirs.sort();
-            (dir.clone(), dirs)
+        Root::Content(dir) => (Fs::Disk, dir.clone(), unit_dirs(Fs::Disk, dir, &mut diags)),
+        Root::Memory(list) => {
+            let fs = Fs::Memory(list);
+            (fs, PathBuf::new(), unit_dirs(fs, Path::new(""), &mut diags))
         }
     };
+    // A kept unit is read again from disk when its model is asked for (`Kept::unit`):
+    // units held in memory are never kept.
+    let keep = keep.filter(|_| matches!(fs, Fs::Disk));
     // A planned load first looks at each folder: one whose stat gives a digest the
     // planner knows and keeps is not read at all.
     let started = std::time::SystemTime::now()
@@ -265,7 +221,7 @@ fn load_with<T: Send>(
                 .into_par_iter()
                 .map(|dir| {
                     let slug = dir.file_name().map(|n| n.to_string_lossy().into_owned());
-                    let stat = folder_stat(&dir);
+                    let stat = fs.folder_stat(&dir);
                     let found = slug.zip(stat).and_then(|(slug, (stat, _))| {
                         let digest = planner.known(&slug, stat)?;
                         let t = planner.keep(&slug, digest)?;
@@ -299,7 +255,7 @@ fn load_with<T: Send>(
         .par_iter()
         .map(|dir| {
             let (mut f, mut d) = (Files::default(), Vec::new());
-            let u = convert::read_unit(dir, &base, &mut f, &mut d);
+            let u = convert::read_unit(fs, dir, &base, &mut f, &mut d);
             (f, d, u)
         })
         .collect();
@@ -356,90 +312,51 @@ fn load_with<T: Send>(
             }
         }
     }
-    // Each unit's key in `cache` (serve's); a planned load (`build`) has no cache to look in.
-    let keyed: Vec<(u64, convert::UnitFiles)> = read
+    let converted: Vec<(Unit, Vec<Diagnostic>)> = read
         .into_par_iter()
         .map(|u| {
-            (
-                if keep.is_some() {
-                    0
-                } else {
-                    unit_key(&files, &u)
-                },
-                u,
-            )
-        })
-        .collect();
-    // Units whose files are unchanged are moved out of the cache; the rest are parsed.
-    let mut previous = std::mem::take(&mut cache.units);
-    type Work = Result<(Unit, Vec<Diagnostic>), convert::UnitFiles>;
-    let work: Vec<(u64, Work)> = keyed
-        .into_iter()
-        .map(|(key, u)| (key, previous.remove(&key).ok_or(u)))
-        .collect();
-    drop(previous);
-    let converted: Vec<(u64, Unit, Vec<Diagnostic>, bool)> = work
-        .into_par_iter()
-        .map(|(key, w)| match w {
-            Ok((unit, d)) => (key, unit, d, false),
-            Err(u) => {
-                let mut d = Vec::new();
-                let unit = convert::convert_unit(&files, u, &mut d);
-                (key, unit, d, true)
-            }
+            let mut d = Vec::new();
+            let unit = convert::convert_unit(&files, u, &mut d);
+            (unit, d)
         })
         .collect();
     let mut units = Vec::with_capacity(converted.len());
-    cache.fresh.clear();
-    cache.latest.clear();
-    for (key, unit, d, fresh) in converted {
-        if fresh {
-            cache.fresh.insert(unit.slug.clone());
-        }
-        diags.extend(d.iter().cloned());
-        cache.latest.push((key, d));
+    for (unit, d) in converted {
+        diags.extend(d);
         units.push(unit);
     }
     kept.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
     (Site { files, units }, diags, kept)
 }
 
-/// Reads a file as UTF-8 text; a byte-order mark is dropped.
-pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    // Symlinks are not followed: a source must not read a file outside the site.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        diags.push(symlink_refused(path));
-        return None;
+/// The folders of content directory `dir`, sorted; a symlink is refused, not followed.
+fn unit_dirs(fs: Fs, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    match fs.list(dir) {
+        Ok(entries) => {
+            for e in entries {
+                let p = dir.join(&e.name);
+                // Symlinks are not followed: content must live inside the site.
+                if e.kind == Some(fs::Kind::Symlink) {
+                    diags.push(symlink_refused(&p));
+                } else if e.kind == Some(fs::Kind::Dir) {
+                    dirs.push(p);
+                }
+            }
+        }
+        Err(e) => diags.push(Diagnostic::new(
+            &rules::SOURCE_READ,
+            format!("无法读取目录 {}：{e}", dir.display()),
+        )),
     }
-    let cannot = |e: std::io::Error| {
-        Diagnostic::new(
-            "source.read",
-            Severity::Error,
-            format!("无法读取文件 {}：{e}", path.display()),
-        )
-    };
-    // Read at most one byte past the limit, so a file growing meanwhile is still refused.
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| {
-        std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-    });
-    if let Err(e) = read {
-        diags.push(cannot(e));
-        return None;
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        diags.push(Diagnostic::new(
-            "source.read",
-            Severity::Error,
-            format!(
-                "文件过大：{}（超过上限 {} 字节）",
-                path.display(),
-                MAX_FILE_BYTES
-            ),
-        ));
-        return None;
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    dirs.sort();
+    dirs
+}
+
+/// A file's bytes as UTF-8 text (`path` names it in the diagnostic); a byte-order mark is
+/// dropped.
+fn decode_text(path: &Path, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // simdutf8 checks CJK text several times faster than std; std says where it fails.
     if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         return Some(s.to_string());
@@ -449,10 +366,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
         Err(e) => {
             let upto = e.valid_up_to();
             let line = bytes[..upto].iter().filter(|b| **b == b'\n').count() + 1;
-            diags.push(Diagnostic::new(
-                "source.encoding",
-                Severity::Error,
-                format!(
+            diags.push(Diagnostic::new(&rules::SOURCE_ENCODING, format!(
                     "文件不是 UTF-8 编码（第 {line} 行起无法解码；如为 GBK 编码，请另存为 UTF-8）：{}",
                     path.display()
                 ),
@@ -469,12 +383,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Box<Diagnostic>> {
     if text.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::new(
-                "yaml.type",
-                Severity::Error,
-                "文件是空的：请填写内容，或删除此文件",
-            )
-            .at(Loc {
+            Diagnostic::new(&rules::YAML_TYPE, "文件是空的：请填写内容，或删除此文件").at(Loc {
                 file,
                 line: 1,
                 col: 1,
@@ -494,7 +403,7 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: FileId) -> Result<T, Bo
         });
         let (rule, message) = yaml_message(&raw);
         Box::new(
-            Diagnostic::new(rule, Severity::Error, message)
+            Diagnostic::new(rule, message)
                 .at_opt(loc)
                 .label(raw.lines().next().unwrap_or("").to_string()),
         )
@@ -511,7 +420,7 @@ pub(crate) fn saphyr_options() -> serde_saphyr::Options {
 }
 
 /// Turns the YAML library's message into a rule id and a Chinese message.
-fn yaml_message(raw: &str) -> (&'static str, String) {
+fn yaml_message(raw: &str) -> (&'static Rule, String) {
     let first = raw.lines().next().unwrap_or(raw);
     let between_ticks = |s: &str| -> Option<String> {
         let a = s.find('`')?;
@@ -532,33 +441,32 @@ fn yaml_message(raw: &str) -> (&'static str, String) {
         } else {
             format!("未知字段 `{field}`（此处可用的字段：{expected}）")
         };
-        ("yaml.unknown-key", msg)
+        (&rules::YAML_UNKNOWN_KEY, msg)
     } else if first.contains("duplicate") {
-        ("yaml.duplicate-key", format!("重复的键：{first}"))
+        (&rules::YAML_DUPLICATE_KEY, format!("重复的键：{first}"))
     } else if first.contains("missing field") {
         let field = between_ticks(first).unwrap_or_default();
-        ("yaml.type", format!("缺少必填字段 `{field}`"))
+        (&rules::YAML_TYPE, format!("缺少必填字段 `{field}`"))
     } else if first.contains("invalid type") || first.contains("invalid value") {
-        ("yaml.type", format!("类型错误：{first}"))
+        (&rules::YAML_TYPE, format!("类型错误：{first}"))
     } else if first.starts_with("invalid u") || first.starts_with("invalid i") {
-        ("yaml.type", format!("这里应填写整数：{first}"))
+        (&rules::YAML_TYPE, format!("这里应填写整数：{first}"))
     } else if first.starts_with("expected ") && !first.contains("budget") {
-        ("yaml.type", format!("类型错误：{first}"))
+        (&rules::YAML_TYPE, format!("类型错误：{first}"))
     } else if first.contains("budget") {
         (
-            "yaml.syntax",
+            &rules::YAML_SYNTAX,
             format!("YAML 超出资源限制（嵌套过深、别名或节点过多）：{first}"),
         )
     } else {
-        ("yaml.syntax", format!("YAML 语法错误：{first}"))
+        (&rules::YAML_SYNTAX, format!("YAML 语法错误：{first}"))
     }
 }
 
 /// A symlink is never followed: sources must live inside the site.
 fn symlink_refused(path: &Path) -> Diagnostic {
     Diagnostic::new(
-        "source.read",
-        Severity::Error,
+        &rules::SOURCE_READ,
         format!(
             "不跟随符号链接：{}（数据源必须放在站点目录之内）",
             path.display()

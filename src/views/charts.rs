@@ -14,6 +14,11 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
+/// Plotters could not draw a chart (a defect of the chart code, not of the data).
+#[derive(Debug, thiserror::Error)]
+#[error("无法绘制图表：{0}")]
+pub struct ChartError(String);
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ChartRow {
     /// The classification code, or empty for a labelled item.
@@ -468,7 +473,7 @@ fn paired_bars(
     title: &str,
     desc: &str,
     items: &[(String, Decimal, Decimal)],
-) -> Result<String, String> {
+) -> Result<String, ChartError> {
     let n = items.len() as u32;
     let height = LEGEND_H + n * PAIR_ROW_H + 2 * MARGIN;
     // Names longer than a line are wrapped onto a second one (and only beyond two lines
@@ -498,7 +503,7 @@ fn paired_bars(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        let err = |e: DrawingAreaErrorKind<_>| ChartError(format!("{e:?}"));
         root.fill(&WHITE).map_err(err)?;
         let font = |size: f64| TextStyle::from(("sans-serif", size).into_font()).color(&BLACK);
         let label_style = font(FONT).pos(Pos::new(HPos::Right, VPos::Center));
@@ -718,7 +723,12 @@ fn chart(
 }
 
 /// Horizontal bars, one per item, labelled with its name and amount.
-fn bars(id: &str, title: &str, desc: &str, items: &[(String, Decimal)]) -> Result<String, String> {
+fn bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    items: &[(String, Decimal)],
+) -> Result<String, ChartError> {
     let n = items.len() as u32;
     let height = n * ROW_H + 2 * MARGIN;
     let max_chars = items
@@ -738,7 +748,7 @@ fn bars(id: &str, title: &str, desc: &str, items: &[(String, Decimal)]) -> Resul
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        let err = |e: DrawingAreaErrorKind<_>| ChartError(format!("{e:?}"));
         root.fill(&WHITE).map_err(err)?;
         let label_style = TextStyle::from(("sans-serif", FONT).into_font())
             .color(&BLACK)

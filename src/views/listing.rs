@@ -93,9 +93,13 @@ pub const MEASURES: [(Measure, &str); 5] = [
     (Measure::Running, "机关运行经费"),
 ];
 
-/// One compared figure of a disclosure: the cell it is read from, or why it is missing
-/// (in Chinese, for the page).
-pub type Read = Result<KeyRead, String>;
+/// One compared figure of a disclosure: the cell it is read from, or why it is missing.
+pub type Read = Result<KeyRead, Missing>;
+
+/// Why a compared figure cannot be read (in Chinese, for the page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Missing(pub String);
 
 /// The cell a compared figure is read from (`site::key_cell`), as the pages need it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,7 +128,7 @@ pub fn reads(d: &Disclosure, templates: &Templates) -> Vec<Read> {
                 source: k.source(),
                 anchor: k.anchor,
             }),
-            Err(absent) => Err(absent.describe(templates)),
+            Err(absent) => Err(Missing(absent.describe(templates))),
         })
         .collect()
 }

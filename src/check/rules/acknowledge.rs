@@ -2,7 +2,16 @@
 //! error with a reason, so that it is listed but does not fail the check.
 
 use crate::model::Site;
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Severity};
+
+pub const ACK_UNUSED: Rule = Rule {
+    id: "ack.unused",
+    severity: Severity::Warning,
+    module: "acknowledge",
+    summary: "An acknowledgement that matches no diagnostic.",
+    doc: "Remove it, or correct its rule or target.",
+};
 
 /// Marks every diagnostic a disclosure acknowledges; reports acknowledgements that match none.
 pub fn apply(site: &Site, diags: &mut Vec<Diagnostic>) {
@@ -39,8 +48,7 @@ pub fn apply(site: &Site, diags: &mut Vec<Diagnostic>) {
                 if !matched {
                     unused.push(
                         Diagnostic::new(
-                            "ack.unused",
-                            Severity::Warning,
+                            &ACK_UNUSED,
                             format!(
                                 "这条确认没有对应的检查结果（规则 {}{}），请删除或改正",
                                 ack.rule,

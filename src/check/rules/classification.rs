@@ -4,8 +4,33 @@
 use super::{Context, Doc};
 use crate::model::Status;
 use crate::model::catalogue::{self, Class};
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use std::collections::BTreeSet;
+
+pub const CATALOGUE_UNKNOWN_CODE: Rule = Rule {
+    id: "catalogue.unknown-code",
+    severity: Severity::Notice,
+    module: "classification",
+    summary: "A code the catalogue does not list.",
+    doc: "The catalogue (`data/catalogue.yaml`) lists only names it is sure of; an unknown code is a notice, never an invented name.",
+};
+
+pub const CATALOGUE_NAME: Rule = Rule {
+    id: "catalogue.name",
+    severity: Severity::Error,
+    module: "classification",
+    summary: "A code printed with a name other than the catalogue's.",
+    doc: "The message shows the official name. Whitespace differences are ignored.",
+};
+
+pub const CATALOGUE_PARENT: Rule = Rule {
+    id: "catalogue.parent",
+    severity: Severity::Error,
+    module: "classification",
+    summary: "A 款 or 项 printed under the wrong parent.",
+    doc: "In a table listing 类, 款 and 项 rows, each 款/项 must follow its own parent, not another 类/款.",
+};
 
 /// Names compare without whitespace (PDF extraction inserts spaces) and without the
 /// list numbering that tables print before them (`（八）`, `一、`, `1、`, `(1)`).
@@ -65,8 +90,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     if unknown_reported.insert(code.to_string()) {
                         diags.push(
                             Diagnostic::new(
-                                "catalogue.unknown-code",
-                                Severity::Notice,
+                                &CATALOGUE_UNKNOWN_CODE,
                                 format!(
                                     "目录中没有{}编码 {code}{}：无法核对其名称",
                                     class.label_zh(),
@@ -88,10 +112,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                         && normalize(name) != normalize(official)
                     {
                         diags.push(
-                                Diagnostic::new(
-                                    "catalogue.name",
-                                    Severity::Error,
-                                    format!(
+                                Diagnostic::new(&CATALOGUE_NAME, format!(
                                         "编码 {code} 的科目名称应为「{official}」，这里写的是「{name}」（{} {} 年版）",
                                         class.label_zh(),
                                         cx.catalogue.edition
@@ -133,8 +154,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                 {
                     diags.push(
                         Diagnostic::new(
-                            "catalogue.parent",
-                            Severity::Error,
+                            &CATALOGUE_PARENT,
                             format!(
                                 "{} {code} 应列在{} {parent} 之下，这里列在 {under} 之下",
                                 catalogue::level_zh(code),

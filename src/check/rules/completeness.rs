@@ -4,8 +4,65 @@
 
 use super::{Context, Doc};
 use crate::check::narrative;
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::{Status, Value};
+
+pub const TABLE_KIND: Rule = Rule {
+    id: "table.kind",
+    severity: Severity::Error,
+    module: "completeness",
+    summary: "A table kind or template not in `data/templates.yaml`.",
+    doc: "",
+};
+
+pub const COMPLETE_TABLE: Rule = Rule {
+    id: "complete.table",
+    severity: Severity::Error,
+    module: "completeness",
+    summary: "A table of the template's standard set is absent.",
+    doc: "Every table the template (`data/templates.yaml`) requires must be present, declared `empty` with its published reason, or declared `missing`.",
+};
+
+pub const COMPLETE_REASON: Rule = Rule {
+    id: "complete.reason",
+    severity: Severity::Error,
+    module: "completeness",
+    summary: "An empty table without its published reason.",
+    doc: "A missing table without a note on what is unreadable is a warning.",
+};
+
+pub const COMPLETE_MISSING: Rule = Rule {
+    id: "complete.missing",
+    severity: Severity::Warning,
+    module: "completeness",
+    summary: "A table is declared missing: the source is unreadable there.",
+    doc: "Listed so that nobody mistakes a missing table for an empty one.",
+};
+
+pub const COMPLETE_DEADLINE: Rule = Rule {
+    id: "complete.deadline",
+    severity: Severity::Warning,
+    module: "completeness",
+    summary: "Published more than 20 days after approval, or before it.",
+    doc: "Checked when a disclosure gives both `approved` and `published` (财预〔2016〕143号: publication within 20 days of the finance bureau's approval); a publication date before the approval date is reported too.",
+};
+
+pub const COMPLETE_CONTENTS: Rule = Rule {
+    id: "complete.contents",
+    severity: Severity::Error,
+    module: "completeness",
+    summary: "The contents table contradicts the tables (是否空表).",
+    doc: "Where the template has a contents table (Shaanxi), a table it marks empty must be declared empty, and the reverse.",
+};
+
+pub const COMPLETE_SECTION: Rule = Rule {
+    id: "complete.section",
+    severity: Severity::Error,
+    module: "completeness",
+    summary: "A required explanation item is absent from the text.",
+    doc: "Required: 三公 (`three-public`), 机关运行经费 (`running-costs`), 会议费/培训费 (`meetings-training`), 政府采购 (`procurement`), 国有资产 (`assets`), 绩效目标/绩效评价 (`performance`), 名词解释 (`glossary`).",
+};
 
 /// Explanation items every disclosure must contain: (section id, what it is).
 pub const REQUIRED_SECTIONS: &[(&str, &str)] = &[
@@ -23,10 +80,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     for t in &d.tables {
         if cx.templates.kind_name(&t.kind).is_none() {
             diags.push(
-                Diagnostic::new(
-                    "table.kind",
-                    Severity::Error,
-                    format!("未知的表类型 `{}`（见 data/templates.yaml 的 kinds；模板特有的表用 other）", t.kind),
+                Diagnostic::new(&TABLE_KIND, format!("未知的表类型 `{}`（见 data/templates.yaml 的 kinds；模板特有的表用 other）", t.kind),
                 )
                 .at(t.kind_loc)
                 .table(t.label())
@@ -36,8 +90,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         match (t.status, t.reason.as_deref().map(str::trim)) {
             (Status::Empty, None | Some("")) => diags.push(
                 Diagnostic::new(
-                    "complete.reason",
-                    Severity::Error,
+                    &COMPLETE_REASON,
                     format!("「{}」为空表，但没有写明公开的空表理由", t.title),
                 )
                 .at(t.loc)
@@ -46,8 +99,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             ),
             (Status::Missing, reason) => {
                 let mut diag = Diagnostic::new(
-                    "complete.missing",
-                    Severity::Warning,
+                    &COMPLETE_MISSING,
                     format!(
                         "「{}」在原文中无法辨认，按缺失处理（不等于零，也不推测）{}",
                         t.title,
@@ -73,8 +125,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let Some(template) = cx.templates.templates.get(&d.template) else {
         diags.push(
             Diagnostic::new(
-                "table.kind",
-                Severity::Error,
+                &TABLE_KIND,
                 format!(
                     "未知的公开模板 `{}`（可用：{}）",
                     d.template,
@@ -94,8 +145,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     if template.kind != d.kind.as_str() {
         diags.push(
             Diagnostic::new(
-                "table.kind",
-                Severity::Error,
+                &TABLE_KIND,
                 format!(
                     "模板 `{}` 用于{}，不能用于{}",
                     d.template,
@@ -110,10 +160,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         if d.tables_of_kind(kind).next().is_none() {
             let name = cx.templates.kind_name(kind).unwrap_or(kind);
             diags.push(
-                Diagnostic::new(
-                    "complete.table",
-                    Severity::Error,
-                    format!(
+                Diagnostic::new(&COMPLETE_TABLE, format!(
                         "缺少必须公开的表「{name}」：即使没有数据也应公开空表并说明理由（如原文无法辨认，声明 status: missing）"
                     ),
                 )
@@ -156,8 +203,7 @@ fn deadline(doc: &Doc, diags: &mut Vec<Diagnostic>) {
     if !(0..=20).contains(&late) {
         diags.push(
             Diagnostic::new(
-                "complete.deadline",
-                Severity::Warning,
+                &COMPLETE_DEADLINE,
                 if late < 0 {
                     format!("公开日期 {p} 早于批复日期 {a}，请核对日期")
                 } else {
@@ -202,8 +248,7 @@ fn contents(doc: &Doc, diags: &mut Vec<Diagnostic>) {
                 let loc = row.cells.get("empty").map_or(row.loc, |c| c.loc);
                 diags.push(
                     Diagnostic::new(
-                        "complete.contents",
-                        Severity::Error,
+                        &COMPLETE_CONTENTS,
                         format!(
                             "目录标注「{name}」{}，但该表{}",
                             if says_empty {
@@ -235,8 +280,7 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let Some(text) = &d.text else {
         diags.push(
             Diagnostic::new(
-                "complete.section",
-                Severity::Error,
+                &COMPLETE_SECTION,
                 format!(
                     "缺少情况说明文字（{}-{}.md）：应包括 {}",
                     d.year,
@@ -262,8 +306,7 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         // No explanation at all: one diagnostic, not seven.
         diags.push(
             Diagnostic::new(
-                "complete.section",
-                Severity::Error,
+                &COMPLETE_SECTION,
                 format!(
                     "情况说明中没有任何必须说明的事项：应包括 {}",
                     REQUIRED_SECTIONS
@@ -286,8 +329,7 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         if !found.iter().any(|s| s.id == *id) {
             diags.push(
                 Diagnostic::new(
-                    "complete.section",
-                    Severity::Error,
+                    &COMPLETE_SECTION,
                     format!("情况说明缺少「{name}」（标题标注 {{#{id}}} 的一节）"),
                 )
                 .at(crate::model::diagnostic::Loc {

@@ -6,10 +6,35 @@ use crate::check::expr::{self, CellRef, EvalError, Iv};
 use crate::check::lookup::{self, Lookup};
 use crate::model::amount::{self, AmountUnit};
 use crate::model::catalogue;
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Loc, Severity};
 use crate::model::{Disclosure, Row, Status, Table};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+
+pub const CROSS_CODE_NAME: Rule = Rule {
+    id: "cross.code-name",
+    severity: Severity::Error,
+    module: "cross_table",
+    summary: "The same code printed with different names in two tables.",
+    doc: "Only for codes the catalogue does not know (otherwise `catalogue.name` reports the wrong one).",
+};
+
+pub const CROSS_TABLE: Rule = Rule {
+    id: "cross.table",
+    severity: Severity::Error,
+    module: "cross_table",
+    summary: "The same quantity printed in two tables disagrees.",
+    doc: "The pairs checked are listed below (`cross_table::PAIRS`), each with its id, used as the diagnostic's target.",
+};
+
+pub const CROSS_CODE_AMOUNT: Rule = Rule {
+    id: "cross.code-amount",
+    severity: Severity::Error,
+    module: "cross_table",
+    summary: "The same code carries different amounts in two tables that must agree line by line.",
+    doc: "Checked for the table pairs listed below (`cross_table::CODE_PAIRS`), per code, aggregating 项 to 款 and 类 where one table prints less detail; only when the two tables' totals agree (otherwise `cross.table` reports the totals).",
+};
 
 /// A quantity printed in two places: `left` (one cell) must equal `right` (an expression).
 /// References are `kind.row.column`; a pair whose tables, rows or columns a disclosure does
@@ -448,14 +473,14 @@ fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
         let k = r.split('.').next().unwrap_or("");
         d.table(k).map(Table::label).unwrap_or_default()
     };
-    let (sev, rule) = match verdict {
+    let (rounding, rule) = match verdict {
         Verdict::Equal => return,
-        Verdict::Rounding => (Severity::Notice, "rounding"),
-        Verdict::Different => (Severity::Error, "cross.table"),
+        Verdict::Rounding => (true, &super::sums::ROUNDING),
+        Verdict::Different => (false, &CROSS_TABLE),
     };
     let found = show_in(d, p.left, left.mid);
     let expected = show_in(d, p.left, right.mid);
-    let message = if rule == "rounding" {
+    let message = if rounding {
         format!(
             "尾数误差：{}（{found} 与 {expected}），在四舍五入允许范围内",
             p.what
@@ -463,12 +488,12 @@ fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
     } else {
         format!("表间数字不一致：{}。应为 {expected}，实为 {found}", p.what)
     };
-    let mut diag = Diagnostic::new(rule, sev, message)
+    let mut diag = Diagnostic::new(rule, message)
         .at_opt(left_loc)
         .table(table(p.left))
         .expected(expected)
         .found(found)
-        .target(if rule == "rounding" {
+        .target(if rounding {
             format!("cross.table:{}", p.id)
         } else {
             p.id.to_string()
@@ -561,19 +586,18 @@ fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnos
                 .find(|r| r.code.as_deref() == Some(code))
                 .map_or(code.to_string(), Row::label);
             let diff = (va - vb).abs();
-            let (rule, sev) = if diff <= tolerance && (na > 1 || nb > 1) {
-                ("rounding", Severity::Notice)
+            let (rounding, rule) = if diff <= tolerance && (na > 1 || nb > 1) {
+                (true, &super::sums::ROUNDING)
             } else {
-                ("cross.code-amount", Severity::Error)
+                (false, &CROSS_CODE_AMOUNT)
             };
             let col_name = a.column(ca).map_or(*ca, |c| c.name.as_str());
             diags.push(
                 Diagnostic::new(
                     rule,
-                    sev,
                     format!(
                         "{}「{row_name}」的「{col_name}」在「{}」中为 {}，在「{}」中为 {}，相差 {}",
-                        if rule == "rounding" {
+                        if rounding {
                             "尾数误差："
                         } else {
                             "同一科目在两张表中金额不一致："
@@ -616,8 +640,7 @@ fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
                 }
                 Some((n0, t0, r0)) if norm(n0) != norm(name) => diags.push(
                     Diagnostic::new(
-                        "cross.code-name",
-                        Severity::Error,
+                        &CROSS_CODE_NAME,
                         format!(
                             "编码 {code} 在「{}」中名为「{n0}」，在「{}」中名为「{name}」",
                             t0.title, t.title

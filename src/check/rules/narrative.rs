@@ -6,7 +6,48 @@ use crate::check::expr::{self, CellRef, EvalError};
 use crate::check::lookup::{self, Lookup};
 use crate::check::narrative::{self, Figure};
 use crate::model::amount;
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Severity};
+
+pub const NARRATIVE_SYNTAX: Rule = Rule {
+    id: "narrative.syntax",
+    severity: Severity::Error,
+    module: "narrative",
+    summary: "A figure reference `{{ … }}` that cannot be parsed.",
+    doc: "",
+};
+
+pub const NARRATIVE_REFERENCE: Rule = Rule {
+    id: "narrative.reference",
+    severity: Severity::Error,
+    module: "narrative",
+    summary: "A figure reference naming a table, row or column that does not exist.",
+    doc: "",
+};
+
+pub const NARRATIVE_FIGURE: Rule = Rule {
+    id: "narrative.figure",
+    severity: Severity::Error,
+    module: "narrative",
+    summary: "A figure in the text that does not follow from the tables.",
+    doc: "`{{ PUBLISHED = EXPRESSION }}`: the expression evaluated from the tables (in the text's unit, rounded to the printed decimals) must give the printed figure; within rounding it is a `rounding` notice.",
+};
+
+pub const NARRATIVE_UNCHECKED: Rule = Rule {
+    id: "narrative.unchecked",
+    severity: Severity::Notice,
+    module: "narrative",
+    summary: "A figure in the text that cannot be checked: it refers to an unreadable cell or a missing table.",
+    doc: "",
+};
+
+pub const NARRATIVE_REASON: Rule = Rule {
+    id: "narrative.reason",
+    severity: Severity::Warning,
+    module: "narrative",
+    summary: "A change in 三公 经费 stated without its reason.",
+    doc: "The `three-public` section states an increase or decrease (增加 / 减少 / 上升 / 下降) but gives no reason (原因 / 主要是 / 主要用于 / 由于 / 因).",
+};
 
 pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
@@ -26,14 +67,10 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         None => return, // a stated figure that cannot be derived: kept as published
         Some(Err(msg)) => {
             diags.push(
-                Diagnostic::new(
-                    "narrative.syntax",
-                    Severity::Error,
-                    format!("数字引用写法有误：{msg}"),
-                )
-                .at(fig.loc)
-                .found(format!("{{{{ {} }}}}", fig.source))
-                .target(target),
+                Diagnostic::new(&NARRATIVE_SYNTAX, format!("数字引用写法有误：{msg}"))
+                    .at(fig.loc)
+                    .found(format!("{{{{ {} }}}}", fig.source))
+                    .target(target),
             );
             return;
         }
@@ -58,8 +95,7 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         if let Some(p) = problem {
             diags.push(
                 Diagnostic::new(
-                    "narrative.reference",
-                    Severity::Error,
+                    &NARRATIVE_REFERENCE,
                     format!("数字引用 `{r}` 无法解析：{p}"),
                 )
                 .at(fig.loc)
@@ -71,8 +107,7 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
     if let Some(r) = unknown {
         diags.push(
             Diagnostic::new(
-                "narrative.unchecked",
-                Severity::Notice,
+                &NARRATIVE_UNCHECKED,
                 format!(
                     "无法核对文中数字 {}：所引用的 `{r}` 在原文中无法辨认",
                     fig.published.as_ref().map_or("", |p| p.text.as_str())
@@ -93,13 +128,9 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
         | Err(EvalError::BadRef(msg))
         | Err(EvalError::Unknown(msg)) => {
             diags.push(
-                Diagnostic::new(
-                    "narrative.unchecked",
-                    Severity::Notice,
-                    format!("无法核对文中数字：{msg}"),
-                )
-                .at(fig.loc)
-                .target(target),
+                Diagnostic::new(&NARRATIVE_UNCHECKED, format!("无法核对文中数字：{msg}"))
+                    .at(fig.loc)
+                    .target(target),
             );
             return;
         }
@@ -124,10 +155,7 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
     let what = fig.expr_text.clone().unwrap_or_default();
     if meets {
         diags.push(
-            Diagnostic::new(
-                "rounding",
-                Severity::Notice,
-                format!("尾数误差：文中数字 {found} 按表中数字计算为 {expected}（{what}），差异在四舍五入允许范围内"),
+            Diagnostic::new(&crate::check::rules::sums::ROUNDING, format!("尾数误差：文中数字 {found} 按表中数字计算为 {expected}（{what}），差异在四舍五入允许范围内"),
             )
             .at(fig.loc)
             .expected(expected)
@@ -137,8 +165,7 @@ fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {
     } else {
         diags.push(
             Diagnostic::new(
-                "narrative.figure",
-                Severity::Error,
+                &NARRATIVE_FIGURE,
                 format!("文中数字与表不一致：写的是 {found}，按表中数字（{what}）应为 {expected}"),
             )
             .at(fig.loc)
@@ -180,8 +207,7 @@ fn three_public_reason(doc: &Doc, diags: &mut Vec<Diagnostic>) {
     if changes && !reasons {
         diags.push(
             Diagnostic::new(
-                "narrative.reason",
-                Severity::Warning,
+                &NARRATIVE_REASON,
                 "“三公”经费说明写了增减变化，但没有说明原因",
             )
             .at(s.loc)

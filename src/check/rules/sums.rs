@@ -5,9 +5,58 @@ use super::{Context, Doc, Verdict, judge};
 use crate::check::expr::Iv;
 use crate::model::amount::{self, AmountUnit};
 use crate::model::catalogue::{self, Class};
+use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Loc, Severity};
 use crate::model::{Cell, ColType, Column, Row, Status, Table, Term, Value};
 use rust_decimal::Decimal;
+
+pub const VALUE_SCALE: Rule = Rule {
+    id: "value.scale",
+    severity: Severity::Error,
+    module: "sums",
+    summary: "A figure written in the wrong unit (元 in a 万元 table or the reverse).",
+    doc: "When an identity fails and dividing or multiplying one of its figures by 10,000 makes it hold, that figure is reported instead of the identity.",
+};
+
+pub const SUM_HIERARCHY: Rule = Rule {
+    id: "sum.hierarchy",
+    severity: Severity::Error,
+    module: "sums",
+    summary: "类 ≠ Σ款 or 款 ≠ Σ项, in some amount column.",
+    doc: "Derived from the codes: a 类 row equals the sum of its 款 rows, a 款 row the sum of its 项 rows, in every amount column; a department's unit line equals the sum of its units' lines.",
+};
+
+pub const SUM_ROW: Rule = Rule {
+    id: "sum.row",
+    severity: Severity::Error,
+    module: "sums",
+    summary: "A total row differs from the sum of the rows it totals.",
+    doc: "Rows declare `sum_of` (row keys, codes, or the words functional / dept_economic / gov_economic / units for every top-level row of that classification).",
+};
+
+pub const SUM_COLUMN: Rule = Rule {
+    id: "sum.column",
+    severity: Severity::Error,
+    module: "sums",
+    summary: "A total column differs from the sum of its columns, in some row.",
+    doc: "Columns declare `sum_of` following the printed header (合计 = 基本支出 + 项目支出; 基本支出 = 人员经费 + 公用经费; 三公 = 出国 + 公务用车 + 接待; 公务用车 = 购置 + 运行; …).",
+};
+
+pub const SUM_UNCHECKED: Rule = Rule {
+    id: "sum.unchecked",
+    severity: Severity::Notice,
+    module: "sums",
+    summary: "An identity left unchecked because a cell is unreadable (`?`).",
+    doc: "Reported once per unreadable cell, so that an unreadable figure is never silently taken as checked.",
+};
+
+pub const ROUNDING: Rule = Rule {
+    id: "rounding",
+    severity: Severity::Notice,
+    module: "sums",
+    summary: "A difference explained by rounding (尾数误差).",
+    doc: "Tables are kept in 元 and printed rounded; a difference no larger than half a unit of the last printed digit per addend is reported as this notice, not as an error. The same holds for figures in the text.",
+};
 
 pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     for table in &doc.disclosure.tables {
@@ -28,7 +77,7 @@ struct Part<'a> {
 }
 
 struct Identity<'a> {
-    rule: &'static str,
+    rule: &'static Rule,
     table: &'a Table,
     row: String,
     column: String,
@@ -73,8 +122,7 @@ fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
     let unchecked = |loc: Loc, diags: &mut Vec<Diagnostic>| {
         diags.push(
             Diagnostic::new(
-                "sum.unchecked",
-                Severity::Notice,
+                &SUM_UNCHECKED,
                 "此处数字原文无法辨认（?），涉及它的合计关系未核对",
             )
             .at(loc)
@@ -109,8 +157,7 @@ fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
         Verdict::Equal => {}
         Verdict::Rounding => diags.push(
             Diagnostic::new(
-                "rounding",
-                Severity::Notice,
+                &ROUNDING,
                 format!(
                     "尾数误差：「{}」的「{}」{} 与{} {} 相差 {}，在四舍五入允许范围内",
                     id.row,
@@ -127,7 +174,7 @@ fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
             .column(id.column.clone())
             .expected(show(expected.mid))
             .found(show(found))
-            .target(format!("{}:{}", id.rule, id.target)),
+            .target(format!("{}:{}", id.rule.id, id.target)),
         ),
         Verdict::Different => {
             if let Some(d) = scale_slip(&id, found, &values, unit) {
@@ -136,7 +183,6 @@ fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
             }
             let mut d = Diagnostic::new(
                 id.rule,
-                Severity::Error,
                 format!(
                     "「{}」的「{}」应等于{} {}，实为 {}，相差 {}",
                     id.row,
@@ -179,10 +225,7 @@ fn scale_slip(
             AmountUnit::Wanyuan => ("元", "万元"),
             AmountUnit::Yuan => ("万元", "元"),
         };
-        Diagnostic::new(
-            "value.scale",
-            Severity::Error,
-            format!(
+        Diagnostic::new(&VALUE_SCALE, format!(
                 "金额单位疑似写错：本表单位为{right}，{v} 看起来是按{wrong}填写的（换算后为 {scaled}，与「{}」的其他数字一致）",
                 id.parts_desc
             ),
@@ -288,7 +331,7 @@ fn hierarchy(table: &Table, diags: &mut Vec<Diagnostic>) {
         };
         let members: Vec<(bool, &Row)> = children.iter().map(|r| (false, *r)).collect();
         row_identity(
-            "sum.hierarchy",
+            &SUM_HIERARCHY,
             table,
             parent,
             &members,
@@ -300,7 +343,7 @@ fn hierarchy(table: &Table, diags: &mut Vec<Diagnostic>) {
 
 /// `total` = Σ `members` (a leading `true` subtracts), in every amount column.
 fn row_identity(
-    rule: &'static str,
+    rule: &'static Rule,
     table: &Table,
     total: &Row,
     members: &[(bool, &Row)],
@@ -414,7 +457,7 @@ fn rows(table: &Table, diags: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(" + ");
         row_identity(
-            "sum.row",
+            &SUM_ROW,
             table,
             row,
             &members,
@@ -461,7 +504,7 @@ fn columns(table: &Table, diags: &mut Vec<Diagnostic>) {
             }
             evaluate(
                 Identity {
-                    rule: "sum.column",
+                    rule: &SUM_COLUMN,
                     table,
                     row: row.label(),
                     column: col.name.clone(),

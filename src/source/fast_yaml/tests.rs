@@ -1,104 +1,25 @@
 //! The fast path against serde-saphyr: on every document the fast path accepts, both give
 //! the same value, with the same line and column for every `Spanned`.
 
+use super::compare::{Probe, compare, compare_all, floor};
 use super::*;
 use crate::source::saphyr_options;
 use crate::source::schema::{DisclosureSrc, S, UnitSrc};
 use proptest::prelude::*;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
-/// A type using every shape the schema uses, nested: random documents are read into it.
-// Fields are read through `Debug` only.
-#[allow(dead_code)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Probe {
-    #[serde(default)]
-    a: Option<S>,
-    #[serde(default)]
-    b: Option<S>,
-    #[serde(default)]
-    l: Vec<S>,
-    #[serde(default)]
-    m: BTreeMap<String, S>,
-    #[serde(default)]
-    n: Option<Spanned<u32>>,
-    #[serde(default)]
-    s: Option<S>,
-    #[serde(default)]
-    p: Vec<Probe>,
-}
-
-/// `Location`'s `Debug` without its character span (the fast path does not fill it in).
-fn strip_spans(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find(", span: Span {") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i..];
-        let end = after.find('}').expect("a span closes");
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// Runs both parsers on `text`: if the fast path accepts it, serde-saphyr must read the
 /// same. Returns whether the fast path accepted it.
 fn same<T: DeserializeOwned + Debug>(text: &str) -> bool {
-    let Some(fast) = parse::<T>(text) else {
-        return false;
-    };
-    let slow = match serde_saphyr::from_str_with_options::<T>(text, saphyr_options()) {
-        Ok(slow) => slow,
-        Err(e) => panic!("the fast path accepted what serde-saphyr refuses ({e})\n---\n{text}"),
-    };
-    let (f, s) = (
-        strip_spans(&format!("{fast:?}")),
-        strip_spans(&format!("{slow:?}")),
-    );
-    if f != s {
-        let at = f
-            .char_indices()
-            .zip(s.chars())
-            .find(|((_, a), b)| a != b)
-            .map_or(f.len().min(s.len()), |((i, _), _)| i);
-        let from = floor(&f, at.saturating_sub(200));
-        panic!(
-            "the parsers differ\n fast: …{}\nsaphyr: …{}\n---\n{text}",
-            &f[from..ceil(&f, (at + 200).min(f.len()))],
-            &s[floor(&s, from)..ceil(&s, (at + 200).min(s.len()))],
-        );
-    }
-    true
+    compare::<T>(text).unwrap_or_else(|e| panic!("{e}\n---\n{text}"))
 }
 
 /// Checks `text` as every type a source file can be read into; whether any accepted it.
 fn same_all(text: &str) -> bool {
-    let a = same::<UnitSrc>(text);
-    let b = same::<DisclosureSrc>(text);
-    let c = same::<Probe>(text);
-    a || b || c
+    compare_all(text).unwrap_or_else(|e| panic!("{e}\n---\n{text}"))
 }
 
 fn root() -> PathBuf {

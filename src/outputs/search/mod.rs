@@ -28,8 +28,12 @@
 
 use crate::model::templates::Templates;
 use crate::model::{Disclosure, Site, Status, Table, Unit, Value};
+use crate::outputs::OutputError;
 use crate::views::{markdown, sections, summary};
 use std::collections::BTreeMap;
+
+mod index;
+pub use index::{gzip, index_files, write_index};
 
 /// Directory of the search page and index in the output.
 pub const DIR: &str = "search";
@@ -348,8 +352,8 @@ pub fn documents(site: &Site, templates: &Templates) -> Vec<Entry> {
 /// `documents`, with each unit's documents from `unit_docs` (which may remember them).
 pub fn documents_with<U: Sync>(
     units: &[U],
-    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, String> + Sync),
-) -> Result<Vec<Entry>, String> {
+    unit_docs: &(dyn Fn(&U) -> Result<Vec<Entry>, OutputError> + Sync),
+) -> Result<Vec<Entry>, OutputError> {
     use rayon::prelude::*;
     let per_unit: Vec<Vec<Entry>> = units.par_iter().map(unit_docs).collect::<Result<_, _>>()?;
     let mut docs: Vec<Entry> = Vec::with_capacity(per_unit.iter().map(Vec::len).sum());
@@ -664,162 +668,6 @@ fn section_docs(
     }
 }
 
-/// Gzip with a fixed header (no name, mtime 0): the same bytes give the same file.
-/// Byte for byte what `flate2::GzBuilder` with `mtime(0)` and `Compression::fast()`
-/// writes, but each thread keeps its compressor (reset, not made again: making one
-/// zeroes its tables, which was most of the cost of a large site's many small files).
-pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
-    }
-    let failed = |e: &dyn std::fmt::Display| format!("无法压缩搜索索引：{e}");
-    // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=4 (fastest) OS=255 (unknown).
-    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.reset();
-        // As `GzEncoder` feeds it: all the input without flushing, then the end.
-        loop {
-            if out.capacity() - out.len() < 1024 {
-                out.reserve(out.capacity().max(4096));
-            }
-            let read = usize::try_from(d.total_in()).map_err(|e| failed(&e))?;
-            let rest = bytes.get(read..).unwrap_or_default();
-            let flush = if rest.is_empty() {
-                FlushCompress::Finish
-            } else {
-                FlushCompress::None
-            };
-            match d.compress_vec(rest, &mut out, flush) {
-                Ok(Status::StreamEnd) => return Ok(()),
-                Ok(_) => {}
-                Err(e) => return Err(failed(&e)),
-            }
-        }
-    })?;
-    let mut crc = flate2::Crc::new();
-    crc.update(bytes);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    // ISIZE: the length modulo 2^32.
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    Ok(out)
-}
-
-/// Where index files go as soon as each is made (path under the output, bytes): a large
-/// site's index is never held whole.
-pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
-
-/// The index files (paths under `dir`) of the documents, sorted by path.
-pub fn index_files(dir: &str, docs: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let out = std::sync::Mutex::new(Vec::new());
-    write_index(dir, docs, &|rel, bytes| {
-        out.lock().map_err(|e| e.to_string())?.push((rel, bytes));
-        Ok(())
-    })?;
-    let mut out = out.into_inner().map_err(|e| e.to_string())?;
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
-/// Makes the index files of the documents under `dir` (`meta.json`, `i/`, `d/`), each
-/// given to `put` as soon as it is made (from several threads).
-pub fn write_index(dir: &str, docs: &[Entry], put: &Put) -> Result<(), String> {
-    use rayon::prelude::*;
-    use std::collections::HashMap;
-    // Postings: term → its ids (doc id * 2 + strong) as base-36 gaps, written as the
-    // ids come (ascending), with the last id. A hash map: a B-tree of a large site's
-    // million terms spent most of the index's time comparing strings.
-    let mut postings: HashMap<&str, (String, u32), BuildFx> = HashMap::default();
-    for (id, d) in docs.iter().enumerate() {
-        let id = u32::try_from(id)
-            .ok()
-            .and_then(|id| id.checked_mul(2))
-            .ok_or_else(|| "搜索索引过大".to_string())?;
-        for (t, strong) in d.terms() {
-            let v = id + u32::from(strong);
-            let (gaps, last) = postings.entry(t).or_default();
-            if !gaps.is_empty() {
-                gaps.push(',');
-            }
-            push_base36(gaps, u64::from(v - *last));
-            *last = v;
-        }
-    }
-    // A term's line: the term, a tab, its gaps. The number of shards follows the size.
-    let total: usize = postings
-        .iter()
-        .map(|(t, (g, _))| t.len() + g.len() + 2)
-        .sum();
-    let shards = u32::try_from(total.div_ceil(SHARD_TARGET).max(1))
-        .map_err(|_| "搜索索引过大".to_string())?;
-    // Every shard is written, also an empty one: a term's shard always exists. Its
-    // lines are sorted by term.
-    let mut by_shard: Vec<Vec<(&str, String)>> = (0..shards).map(|_| Vec::new()).collect();
-    for (t, (gaps, _)) in postings {
-        by_shard[shard_of(t, shards) as usize].push((t, gaps));
-    }
-    let files: Vec<(u32, String)> = by_shard
-        .into_par_iter()
-        .enumerate()
-        .map(|(n, mut lines)| {
-            lines.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut f =
-                String::with_capacity(lines.iter().map(|(t, g)| t.len() + g.len() + 2).sum());
-            for (t, gaps) in lines {
-                f.push_str(t);
-                f.push('\t');
-                f.push_str(&gaps);
-                f.push('\n');
-            }
-            (n as u32, f)
-        })
-        .collect();
-    // Each file is compressed in parallel.
-    files
-        .into_par_iter()
-        .try_for_each(|(n, text)| put(format!("{dir}/i/{n}.bin"), gzip(text.as_bytes())?))?;
-
-    // Documents in chunks, per kind.
-    let mut kinds = Vec::new();
-    for (k, (name, per)) in KINDS.iter().enumerate() {
-        let start = docs.iter().position(|d| d.kind == k).unwrap_or(0);
-        let of_kind: Vec<&Entry> = docs.iter().filter(|d| d.kind == k).collect();
-        of_kind
-            .par_chunks(*per)
-            .enumerate()
-            .try_for_each(|(n, chunk)| {
-                let mut json =
-                    String::with_capacity(chunk.iter().map(|d| d.row.len() + 1).sum::<usize>() + 2);
-                json.push('[');
-                for (i, d) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        json.push(',');
-                    }
-                    json.push_str(&d.row);
-                }
-                json.push(']');
-                put(format!("{dir}/d/{k}-{n}.bin"), gzip(json.as_bytes())?)
-            })?;
-        kinds.push(serde_json::json!({
-            "name": name, "start": start, "count": of_kind.len(), "per": per
-        }));
-    }
-    let meta = serde_json::json!({
-        "shards": shards,
-        "docs": docs.len(),
-        "kinds": kinds,
-    });
-    put(
-        format!("{dir}/meta.json"),
-        serde_json::to_string(&meta)
-            .map_err(|e| e.to_string())?
-            .into_bytes(),
-    )
-}
-
 /// How many segments the index of `units` units is cut into: the smallest power of two
 /// that leaves at most `per_segment` units (`search_segment_units`) in a segment on
 /// average. A power of two, so that a growing site keeps its segments until it doubles.
@@ -849,18 +697,18 @@ pub trait Indexed: Sync {
     /// whose units all have the key they had in the previous build is carried over.
     fn key(&self) -> Option<String>;
     /// Its documents.
-    fn docs(&self) -> Result<Vec<Entry>, String>;
+    fn docs(&self) -> Result<Vec<Entry>, OutputError>;
 }
 
 /// Where the search page and index go.
 pub trait Out: Sync {
     /// One file.
-    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), String>;
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<(), OutputError>;
     /// Carries the files under `folder` over from the previous output when they were
     /// made under `key`; false when they must be made.
-    fn reuse(&self, folder: &str, key: &str) -> Result<bool, String>;
+    fn reuse(&self, folder: &str, key: &str) -> Result<bool, OutputError>;
     /// Notes that the files under `folder` were made under `key`.
-    fn made(&self, folder: &str, key: String) -> Result<(), String>;
+    fn made(&self, folder: &str, key: String) -> Result<(), OutputError>;
 }
 
 /// The key of a segment: its place among how many, and its units with their keys (in
@@ -887,11 +735,14 @@ pub fn site_files(
     units: &[&dyn Indexed],
     per_segment: usize,
     out: &dyn Out,
-) -> Result<(), String> {
+) -> Result<(), OutputError> {
     use rayon::prelude::*;
     let page = tera
         .render("search.html", ctx)
-        .map_err(|e| format!("渲染模板 search.html 失败：{e}"))?;
+        .map_err(|e| OutputError::Template {
+            name: "search.html".to_string(),
+            message: e.to_string(),
+        })?;
     out.put(format!("{DIR}/index.html"), page.into_bytes())?;
     let segments = segment_count(units.len(), per_segment);
     let mut members: Vec<Vec<&dyn Indexed>> = vec![Vec::new(); segments];
@@ -902,7 +753,7 @@ pub fn site_files(
     out.put(
         format!("{DIR}/meta.json"),
         serde_json::to_string(&meta)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| OutputError::Make(e.to_string()))?
             .into_bytes(),
     )?;
     members.par_iter().enumerate().try_for_each(|(n, units)| {
@@ -923,302 +774,4 @@ pub fn site_files(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gzip_writes_what_flate2_writes_and_reads_back() {
-        use std::io::{Read as _, Write as _};
-        let mut rng = 7u64;
-        let mut long = String::new();
-        while long.len() < 300_000 {
-            rng = rng
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            long.push_str(
-                ["医疗", "保障", "2101501", "局", "\t", "a,b\n"][(rng >> 60) as usize % 6],
-            );
-        }
-        for text in ["", "x", "衡山县医疗保障局\t1,2,3\n", long.as_str()] {
-            let mut enc = flate2::GzBuilder::new()
-                .mtime(0)
-                .write(Vec::new(), flate2::Compression::fast());
-            enc.write_all(text.as_bytes()).unwrap();
-            let expected = enc.finish().unwrap();
-            // Twice: the second time with the thread's compressor reused.
-            for _ in 0..2 {
-                let ours = gzip(text.as_bytes()).unwrap();
-                assert_eq!(ours, expected, "{} bytes", text.len());
-                let mut back = String::new();
-                flate2::read::GzDecoder::new(ours.as_slice())
-                    .read_to_string(&mut back)
-                    .unwrap();
-                assert_eq!(back, text);
-            }
-        }
-    }
-
-    #[test]
-    fn chinese_is_cut_into_bigrams_and_codes_kept_whole() {
-        assert_eq!(
-            tokens("衡山县医疗保障局", false),
-            ["衡山", "山县", "县医", "医疗", "疗保", "保障", "障局"]
-        );
-        // Punctuation and spaces cut runs; a single character is not a term.
-        assert_eq!(tokens("“三公”经费、县", false), ["三公", "经费"]);
-        // Digits only where asked (titles), Latin words always, full-width folded.
-        assert_eq!(tokens("2023年 T07 表", false), ["t07"]);
-        assert_eq!(tokens("２０２３年Ｔ０７", true), ["2023", "t07"]);
-        assert_eq!(
-            tokens("2101501 行政运行", true),
-            ["2101501", "行政", "政运", "运行"]
-        );
-    }
-
-    #[test]
-    fn codes_are_indexed_with_their_prefixes() {
-        let mut d = Doc::new(ITEM, vec![], String::new(), String::new(), String::new());
-        d.index_code("2101501");
-        d.index("行政运行", true);
-        let d = d.pack();
-        let terms: Vec<(&str, bool)> = d.terms().collect();
-        assert_eq!(
-            terms,
-            [
-                ("210", false),
-                ("21015", false),
-                ("2101501", true),
-                ("政运", true),
-                ("行政", true),
-                ("运行", true)
-            ]
-        );
-        // A term both in the title and the text stays strong.
-        let mut d = Doc::new(ITEM, vec![], String::new(), String::new(), String::new());
-        d.index("行政运行", true);
-        d.index("行政事务", false);
-        let d = d.pack();
-        let terms: Vec<(&str, bool)> = d.terms().collect();
-        assert!(terms.contains(&("行政", true)));
-        assert!(terms.contains(&("事务", false)));
-        assert_eq!(terms.iter().filter(|(t, _)| *t == "行政").count(), 1);
-    }
-
-    #[test]
-    fn html_is_reduced_to_text() {
-        assert_eq!(
-            html_text(
-                "<p>公务接待费<span title=\"x\">14.00</span><sup class=\"src\"><a href=\"#T09-total\">表T09</a></sup>万元&amp;</p>\n<p>下一段</p>"
-            ),
-            "公务接待费14.00万元& 下一段"
-        );
-    }
-
-    #[test]
-    fn segments_are_a_power_of_two_with_at_most_the_given_units_on_average() {
-        for (units, per, segments) in [
-            (0, 256, 1),
-            (5, 256, 1),
-            (256, 256, 1),
-            (257, 256, 2),
-            (2500, 256, 16),
-            (5000, 256, 32),
-            (5, 1, 8),
-            (5, 0, 8),
-        ] {
-            assert_eq!(segment_count(units, per), segments, "{units} / {per}");
-        }
-        // A unit's segment depends on its folder name and the count only.
-        assert_eq!(segment_of("hetang-ybj", 16), segment_of("hetang-ybj", 16));
-        assert!((0..100).all(|i| segment_of(&format!("u{i}"), 16) < 16));
-        assert_eq!(segment_of("anything", 1), 0);
-    }
-
-    #[test]
-    fn shard_hash_is_fnv1a() {
-        // Known FNV-1a 32 values ("a" → 0xe40c292c), so the JavaScript twin can be checked.
-        assert_eq!(shard_of("a", 1_000_003), 0xe40c_292c % 1_000_003);
-        assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
-    }
-
-    fn doc(kind: usize, key: &str, title: &str) -> Entry {
-        let mut d = Doc::new(
-            kind,
-            vec![key.into()],
-            title.into(),
-            String::new(),
-            format!("{key}/"),
-        );
-        d.index(title, true);
-        d.pack()
-    }
-
-    #[test]
-    fn postings_are_delta_encoded_per_term_and_output_is_deterministic() {
-        let docs = vec![
-            doc(UNIT, "a", "医疗保障局"),
-            doc(UNIT, "b", "医疗中心"),
-            doc(ITEM, "c", "医疗救助"),
-        ];
-        let files = index_files(DIR, &docs).unwrap();
-        let files2 = index_files(DIR, &docs).unwrap();
-        assert_eq!(files, files2);
-        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "search/d/0-0.bin",
-                "search/d/2-0.bin",
-                "search/i/0.bin",
-                "search/meta.json"
-            ]
-        );
-        let index = gunzip(&files[2].1);
-        // 医疗 in docs 0, 1, 2, all strong: 1, 3, 5 → deltas 1, 2, 2.
-        assert!(index.contains("医疗\t1,2,2\n"), "{index}");
-        assert!(index.contains("救助\t5\n"), "{index}");
-        let meta = String::from_utf8(files[3].1.clone()).unwrap();
-        assert!(meta.contains("\"shards\":1"), "{meta}");
-        assert!(
-            meta.contains("{\"count\":1,\"name\":\"科目\",\"per\":64,\"start\":2}"),
-            "{meta}"
-        );
-    }
-
-    impl Entry {
-        /// What the result shows: `[title, context, url, text, links]`.
-        fn shown(&self) -> serde_json::Value {
-            serde_json::from_str(&self.row).unwrap()
-        }
-        fn title(&self) -> String {
-            self.shown()[0].as_str().unwrap().to_string()
-        }
-        fn url(&self) -> String {
-            self.shown()[2].as_str().unwrap().to_string()
-        }
-        fn text(&self) -> String {
-            self.shown()[3].as_str().unwrap().to_string()
-        }
-    }
-
-    fn gunzip(bytes: &[u8]) -> String {
-        use std::io::Read as _;
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_string(&mut s)
-            .unwrap();
-        s
-    }
-
-    /// The postings of `term` in the index files: (doc id, strong).
-    fn lookup(files: &[(String, Vec<u8>)], term: &str) -> Vec<(usize, bool)> {
-        let meta = &files
-            .iter()
-            .find(|(p, _)| p == "search/meta.json")
-            .unwrap()
-            .1;
-        let meta: serde_json::Value = serde_json::from_slice(meta).unwrap();
-        let shards = meta["shards"].as_u64().unwrap() as u32;
-        let path = format!("search/i/{}.bin", shard_of(term, shards));
-        let text = gunzip(&files.iter().find(|(p, _)| *p == path).unwrap().1);
-        let line = text
-            .lines()
-            .find(|l| l.split('\t').next() == Some(term))
-            .unwrap();
-        let mut v = 0;
-        line.split('\t')
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .map(|d| {
-                v += u64::from_str_radix(d, 36).unwrap();
-                ((v / 2) as usize, v % 2 == 1)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn seed_index_is_deterministic_and_finds_units_codes_and_text() {
-        let root = crate::source::resolve_root(std::path::Path::new(".")).unwrap();
-        let (site, _) = crate::source::load(&root);
-        let templates = Templates::builtin().unwrap();
-        let docs = documents(&site, &templates);
-        let files = index_files(DIR, &docs).unwrap();
-        assert_eq!(
-            files,
-            index_files(DIR, &documents(&site, &templates)).unwrap()
-        );
-        // One file per shard, empty or not: any term's shard can be fetched.
-        let meta: serde_json::Value = serde_json::from_slice(
-            &files
-                .iter()
-                .find(|(p, _)| p == "search/meta.json")
-                .unwrap()
-                .1,
-        )
-        .unwrap();
-        let shards = files
-            .iter()
-            .filter(|(p, _)| p.starts_with("search/i/"))
-            .count();
-        assert_eq!(Some(shards as u64), meta["shards"].as_u64());
-        // Sorted by kind, units first.
-        assert!(
-            docs.windows(2)
-                .all(|w| (w[0].kind, &w[0].key) <= (w[1].kind, &w[1].key))
-        );
-        // 衡山: the unit, strong, is the first posting.
-        let hits = lookup(&files, "衡山");
-        assert_eq!(docs[hits[0].0].shown()[0], "衡山县医疗保障局");
-        assert!(hits[0].1 && docs[hits[0].0].kind == UNIT);
-        // 2101501: one strong item per disclosure that prints it, linking to its rows.
-        let hits = lookup(&files, "2101501");
-        let printing = site
-            .units
-            .iter()
-            .flat_map(|u| &u.disclosures)
-            .filter(|d| {
-                d.tables.iter().any(|t| {
-                    t.status == Status::Present
-                        && t.rows.iter().any(|r| r.code.as_deref() == Some("2101501"))
-                })
-            })
-            .count();
-        assert_eq!(hits.len(), printing);
-        for (id, strong) in &hits {
-            let d = &docs[*id];
-            let shown = d.shown();
-            assert!(
-                *strong && d.kind == ITEM && shown[0] == "2101501 行政运行",
-                "{d:?}"
-            );
-            let links = shown[4].as_array().unwrap();
-            assert!(
-                shown[2].as_str().unwrap().ends_with("-2101501")
-                    && links
-                        .iter()
-                        .all(|l| l[1].as_str().unwrap().ends_with("-2101501"))
-            );
-        }
-        // 21015 (款) finds its own rows strongly and the 项 under it weakly.
-        let hits = lookup(&files, "21015");
-        assert!(
-            hits.iter()
-                .any(|(id, s)| *s && docs[*id].title().starts_with("21015 "))
-        );
-        assert!(
-            hits.iter()
-                .any(|(id, s)| !*s && docs[*id].title().starts_with("2101501 "))
-        );
-        // 接待 (公务接待): the 30217 item strong, the 三公 explanation weak.
-        let hits = lookup(&files, "接待");
-        assert!(
-            hits.iter()
-                .any(|(id, s)| *s && docs[*id].title() == "30217 公务接待费")
-        );
-        assert!(hits.iter().any(|(id, s)| !*s
-            && docs[*id].kind == SECTION
-            && docs[*id].url().ends_with("#three-public")
-            && docs[*id].text().contains("公务接待")));
-    }
-}
+mod tests;
