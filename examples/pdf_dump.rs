@@ -1,6 +1,6 @@
 //! Prints what the PDF reader makes of a file: its tables as grids and its prose, for
 //! checking the reader by eye against `pdftotext -layout`.
-//! `cargo run --example pdf_dump -- FILE.pdf [--text]`
+//! `cargo run --example pdf_dump -- FILE.pdf [--text] [--recognize]`
 
 use gongkai::import::pdf::read_pdf;
 use std::path::Path;
@@ -8,6 +8,7 @@ use std::path::Path;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_text = args.iter().any(|a| a == "--text");
+    let recognize = args.iter().any(|a| a == "--recognize");
     for arg in args.iter().filter(|a| !a.starts_with("--")) {
         let start = std::time::Instant::now();
         match read_pdf(Path::new(arg)) {
@@ -41,6 +42,33 @@ fn main() {
                     }
                     for n in &t.notes {
                         println!("  note: {n}");
+                    }
+                }
+                if recognize {
+                    match gongkai::import::recognize::recognize(std::slice::from_ref(&doc), None) {
+                        Err(e) => println!("\nrecognize: {e}"),
+                        Ok(d) => {
+                            println!(
+                                "\nrecognized: {} {} {} ({}), {} tables",
+                                d.unit.name,
+                                d.disclosure.year,
+                                d.disclosure.kind,
+                                d.disclosure.template,
+                                d.disclosure.tables.len()
+                            );
+                            for t in &d.disclosure.tables {
+                                let keys: Vec<&str> =
+                                    t.columns.iter().map(|c| c.key.as_str()).collect();
+                                println!(
+                                    "  {} {} [{}] {} rows {:?}",
+                                    t.kind,
+                                    t.title,
+                                    keys.join(","),
+                                    t.rows.len(),
+                                    t.status
+                                );
+                            }
+                        }
                     }
                 }
                 if show_text {
