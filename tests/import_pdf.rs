@@ -377,6 +377,18 @@ fn an_encrypted_pdf_is_refused() {
 }
 
 #[test]
+fn a_pdf_locked_only_against_editing_reads() {
+    // Encrypted with an owner password and an empty user password (RC4, 128 bits), as
+    // publishers do to forbid editing: anyone may open it, so the import reads it.
+    // Made with `qpdf --allow-weak-crypto --encrypt "" owner 128 --use-aes=n`.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/owner-only-rc4.pdf");
+    let doc = read(&path);
+    assert_eq!(doc.text.len(), 1);
+    assert_eq!(doc.text[0].text, "Secret budget 1,276.70");
+}
+
+#[test]
 fn a_pdf_without_text_needs_ocr() {
     // One page that draws a box and prints nothing: what a scan looks like to a reader.
     let pdf = pdf_from(&[

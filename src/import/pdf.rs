@@ -90,8 +90,9 @@ pub fn read_pdf_with(path: &Path, limits: Limits) -> Result<PrintedDocument, Imp
             file: file.clone(),
             reason: format!("读取超过 {} 秒仍未完成", limits.timeout.as_secs()),
         },
-        Guarded::Failed(extract::ExtractError::Open(reason)) if marked_encrypted => {
-            let _ = reason;
+        // A file that names an encryption dictionary and does not open is taken as
+        // encrypted: the likelier cause, and the message says what to do.
+        Guarded::Failed(extract::ExtractError::Open(_)) if marked_encrypted => {
             ImportError::Encrypted { file: file.clone() }
         }
         Guarded::Failed(extract::ExtractError::Open(reason)) => ImportError::NotReadable {

@@ -71,7 +71,8 @@ pub(crate) fn extract(
         // A page turned a quarter (landscape tables on portrait paper, /Rotate 90): the
         // library places a span's start on the page as shown but gives its box along the
         // paper's axes, and the drawing comes in paper coordinates. Both are turned here
-        // into the page as shown, y upward from its bottom edge (the paper's width).
+        // into the page as shown, y upward from its bottom edge (the paper's width);
+        // measured on the corpus against poppler's boxes, see docs/import.md.
         let quarter = doc
             .get_page_rotation(index)
             .is_ok_and(|r| r.rem_euclid(360) == 90);
