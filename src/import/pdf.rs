@@ -70,7 +70,7 @@ pub fn read_pdf_with(path: &Path, limits: Limits) -> Result<PrintedDocument, Imp
         reason: reason.to_string(),
     })?;
     let marked_encrypted = has_encrypt_entry(&bytes);
-    let pages = run_guarded(bytes, limits).map_err(|e| match e {
+    let read = run_guarded(bytes, file.clone(), limits).map_err(|e| match e {
         Guarded::Panicked(reason) => ImportError::ReaderFailed {
             file: file.clone(),
             reason,
@@ -104,15 +104,23 @@ pub fn read_pdf_with(path: &Path, limits: Limits) -> Result<PrintedDocument, Imp
             reason: format!("第 {n} 页：{reason}"),
         },
     })?;
-    let has_text = pages.pages.iter().any(|p| !p.spans.is_empty());
-    if !has_text {
+    match read {
+        Read::Document(doc) => Ok(doc),
         // An encrypted file whose text the reader could not decrypt reads as empty.
-        if pages.encrypted || marked_encrypted {
-            return Err(ImportError::Encrypted { file });
+        Read::NoText { encrypted } if encrypted || marked_encrypted => {
+            Err(ImportError::Encrypted { file })
         }
-        return Err(ImportError::NoText { file });
+        Read::NoText { .. } => Err(ImportError::NoText { file }),
     }
-    Ok(lay_out(file, &pages.pages))
+}
+
+/// What the guarded reader hands back.
+enum Read {
+    Document(PrintedDocument),
+    /// Not a character on any page.
+    NoText {
+        encrypted: bool,
+    },
 }
 
 /// Cheap structural checks before the library is trusted with the bytes: a PDF header
@@ -142,14 +150,21 @@ enum Guarded {
 
 /// Runs the library on a thread of its own, catching its panics, and waits no longer
 /// than the timeout.
-fn run_guarded(bytes: Vec<u8>, limits: Limits) -> Result<extract::Extracted, Guarded> {
+/// The layout runs on the same thread, so the deadline bounds it too.
+fn run_guarded(bytes: Vec<u8>, file: std::path::PathBuf, limits: Limits) -> Result<Read, Guarded> {
     let deadline = Instant::now() + limits.timeout;
     let grace = limits.timeout + Duration::from_secs(1);
-    match guarded(
-        move || extract::extract(bytes, limits.max_pages, deadline),
-        grace,
-    ) {
-        Ok(Ok(extracted)) => Ok(extracted),
+    let work = move || {
+        let extracted = extract::extract(bytes, limits.max_pages, deadline)?;
+        if extracted.pages.iter().all(|p| p.spans.is_empty()) {
+            return Ok(Read::NoText {
+                encrypted: extracted.encrypted,
+            });
+        }
+        Ok(Read::Document(lay_out(file, &extracted.pages)))
+    };
+    match guarded(work, grace) {
+        Ok(Ok(read)) => Ok(read),
         Ok(Err(e)) => Err(Guarded::Failed(e)),
         Err(e) => Err(e),
     }

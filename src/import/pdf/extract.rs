@@ -127,6 +127,11 @@ pub(crate) fn extract(
                 rules_of(&path.operations, &mut rules);
             }
         }
+        // Table borders on a page number in the hundreds or low thousands; a page that
+        // draws more is a drawing, not a table, and its rules would only slow the layout.
+        if rules.len() > MAX_RULES {
+            rules.clear();
+        }
         if quarter {
             for rule in &mut rules {
                 // Paper (x, y) is shown at (y, width - x).
@@ -161,6 +166,9 @@ pub(crate) fn extract(
 
 /// The axis-parallel segments of a stroked path: drawn lines, thin rectangles and the
 /// edges of cell rectangles.
+/// Ruled segments per page beyond which the page's rules are ignored.
+const MAX_RULES: usize = 20_000;
+
 /// The widest a filled shape may be and still count as a drawn line.
 const THIN: f64 = 2.5;
 
