@@ -5,6 +5,7 @@
 
 pub mod draft;
 pub mod error;
+pub mod pdf;
 pub mod printed;
 pub mod recognize;
 pub mod write;

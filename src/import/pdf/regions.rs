@@ -1,0 +1,198 @@
+//! Which printed lines belong to a table and which are prose: a table starts at a title
+//! line (`公开01表` / `收支预算总表`), runs over the lines below it and over following pages
+//! while they stay tabular, and ends at the next title, at a part heading or where prose
+//! starts again. Everything else is prose, made into paragraphs here too.
+
+use super::classify::{
+    is_amount, is_code, is_heading, is_note, is_part_heading, table_number, table_title,
+};
+use super::layout::Line;
+use crate::import::printed::{Place, PrintedText};
+
+/// A table's lines, before the grid is made.
+pub(crate) struct Region {
+    pub number: Option<String>,
+    pub title: String,
+    pub title_page: u32,
+    /// The lines after the title, over all pages the table runs to.
+    pub lines: Vec<Line>,
+}
+
+/// A title at `i`: the number may stand on the line above the title or in front of it.
+/// Returns the number, the title and how many lines the title takes.
+fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)> {
+    let line = lines.get(i)?;
+    let text = line.text();
+    if let Some(number) = table_number(&text) {
+        let next = lines.get(i + 1).filter(|n| n.page == line.page)?;
+        let (_, title) = table_title(&next.text())?;
+        return Some((Some(number), title, 2));
+    }
+    if is_part_heading(&text) {
+        return None;
+    }
+    // A long title may wrap, leaving a few characters (`表`) on the next line.
+    let next = lines.get(i + 1).filter(|n| n.page == line.page);
+    let wrapped = next
+        .filter(|n| n.chunks.len() == 1 && n.text().chars().count() <= 6)
+        .filter(|_| table_title(&text).is_none())
+        .and_then(|n| table_title(&format!("{text}{}", n.text())));
+    if let Some((number, title)) = wrapped {
+        let max_chunks = if number.is_some() { 4 } else { 2 };
+        return (line.chunks.len() <= max_chunks).then_some((number, title, 2));
+    }
+    let (number, title) = table_title(&text)?;
+    // A title alone on a line, or with the head line beside it: long lines of several
+    // cells are a table row that happens to end in 表.
+    // A numbered title may be printed in several runs (`公开 09 表：` `一般…`).
+    let max_chunks = if number.is_some() { 4 } else { 2 };
+    if line.chunks.len() > max_chunks || title.is_empty() {
+        return None;
+    }
+    // The number printed under the title (`公开表一`).
+    if number.is_none()
+        && let Some(next) = lines.get(i + 1).filter(|n| n.page == line.page)
+        && let Some(below) = table_number(&next.text())
+    {
+        return Some((Some(below), title, 2));
+    }
+    Some((number, title, 1))
+}
+
+/// A line that reads like a table row or header rather than prose.
+fn tabular(line: &Line) -> bool {
+    line.chunks.len() >= 2
+        || line
+            .chunks
+            .first()
+            .is_some_and(|c| is_amount(&c.text) || is_code(&c.text))
+        || is_note(&line.text())
+}
+
+/// A line of running prose: one long sentence-like chunk.
+fn prose_like(line: &Line) -> bool {
+    let text = line.text();
+    line.chunks.len() == 1
+        && !is_note(&text)
+        && (text.chars().count() > 30 || text.ends_with('。'))
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_digit() && text.contains(',') && text.len() < 12)
+}
+
+/// Splits the document's lines into table regions and prose.
+pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
+    let mut regions = Vec::new();
+    let mut prose_lines: Vec<&Line> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((number, title, taken)) = title_at(lines, i) else {
+            prose_lines.push(&lines[i]);
+            i += 1;
+            continue;
+        };
+        let start = i + taken;
+        let mut end = start;
+        while end < lines.len() {
+            let line = &lines[end];
+            if title_at(lines, end).is_some() || is_part_heading(&line.text()) {
+                break;
+            }
+            let new_page = end > start && lines[end - 1].page != line.page;
+            let first_on_page = end == start || new_page;
+            if first_on_page && end > start {
+                let next_tabular = lines
+                    .get(end + 1)
+                    .is_some_and(|n| n.page == line.page && tabular(n));
+                let short = line.text().chars().count() <= 20;
+                if !(tabular(line) || (short && next_tabular)) {
+                    break;
+                }
+            }
+            if prose_like(line) {
+                break;
+            }
+            end += 1;
+        }
+        let body = &lines[start..end];
+        // A title with nothing tabular under it is a line of a table of contents.
+        let looks_tabular = |l: &Line| {
+            l.chunks.len() >= 3
+                || is_note(&l.text())
+                || l.chunks
+                    .iter()
+                    .any(|c| is_amount(&c.text) || is_code(&c.text))
+        };
+        if body.iter().any(looks_tabular) {
+            regions.push(Region {
+                number,
+                title,
+                title_page: lines[i].page,
+                lines: body.to_vec(),
+            });
+            i = end;
+        } else {
+            prose_lines.extend(&lines[i..start]);
+            i = start;
+        }
+    }
+    (regions, paragraphs(&prose_lines))
+}
+
+/// Joins prose lines into paragraphs in reading order; headings stand alone. A paragraph
+/// ends where the next line is indented, a heading, set apart by a wider gap, or where
+/// the line before stopped short of the right margin.
+fn paragraphs(lines: &[&Line]) -> Vec<PrintedText> {
+    let mut margins: std::collections::BTreeMap<u32, (f64, f64)> = Default::default();
+    for l in lines {
+        let m = margins
+            .entry(l.page)
+            .or_insert((f64::INFINITY, f64::NEG_INFINITY));
+        m.0 = m.0.min(l.x0());
+        m.1 = m.1.max(l.x1());
+    }
+    let mut out: Vec<PrintedText> = Vec::new();
+    let mut current: Option<(String, u32)> = None;
+    let mut prev: Option<&Line> = None;
+    for &line in lines {
+        let text = super::layout::join_pieces(line.chunks.iter().map(|c| c.text.as_str()));
+        let (left, right) = margins.get(&line.page).copied().unwrap_or((0.0, 0.0));
+        // A numbered line that runs to the right margin goes on: a list item, not a
+        // heading.
+        let heading = is_heading(&text) && line.x1() < right - 2.0 * line.size;
+        let starts_new = match prev {
+            None => true,
+            Some(p) => {
+                let indented = line.x0() > left + 1.5 * line.size;
+                let short_before = p.x1() < right - 2.0 * p.size;
+                let gap = if p.page == line.page {
+                    p.y0 - line.y1
+                } else {
+                    0.0
+                };
+                let (_, p_right) = margins.get(&p.page).copied().unwrap_or((0.0, 0.0));
+                let was_heading = is_heading(&p.text()) && p.x1() < p_right - 2.0 * p.size;
+                heading || indented || short_before || gap > 1.2 * line.size || was_heading
+            }
+        };
+        if starts_new {
+            if let Some((t, page)) = current.take() {
+                out.push(PrintedText {
+                    text: t,
+                    place: Place::Page(page),
+                });
+            }
+            current = Some((text, line.page));
+        } else if let Some((t, _)) = current.as_mut() {
+            *t = super::layout::join_pieces([t.as_str(), text.as_str()]);
+        }
+        prev = Some(line);
+    }
+    if let Some((t, page)) = current {
+        out.push(PrintedText {
+            text: t,
+            place: Place::Page(page),
+        });
+    }
+    out
+}
