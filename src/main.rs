@@ -64,9 +64,9 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
-    /// 导入：从公开的 Excel 工作簿（一个单位一个年度的一个或多个文件）生成数据源，写入后运行检查
+    /// 导入：从公开的 PDF 或 Excel 工作簿（一个单位一个年度的一个或多个文件）生成数据源，写入后运行检查
     Import {
-        /// 要导入的文件（.xlsx、.xls；.pdf 暂不支持）
+        /// 要导入的文件（.pdf、.xlsx、.xls）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 数据源目录（默认：content/）

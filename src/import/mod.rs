@@ -15,8 +15,8 @@ use error::ImportError;
 use printed::PrintedDocument;
 use std::path::Path;
 
-/// Reads one published file by its extension: `.xlsx` / `.xls` workbooks; `.pdf` is not
-/// read yet.
+/// Reads one published file by its extension: a `.pdf` with a text layer, an `.xlsx` /
+/// `.xls` workbook.
 pub fn read_file(path: &Path) -> Result<PrintedDocument, ImportError> {
     if !path.is_file() {
         return Err(ImportError::Read {
@@ -30,10 +30,7 @@ pub fn read_file(path: &Path) -> Result<PrintedDocument, ImportError> {
         .unwrap_or_default();
     match ext.as_str() {
         "xlsx" | "xls" => xlsx::read_workbook(path),
-        "pdf" => Err(ImportError::NotReadable {
-            file: path.to_path_buf(),
-            reason: "暂不支持读取 PDF，请使用 Excel 工作簿（.xlsx、.xls）".to_string(),
-        }),
+        "pdf" => pdf::read_pdf(path),
         _ => Err(ImportError::NotReadable {
             file: path.to_path_buf(),
             reason: "只能导入 .pdf、.xlsx 或 .xls 文件".to_string(),

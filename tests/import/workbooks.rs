@@ -321,9 +321,9 @@ fn bad_workbooks_stop_with_nothing_written() {
     );
     let _ = std::fs::remove_dir_all(dir);
 
-    // A PDF: not read yet, said so.
+    // A PDF cut short (no end marker): refused as such, nothing written.
     let (err, dir) = refused("a.pdf", b"%PDF-1.7\n");
-    assert!(err.to_string().contains("暂不支持"), "{err}");
+    assert!(err.to_string().contains("截断"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

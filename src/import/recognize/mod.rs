@@ -11,7 +11,7 @@ use super::draft::{
     DisclosureDraft, Draft, ImportReport, TableDraft, TableFound, UnitDraft, Unsure, place_zh,
 };
 use super::error::ImportError;
-use super::printed::{PrintedDocument, PrintedTable};
+use super::printed::{Place, PrintedDocument, PrintedTable};
 use crate::model::catalogue::Catalogue;
 use crate::model::templates::Templates;
 use columns::Role;
@@ -31,6 +31,7 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
     }
     // The files must be of one unit-year: two that state different years or units are
     // two imports, not one.
+    let mut differing_names = None;
     if docs.len() > 1 {
         let each: Vec<Facts> = docs
             .iter()
@@ -48,14 +49,20 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
         }
         let names: std::collections::BTreeSet<String> =
             each.iter().filter_map(Facts::unit_name).collect();
+        // A unit printed under two names (中共江苏省委办公厅 on the tables,
+        // 江苏省委办公厅 on the explanation) is one unit when the officer names its
+        // folder (`--unit`); otherwise the files are taken for two units' and refused.
         if names.len() > 1 {
             let list: Vec<String> = names.into_iter().collect();
-            return Err(ImportError::NotRecognized {
-                what: format!(
-                    "这些文件属于不同单位（{}），请每次只导入一个单位一个年度的文件",
-                    list.join("、")
-                ),
-            });
+            if slug.is_none() {
+                return Err(ImportError::NotRecognized {
+                    what: format!(
+                        "这些文件中的单位名称不同（{}）：如果是同一单位，请用 --unit 指定单位目录后再导入；否则请每次只导入一个单位一个年度的文件",
+                        list.join("、")
+                    ),
+                });
+            }
+            differing_names = Some(list);
         }
     }
     let facts = Facts::gather(docs);
@@ -72,6 +79,16 @@ pub fn recognize(docs: &[PrintedDocument], slug: Option<&str>) -> Result<Draft, 
         })?;
 
     let mut report = ImportReport::default();
+    if let Some(list) = differing_names {
+        report.unsure.push(Unsure {
+            place: docs[0].tables.first().map_or(Place::Page(1), |t| t.place.clone()),
+            table: None,
+            what: format!(
+                "各文件印的单位名称不同（{}），按 --unit 作为同一单位导入，unit.yaml 用「{name}」：请核对",
+                list.join("、")
+            ),
+        });
+    }
     let mut tables = Vec::new();
     let mut units: Vec<Option<&'static str>> = Vec::new();
     for table in docs.iter().flat_map(|d| &d.tables) {
