@@ -604,10 +604,27 @@ fn pct(a: u64, b: u64) -> String {
     format!("{}.{:02}", r / 100, r % 100)
 }
 
+/// `text` with each `{{ FIGURE = EXPRESSION }}` replaced by its figure as printed.
+fn unmark(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find("}}") else {
+            break;
+        };
+        let inner = &rest[i + 2..i + j];
+        out.push_str(inner.split(" = ").next().unwrap_or(inner).trim());
+        rest = &rest[i + j + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: corpus OUT_DIR UNIT_YEARS [--seed N]");
+        eprintln!("usage: corpus OUT_DIR UNIT_YEARS [--seed N] [--plain]");
         std::process::exit(2);
     }
     let out = Path::new(&args[1]);
@@ -617,6 +634,9 @@ fn main() {
         .position(|a| a == "--seed")
         .and_then(|i| args.get(i + 1))
         .map_or(20231, |s| s.parse().unwrap());
+    // `--plain`: the text as published, every `{{ FIGURE = EXPRESSION }}` written as its
+    // figure alone (what `check::plain` reads without markup).
+    let plain = args.iter().any(|a| a == "--plain");
     let content = out.join("content");
     std::fs::create_dir_all(&content).unwrap();
     std::fs::write(
@@ -652,6 +672,7 @@ fn main() {
             let (yaml, md) = budget_yaml(&name, year, &f, final_accounts);
             let stem = format!("{year}-{}", if final_accounts { "final" } else { "budget" });
             std::fs::write(dir.join(format!("{stem}.yaml")), yaml).unwrap();
+            let md = if plain { unmark(&md) } else { md };
             std::fs::write(dir.join(format!("{stem}.md")), md).unwrap();
             written += 1;
         }
