@@ -1023,8 +1023,19 @@ fn files_of_different_years_are_refused() {
     for t in &mut c.tables {
         t.head_lines = vec!["部门：江苏省人民检察院 单位：万元".to_string()];
     }
-    let err = recognize::recognize(&[a.clone(), c], None).unwrap_err();
-    assert!(err.to_string().contains("不同单位"), "{err}");
+    let err = recognize::recognize(&[a.clone(), c.clone()], None).unwrap_err();
+    assert!(err.to_string().contains("单位名称不同"), "{err}");
+    // Named by the officer (`--unit`), files printing two names are one unit: imported,
+    // with both names among the places to review.
+    let d = recognize::recognize(&[a.clone(), c], Some("jiangsu-zxbgt")).unwrap();
+    assert!(
+        d.report
+            .unsure
+            .iter()
+            .any(|u| u.what.contains("江苏省人民检察院") && u.what.contains("江苏省政协办公厅")),
+        "{:?}",
+        d.report.unsure
+    );
     // The explanation and the tables of one year, as two files, are one import.
     let mut text_only = document(vec![]);
     text_only.file = PathBuf::from("江苏省政协办公厅2019年度部门预算.pdf");
