@@ -916,6 +916,22 @@ fn classification_name_in_the_text_must_exist_at_its_level() {
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(d[0].message.contains("行政运转（项）"), "{}", d[0].message);
     assert_eq!(d[0].severity, Severity::Warning);
+    // The name without its trailing 支出, or the mark set inside that word (as Jiangsu's
+    // texts write them), names the same line; a wrong name so written is still reported.
+    let inside = Site::new().with_plain_seed("hengyang-ybj");
+    inside.edit(
+        "hengyang-ybj/2022-final.md",
+        "5、卫生健康支出（类）公共卫生（款）",
+        "5、卫生健康（类）支出公共卫生（款）",
+    );
+    assert!(with_rule(&inside.check(), "narrative.name").is_empty());
+    let wrong = Site::new().with_plain_seed("hengyang-ybj");
+    wrong.edit(
+        "hengyang-ybj/2022-final.md",
+        "5、卫生健康支出（类）公共卫生（款）",
+        "5、卫生保健（类）支出公共卫生（款）",
+    );
+    assert_eq!(with_rule(&wrong.check(), "narrative.name").len(), 1);
 }
 
 #[test]

@@ -94,7 +94,11 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         if name.chars().count() < 2 {
             continue;
         }
-        if known[slot].iter().any(|(n, _)| name.ends_with(n.as_str())) {
+        // Texts name a line by its name without the trailing 支出 (`一般公共服务（类）`),
+        // or set the mark inside that word (`一般公共服务（类）支出`): the same line.
+        let whole = format!("{name}支出");
+        let is_known = |n: &str| name.ends_with(n) || whole.ends_with(n);
+        if known[slot].iter().any(|(n, _)| is_known(n)) {
             continue;
         }
         if !reported.insert((name.to_string(), slot)) {
