@@ -330,16 +330,10 @@ fn data_text(v: &Data) -> String {
 }
 
 fn data_ref_text(v: &DataRef) -> String {
+    // A shared string is the one case that borrows; every other value converts as it is.
     match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => float_text(*f),
-        DataRef::String(s) => s.clone(),
         DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => d.to_string(),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => e.to_string(),
-        DataRef::Empty => String::new(),
+        v => data_text(&Data::from(v.clone())),
     }
 }
 
