@@ -71,12 +71,12 @@ fn main() {
                 }
             });
             let json = time(&|| {
-                std::hint::black_box(downloads::json(u, d, &templates).unwrap());
+                std::hint::black_box(downloads::json(u, d, &templates, &Default::default()).unwrap());
             });
             let all = time(&|| {
-                std::hint::black_box(downloads::disclosure_files(u, d, &templates).unwrap());
+                std::hint::black_box(downloads::disclosure_files(u, d, &templates, &Default::default()).unwrap());
             });
-            let bytes: usize = downloads::disclosure_files(u, d, &templates)
+            let bytes: usize = downloads::disclosure_files(u, d, &templates, &Default::default())
                 .unwrap()
                 .iter()
                 .map(|(_, b)| b.len())

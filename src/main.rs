@@ -235,11 +235,14 @@ fn run_build(
         eprintln!("gongkai：存在未确认的错误，按 --allow-errors 仍生成网站。");
     }
     let failing = report.failing_units();
+    // What the check found, for the pages: made before the diagnostics are dropped.
+    let findings = gongkai::views::findings::of_report(&report);
     // The sources' text and the diagnostics were only needed to show the diagnostics:
     // freed before rendering.
     let mut report = report;
     report.site.files = Default::default();
     report.diagnostics = Vec::new();
+    report.checked = Default::default();
     let started = Instant::now();
     let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     if on_terminal {
@@ -249,7 +252,7 @@ fn run_build(
             kept.len()
         );
     }
-    match plan.build(&report.site, &kept, failing, on_terminal) {
+    match plan.build(&report.site, &kept, failing, findings, on_terminal) {
         Ok(outcome) => {
             let stats = &outcome.stats;
             eprintln!(

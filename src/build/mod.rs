@@ -176,7 +176,7 @@ pub fn render_into(
         || {
             let _units = crate::timings::phase("各单位的页面");
             todo.par_iter().try_for_each(|(u, listing)| {
-                let key = renderer.unit_key(u.digest());
+                let key = renderer.render_key(u.digest(), listing);
                 let reused = match &key {
                     Some(key) => writer.reuse_unit(u.slug(), key)?,
                     None => false,
@@ -267,17 +267,20 @@ impl Plan {
     /// them to the output atomically (see the module docs); `failing` are the units with
     /// unacknowledged errors (built with `--allow-errors`), whose listings are not kept.
     /// Shows progress on stderr when `progress` is set.
+    /// `findings` are those of the check of the units read (`views::findings::of_report`).
     pub fn build(
         self,
         site: &Site,
         kept: &[(crate::source::Kept, UnitListing)],
         failing: std::collections::BTreeSet<String>,
+        findings: crate::views::findings::SiteFindings,
         progress: bool,
     ) -> Result<Outcome, BuildError> {
         if let (Some(store), Ok(learned)) = (&self.store, self.learned.lock()) {
             store.put_folder_stats(&learned);
         }
         let renderer = self.renderer.unlisted(failing);
+        renderer.set_findings(findings);
         let begin = crate::timings::phase("读取上次输出的清单");
         let writer = Writer::begin(&self.out, &self.site_root, Mode::Swap { clean: self.clean })?;
         drop(begin);
@@ -321,16 +324,24 @@ impl crate::source::Planner<UnitListing> for Plan {
 }
 
 /// Renders the site and publishes it to `out` atomically (see the module docs); shows
-/// progress on stderr when `progress` is set.
+/// progress on stderr when `progress` is set. `findings` are those of the site's check
+/// (`views::findings::of_report`).
 pub fn build(
     site: &Site,
+    findings: crate::views::findings::SiteFindings,
     config: &Config,
     site_root: &Path,
     out: &Path,
     clean: bool,
     progress: bool,
 ) -> Result<Outcome, BuildError> {
-    Plan::new(config, site_root, out, clean)?.build(site, &[], Default::default(), progress)
+    Plan::new(config, site_root, out, clean)?.build(
+        site,
+        &[],
+        Default::default(),
+        findings,
+        progress,
+    )
 }
 
 /// Why a build failed. The published output is left as it was.

@@ -24,6 +24,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/disclosure.html"),
     ),
     ("table.html", include_str!("../../templates/table.html")),
+    ("findings.html", include_str!("../../templates/findings.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
@@ -234,6 +235,9 @@ pub struct Renderer {
     store: Option<super::shares::ShareStore>,
     /// Units whose listing is not saved in `store` (they have unacknowledged errors).
     unlisted: std::collections::BTreeSet<String>,
+    /// The findings of the check of the units read by this build, by unit folder
+    /// ([`Renderer::set_findings`]); a kept unit's come with its listing.
+    findings: std::sync::RwLock<crate::views::findings::SiteFindings>,
 }
 
 impl Renderer {
@@ -248,9 +252,31 @@ impl Renderer {
             memo: None,
             store: None,
             unlisted: Default::default(),
+            findings: Default::default(),
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
+    }
+
+    /// The findings of the check of the units read (by unit folder): what their
+    /// listings, pages and downloads show of it. Replaces those given before.
+    pub fn set_findings(&self, findings: crate::views::findings::SiteFindings) {
+        if let Ok(mut f) = self.findings.write() {
+            *f = findings;
+        }
+    }
+
+    /// The key under which a unit's own files are carried over unrendered: its
+    /// [`Renderer::unit_key`] and the findings its pages show (`listing`'s), so that a
+    /// unit whose findings change is rendered again even when its sources did not.
+    pub fn render_key(&self, digest: u64, listing: &UnitListing) -> Option<String> {
+        let findings: Vec<_> = listing
+            .disclosures
+            .iter()
+            .map(|d| d.findings.clone())
+            .collect();
+        let f = crate::views::findings::DisclosureFindings::digest(&findings);
+        Some(format!("{}-{f:016x}", self.unit_key(digest)?))
     }
 
     /// What `unit_files(u)` renders from: the unit's sources (`Unit::digest`), and this
@@ -350,13 +376,30 @@ impl Renderer {
         )
     }
 
-    /// What the listings need of `u`, made from its model now (nothing remembered).
+    /// What the listings need of `u`, made from its model now (nothing remembered),
+    /// with the findings given by [`Renderer::set_findings`].
     pub fn make_listing(&self, u: &Unit) -> UnitListing {
+        let findings = self
+            .findings
+            .read()
+            .ok()
+            .and_then(|f| f.get(&u.slug).cloned())
+            .unwrap_or_default();
+        self.make_listing_with(u, &findings)
+    }
+
+    /// [`Renderer::make_listing`] with the findings of `u`'s disclosures, in their order.
+    pub fn make_listing_with(
+        &self,
+        u: &Unit,
+        findings: &[crate::views::findings::DisclosureFindings],
+    ) -> UnitListing {
         listing::of(
             &self.info.base,
             u,
             &self.templates,
             crate::outputs::datapackage::resource_names(u),
+            findings,
         )
     }
 
@@ -381,7 +424,14 @@ impl Renderer {
             |m| &mut m.docs,
             |store, key| store.docs(slug, key),
             |store, key, docs| store.put_docs(slug, key, docs),
-            |unit| crate::outputs::search::unit_docs(unit, &self.templates),
+            |unit| {
+                // The verdicts shown with the disclosures in the results.
+                let verdicts: Vec<String> = match self.listing(u) {
+                    Ok(l) => l.disclosures.iter().map(|d| d.findings.verdict()).collect(),
+                    Err(_) => Vec::new(),
+                };
+                crate::outputs::search::unit_docs(unit, &self.templates, &verdicts)
+            },
         )
     }
 
@@ -416,7 +466,15 @@ impl Renderer {
             || {
                 u.disclosures
                     .par_iter()
-                    .map(|d| crate::outputs::downloads::disclosure_files(u, d, &self.templates))
+                    .zip(&listing.disclosures)
+                    .map(|(d, l)| {
+                        crate::outputs::downloads::disclosure_files(
+                            u,
+                            d,
+                            &self.templates,
+                            &l.findings,
+                        )
+                    })
                     .collect::<Result<Vec<Files>, OutputError>>()
             },
         );
@@ -449,11 +507,20 @@ impl Renderer {
             unit_path(u),
             render(&self.tera, "unit.html", &ctx)?.into_bytes(),
         ));
-        for d in &u.disclosures {
+        let none = crate::views::findings::DisclosureFindings::default();
+        for (i, d) in u.disclosures.iter().enumerate() {
+            let findings = listing.disclosures.get(i).map_or(&none, |l| &l.findings);
             let mut ctx = self.context();
             ctx.insert(
                 "page",
-                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue),
+                &disclosure_view(
+                    &self.info,
+                    u,
+                    d,
+                    &self.templates,
+                    &self.catalogue,
+                    findings,
+                ),
             );
             out.push((
                 disclosure_path(u, d),

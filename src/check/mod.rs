@@ -15,6 +15,18 @@ use crate::source::{self, Root};
 pub struct Report {
     pub site: Site,
     pub diagnostics: Vec<Diagnostic>,
+    /// What was checked in each disclosure, by its data file (for the pages' 核对结果).
+    pub checked: std::collections::HashMap<crate::model::files::FileId, Checked>,
+}
+
+/// What the rules verified in one disclosure: the identities of its tables (totals
+/// against their parts), the pairs compared between tables (and lines of line-by-line
+/// pairs), and the figures of its text compared with the tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checked {
+    pub identities: usize,
+    pub pairs: usize,
+    pub text_figures: usize,
 }
 
 impl Report {
@@ -75,11 +87,15 @@ fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, Da
         templates: &templates,
         suspect: Default::default(),
     };
-    rules::run(&mut cx, &mut diagnostics);
+    let checked = rules::run(&mut cx, &mut diagnostics);
     suppress_consequences(&mut diagnostics);
     rules::acknowledge::apply(&site, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Ok(Report { site, diagnostics })
+    Ok(Report {
+        site,
+        diagnostics,
+        checked,
+    })
 }
 
 /// A figure in the wrong unit breaks every identity it is part of; once `value.scale`

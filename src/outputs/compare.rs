@@ -57,6 +57,8 @@ pub struct CompareRow {
     /// The disclosure page.
     pub url: String,
     pub figures: Vec<FigureView>,
+    /// `核对：…`: what the check found in the disclosure.
+    pub verdict: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -260,6 +262,7 @@ pub fn compare_page(
             region: u.summary.region.clone(),
             url,
             figures,
+            verdict: d.findings.verdict(),
         });
     }
     let three = crate::views::key_sources(kind)

@@ -705,7 +705,7 @@ mod tests {
         let listings: Vec<UnitListing> = site
             .units
             .iter()
-            .map(|u| crate::views::listing::of("/", u, &templates, resource_names(u)))
+            .map(|u| crate::views::listing::of("/", u, &templates, resource_names(u), &[]))
             .collect();
         let unit = |l: &UnitListing| site.units.iter().find(|u| u.slug == l.slug).unwrap();
         let made = AtomicUsize::new(0);

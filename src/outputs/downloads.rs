@@ -10,6 +10,7 @@
 //! code (类 / 款 / 项, derived from the code). `outputs::datapackage` describes the same
 //! columns for the whole site.
 
+use crate::views::findings::DisclosureFindings;
 use crate::model::templates::Templates;
 use crate::model::{Cell, ColType, Column, Disclosure, Kind, Row, Table, Unit, Value};
 use crate::outputs::OutputError;
@@ -461,6 +462,17 @@ struct JsonDisclosure<'a> {
     source: Option<&'a str>,
     notes: &'static str,
     tables: Vec<JsonTable<'a>>,
+    findings: JsonFindings<'a>,
+}
+
+/// What the check found in the disclosure (`views::findings`), as the page shows it.
+#[derive(Serialize)]
+struct JsonFindings<'a> {
+    /// `核对：…`.
+    verdict: String,
+    counts: &'a crate::views::findings::Counts,
+    checked: &'a crate::views::findings::Checked,
+    items: &'a [crate::views::findings::Finding],
 }
 
 fn terms(ts: &[crate::model::Term]) -> Vec<String> {
@@ -561,7 +573,13 @@ fn json_table<'a>(t: &'a Table, templates: &'a Templates) -> JsonTable<'a> {
 
 /// The whole disclosure as JSON: unit, year, kind, and every table with its columns,
 /// rows and cells (decimal strings; blank and unreadable cells explicit).
-pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, OutputError> {
+/// `data.json` of `d`, with `findings` (those of its check).
+pub fn json(
+    u: &Unit,
+    d: &Disclosure,
+    templates: &Templates,
+    findings: &DisclosureFindings,
+) -> Result<Vec<u8>, OutputError> {
     let tables = d.tables.iter().map(|t| json_table(t, templates)).collect();
     let doc = JsonDisclosure {
         unit: JsonUnit {
@@ -587,6 +605,12 @@ pub fn json(u: &Unit, d: &Disclosure, templates: &Templates) -> Result<Vec<u8>, 
         source: d.source.as_deref(),
         notes: "金额为原文所印的十进制字符串（保留原文小数位数）；blank 为原文空白（表示数据为零），unknown 为原文无法辨认（“?”）。",
         tables,
+        findings: JsonFindings {
+            verdict: findings.verdict(),
+            counts: &findings.counts,
+            checked: &findings.checked,
+            items: &findings.findings,
+        },
     };
     let mut s = serde_json::to_string_pretty(&doc)
         .map_err(|e| OutputError::Make(format!("生成 JSON 失败：{e}")))?;
@@ -621,10 +645,12 @@ pub fn table_title(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -
 
 /// Every download of one disclosure: `T…csv` and `T…xlsx` for each table with columns,
 /// and `data.json`.
+/// `findings` are those of its check (in `data.json`).
 pub fn disclosure_files(
     u: &Unit,
     d: &Disclosure,
     templates: &Templates,
+    findings: &DisclosureFindings,
 ) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let dir = disclosure_dir(u, d);
     let mut out = Vec::new();
@@ -641,7 +667,7 @@ pub fn disclosure_files(
         let title = table_title(u, d, t, templates);
         out.push((format!("{dir}{stem}.xlsx"), xlsx(u, d, t, &title)?));
     }
-    out.push((format!("{dir}{DATA_JSON}"), json(u, d, templates)?));
+    out.push((format!("{dir}{DATA_JSON}"), json(u, d, templates, findings)?));
     Ok(out)
 }
 

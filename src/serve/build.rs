@@ -216,6 +216,7 @@ pub fn rebuild(root: &Path, out: &Path, preview: &mut Preview) -> BuildReport {
             writer = writer.cancelled_by(flag);
         }
         renderer.forget(&redo);
+        renderer.set_findings(crate::views::findings::of_report(&report));
         let scope = if writer.mode() == publish::Mode::InPlace {
             crate::build::Scope::Units(&redo)
         } else {
@@ -368,7 +369,11 @@ pub fn rebuild_units(
             ));
         }
         checking += begun.elapsed();
-        let listing = renderer.make_listing(unit);
+        let findings = crate::views::findings::of_report(&report);
+        let listing = renderer.make_listing_with(
+            unit,
+            findings.get(&unit.slug).map_or(&[][..], Vec::as_slice),
+        );
         files.extend(renderer.unit_pages(unit, &listing).ok()?);
     }
     let rendered = started.elapsed();

@@ -9,6 +9,7 @@
 //! the output (`shares`), under the unit's key, as the search documents and data-package
 //! resources are.
 
+use super::findings::DisclosureFindings;
 use super::{Measure, UnitSummary, disclosure_path, key_cell, key_figures, unit_summary};
 use crate::model::Disclosure;
 use crate::model::amount::AmountUnit;
@@ -46,6 +47,9 @@ pub struct DisclosureListing {
     pub figures: Vec<Read>,
     /// Its feed entry's summary.
     pub summary: String,
+    /// What the check found in it (kept with the listing: a unit kept unchecked by an
+    /// incremental build shows the findings of the build that checked it).
+    pub findings: DisclosureFindings,
 }
 
 impl UnitListing {
@@ -61,25 +65,47 @@ impl UnitListing {
 }
 
 /// The listing of `u`, its links starting with `base`; `resources` are the names of its
-/// data-package resources (`outputs::datapackage::resource_names`).
-pub fn of(base: &str, u: &Unit, templates: &Templates, resources: Vec<String>) -> UnitListing {
-    UnitListing {
-        slug: u.slug.clone(),
-        summary: unit_summary(base, u),
-        disclosures: u
-            .disclosures
-            .iter()
-            .map(|d| DisclosureListing {
+/// data-package resources (`outputs::datapackage::resource_names`), `findings` those of
+/// its disclosures, in their order (none: nothing found).
+pub fn of(
+    base: &str,
+    u: &Unit,
+    templates: &Templates,
+    resources: Vec<String>,
+    findings: &[DisclosureFindings],
+) -> UnitListing {
+    let mut summary = unit_summary(base, u);
+    let disclosures: Vec<DisclosureListing> = u
+        .disclosures
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let findings = findings.get(i).cloned().unwrap_or_default();
+            let link = disclosure_path(u, d);
+            if let Some(l) = summary
+                .disclosures
+                .iter_mut()
+                .find(|l| l.year == d.year && l.kind == d.kind.as_str())
+            {
+                l.verdict = Some(findings.verdict());
+            }
+            DisclosureListing {
                 year: d.year,
                 kind: d.kind,
                 title: d.title.clone(),
                 published: d.published.clone(),
                 amount_unit: d.amount_unit,
-                path: disclosure_path(u, d),
+                path: link,
                 figures: reads(d, templates),
-                summary: feed_summary(u, d),
-            })
-            .collect(),
+                summary: format!("{}{}。", feed_summary(u, d), findings.verdict()),
+                findings,
+            }
+        })
+        .collect();
+    UnitListing {
+        slug: u.slug.clone(),
+        summary,
+        disclosures,
         resources,
     }
 }

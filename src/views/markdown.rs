@@ -120,11 +120,139 @@ pub fn figure_links(d: &Disclosure, f: &Figure) -> String {
 /// tables is wrapped in a `<span>` whose title names the table, row and column, and
 /// followed by a link to each row it reads (`表T07`, a superscript that prints).
 pub fn substitute_figures(d: &Disclosure, md: &str) -> String {
+    substitute_figures_marked(d, md, &[])
+}
+
+/// A marker to put on the figure at a place of the text (see `findings`): the figure
+/// there (`{{ … }}`, or a number with its unit) is wrapped in `<span class="flagged">`
+/// and followed by `html` (the `※n` links).
+#[derive(Clone, Debug)]
+pub struct TextMark {
+    /// 1-based line and column (characters) in the Markdown.
+    pub line: u32,
+    pub col: u32,
+    pub html: String,
+}
+
+/// Byte offset of 1-based `line`:`col` (characters) in `text`; `None` past its end.
+fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
+    let start = line_start(text, line);
+    if line > 1 && start >= text.len() && !text.is_empty() {
+        return None;
+    }
+    let rest = &text[start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let skip = col.saturating_sub(1) as usize;
+    if skip == 0 {
+        return Some(start);
+    }
+    line_text
+        .char_indices()
+        .nth(skip)
+        .map(|(i, _)| start + i)
+        .or_else(|| (line_text.chars().count() == skip).then_some(start + line_text.len()))
+}
+
+/// The end of what a mark at `at` wraps: the number there with its unit (or a date,
+/// `9月31日`), else a name up to its closing bracket (`医疗保障经办事务（款）`) when that
+/// is near; `at` when neither.
+fn number_end(md: &str, at: usize) -> usize {
+    let rest = &md[at..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    if !line.starts_with(|c: char| c.is_ascii_digit()) {
+        return line
+            .char_indices()
+            .take(40)
+            .find(|(_, c)| matches!(c, '）' | '」'))
+            .map_or(at, |(i, c)| at + i + c.len_utf8());
+    }
+    if let Some((m, d)) = line.split_once('月')
+        && m.len() <= 2
+        && m.bytes().all(|b| b.is_ascii_digit())
+        && let Some((day, _)) = d.split_once('日')
+        && !day.is_empty()
+        && day.len() <= 2
+        && day.bytes().all(|b| b.is_ascii_digit())
+    {
+        return at + m.len() + '月'.len_utf8() + day.len() + '日'.len_utf8();
+    }
+    let digits = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '，')))
+        .map_or(rest.len(), |(i, _)| i);
+    // A trailing comma or point ends the sentence, not the number.
+    let digits = rest[..digits].trim_end_matches([',', '.', '，']).len();
+    if digits == 0 {
+        return at;
+    }
+    let after = &rest[digits..];
+    let unit = ["万元", "亿元", "元", "%", "％"]
+        .into_iter()
+        .find(|u| after.starts_with(u))
+        .map_or(0, str::len);
+    at + digits + unit
+}
+
+/// [`substitute_figures`], with `marks` put on the figures they point at.
+pub fn substitute_figures_marked(d: &Disclosure, md: &str, marks: &[TextMark]) -> String {
+    // Each mark's byte offset; marks past the text's end are dropped.
+    let mut at: Vec<(usize, &str)> = marks
+        .iter()
+        .filter_map(|m| Some((offset_of(md, m.line, m.col)?, m.html.as_str())))
+        .collect();
+    at.sort_by_key(|(o, _)| *o);
+    let mut next = 0;
     let mut out = String::with_capacity(md.len());
     let mut pos = 0;
+    // Copies `md[pos..to]`, wrapping the numbers marks point at there.
+    let copy = |out: &mut String, pos: &mut usize, to: usize, next: &mut usize| {
+        while *next < at.len() && at[*next].0 < to {
+            let mut start = at[*next].0.max(*pos);
+            let mut end = number_end(md, start).min(to);
+            // Nothing to wrap at a line's start (a heading's `#`, a list's marker): the
+            // marker goes at the line's end, before a heading's `{#id}`.
+            if end == start && (start == 0 || md.as_bytes()[start - 1] == b'\n') {
+                let line_end = md[start..].find('\n').map_or(md.len(), |i| start + i);
+                let line = md[start..line_end].trim_end();
+                let body = match line.rfind(" {#") {
+                    Some(i) if line.ends_with('}') => &line[..i],
+                    _ => line,
+                };
+                start = (start + body.len()).min(to);
+                end = start;
+            }
+            out.push_str(&md[*pos..start]);
+            let mut html = String::new();
+            while *next < at.len() && at[*next].0 <= start {
+                html.push_str(at[*next].1);
+                *next += 1;
+            }
+            if end > start {
+                out.push_str("<span class=\"flagged\">");
+                out.push_str(&md[start..end]);
+                out.push_str("</span>");
+            }
+            out.push_str(&html);
+            *pos = end;
+        }
+        out.push_str(&md[*pos..to]);
+        *pos = to;
+    };
     for f in narrative::figures(md, FileId(0)) {
-        out.push_str(&md[pos..f.range.start]);
+        copy(&mut out, &mut pos, f.range.start, &mut next);
+        // The marks on this figure.
+        let mut html = String::new();
+        while next < at.len() && at[next].0 < f.range.end {
+            html.push_str(at[next].1);
+            next += 1;
+        }
         let text = figure_text(d, &f);
+        let (open, close) = if html.is_empty() {
+            ("", "")
+        } else {
+            ("<span class=\"flagged\">", "</span>")
+        };
+        out.push_str(open);
         match figure_source(d, &f) {
             Some(src) => {
                 out.push_str("<span class=\"fig\" title=\"数据来源：");
@@ -139,15 +267,19 @@ pub fn substitute_figures(d: &Disclosure, md: &str) -> String {
                     .find(|u| after.starts_with(u))
                     .unwrap_or("");
                 out.push_str(unit);
+                out.push_str(close);
+                out.push_str(&html);
                 out.push_str(&figure_links(d, &f));
                 pos = f.range.end + unit.len();
                 continue;
             }
             None => out.push_str(&text),
         }
+        out.push_str(close);
+        out.push_str(&html);
         pos = f.range.end;
     }
-    out.push_str(&md[pos..]);
+    copy(&mut out, &mut pos, md.len(), &mut next);
     out
 }
 
@@ -332,8 +464,21 @@ pub fn sanitize(html: &str) -> String {
     b.add_tag_attributes("th", &["style"]);
     b.add_tag_attributes("td", &["style"]);
     b.filter_style_properties(HashSet::from(["text-align"]));
-    b.add_allowed_classes("span", &["fig"]);
+    b.add_allowed_classes("span", &["fig", "flagged", "computed"]);
     b.add_allowed_classes("sup", &["src"]);
+    // The markers of findings (`findings::marks_html`): a link to the finding, with an
+    // id the finding links back to and an accessible description.
+    b.add_allowed_classes(
+        "a",
+        &[
+            "flag",
+            "flag-error",
+            "flag-rounding",
+            "flag-unchecked",
+            "flag-missing",
+        ],
+    );
+    b.add_tag_attributes("a", &["id", "aria-label"]);
     // No external requests: an image may only come from the site itself.
     b.attribute_filter(|element, attribute, value| {
         let external = value.contains(':') || value.trim_start().starts_with("//");

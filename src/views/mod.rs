@@ -5,6 +5,7 @@
 //! chart geometry in `charts`.
 
 pub mod charts;
+pub mod findings;
 pub mod listing;
 pub mod markdown;
 pub mod paths;
@@ -40,6 +41,9 @@ pub struct DisclosureLink {
     /// 本年支出合计 as printed, and its unit.
     pub total: Option<String>,
     pub total_unit: Option<String>,
+    /// `核对：…` (`findings::Counts::verdict`), once the check's findings are known.
+    #[serde(default)]
+    pub verdict: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,6 +97,8 @@ pub struct CellView {
     pub text: String,
     pub numeric: bool,
     pub unknown: bool,
+    /// The markers of findings on this cell (`findings::marks_html`), else empty.
+    pub marks: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -105,6 +111,8 @@ pub struct RowView {
     pub level: usize,
     pub total: bool,
     pub cells: Vec<CellView>,
+    /// The markers of findings on the whole row, else empty.
+    pub marks: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -144,6 +152,8 @@ pub struct TableView {
     pub rows: Vec<RowView>,
     /// The table's CSV and XLSX (`paths::add_links`), shown next to its caption.
     pub downloads: Vec<DownloadLink>,
+    /// The markers of findings on the whole table, else empty.
+    pub marks: String,
 }
 
 /// A link to a download of a table.
@@ -194,6 +204,10 @@ pub struct DisclosureView {
     pub charts: Vec<charts::ChartView>,
     /// The whole disclosure's data as JSON (`paths::DATA_JSON`).
     pub data_url: String,
+    /// 核对结果.
+    pub findings: findings::FindingsView,
+    /// The markers of findings on a part of the page, by the part's id.
+    pub part_marks: BTreeMap<String, String>,
 }
 
 /// Output path (relative to the output directory) of a unit's page.
@@ -242,6 +256,7 @@ pub fn disclosure_link(base: &str, u: &Unit, d: &Disclosure) -> DisclosureLink {
         kind_label: d.kind.label_zh().to_string(),
         title: d.title.clone(),
         url: url_of(base, &disclosure_path(u, d)),
+        verdict: None,
     }
 }
 
@@ -497,6 +512,7 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 header_depth: 1,
                 rows: Vec::new(),
                 downloads: Vec::new(),
+                marks: String::new(),
             });
         }
     }
@@ -617,9 +633,11 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
                         text,
                         numeric: c.ty != ColType::Text,
                         unknown,
+                        marks: String::new(),
                     }
                 })
                 .collect(),
+            marks: String::new(),
         })
         .collect();
     TableView {
@@ -663,6 +681,7 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
         header_depth,
         rows,
         downloads: Vec::new(),
+        marks: String::new(),
     }
 }
 
@@ -839,26 +858,33 @@ fn toc_from(headings: &[Heading], out: &mut Vec<TocEntry>) {
     }
 }
 
+/// The page of disclosure `d` of `u`, with the findings `f` of its check.
 pub fn disclosure_view(
     info: &SiteInfo,
     u: &Unit,
     d: &Disclosure,
     templates: &Templates,
     catalogue: &Catalogue,
+    f: &findings::DisclosureFindings,
 ) -> DisclosureView {
     let mut tables = ordered_tables(d, templates);
     paths::add_links(&info.base, u, d, &mut tables);
+    let (text_marks, part_marks) = findings::apply(f, &mut tables);
     let charts = charts::for_disclosure(d, catalogue);
     let generated = summary::by_section(u, d, &charts);
     let (overview, explanation) = match &d.text {
         Some(text) => {
-            let md = markdown::substitute_figures(d, &text.markdown);
+            let md = markdown::substitute_figures_marked(d, &text.markdown, &text_marks);
             let (a, b) = markdown::split_overview(&md);
             (markdown::render(a), sections::explanation(b, &generated))
         }
         None => (Rendered::default(), sections::explanation("", &generated)),
     };
-    let mut toc = Vec::new();
+    let mut toc = vec![TocEntry {
+        href: "#findings".into(),
+        title: "核对结果".into(),
+        depth: 1,
+    }];
     toc.push(TocEntry {
         href: "#part-overview".into(),
         title: "一、部门概况".into(),
@@ -931,5 +957,7 @@ pub fn disclosure_view(
             paths::disclosure_dir(u, d),
             paths::DATA_JSON
         ),
+        findings: findings::view(f),
+        part_marks,
     }
 }

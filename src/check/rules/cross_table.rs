@@ -389,15 +389,19 @@ pub const CODE_PAIRS: &[CodePair] = &[
     },
 ];
 
-pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+/// Checks the pairs of `doc`; returns how many pairs (and lines of line-by-line pairs)
+/// were compared.
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
     let d = doc.disclosure;
+    let mut compared = 0;
     for p in PAIRS {
-        pair(cx, d, p, diags);
+        compared += usize::from(pair(cx, d, p, diags));
     }
     for p in CODE_PAIRS {
-        code_pair(cx, d, p, diags);
+        compared += code_pair(cx, d, p, diags);
     }
     code_names(cx, d, diags);
+    compared
 }
 
 /// The ids of the pairs that can be evaluated on `d` (both sides present): what
@@ -451,11 +455,12 @@ fn show_in(d: &Disclosure, reference: &str, yuan: Decimal) -> String {
     amount::show(amount::round(v, 2), unit)
 }
 
-fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
+/// Judges one pair; false when a side cannot be evaluated (nothing compared).
+fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) -> bool {
     let (Some((left, left_loc)), Some((right, right_loc))) =
         (eval_yuan(cx, d, p.left), eval_yuan(cx, d, p.right))
     else {
-        return;
+        return false;
     };
     // Both sides are printed figures: the left one is judged against the right's interval,
     // widened by the left's own rounding.
@@ -474,7 +479,7 @@ fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
         d.table(k).map(Table::label).unwrap_or_default()
     };
     let (rounding, rule) = match verdict {
-        Verdict::Equal => return,
+        Verdict::Equal => return true,
         Verdict::Rounding => (true, &super::sums::ROUNDING),
         Verdict::Different => (false, &CROSS_TABLE),
     };
@@ -502,6 +507,7 @@ fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) {
         diag = diag.related(l, format!("对应数字（{}）", p.right));
     }
     diags.push(diag);
+    true
 }
 
 /// The amount of `code` in `table`: its own rows, else the sum of its top-level descendants.
@@ -548,17 +554,19 @@ fn aggregate(cx: &Context, table: &Table, code: &str, col: &str) -> Option<(Deci
     Some((sum, loc, rows.len()))
 }
 
-fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) {
+/// Judges a line-by-line pair; returns how many lines were compared.
+fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) -> usize {
     let (Some(a), Some(b)) = (d.table(p.left), d.table(p.right)) else {
-        return;
+        return 0;
     };
     if a.status != Status::Present || b.status != Status::Present || a.unit != b.unit {
-        return;
+        return 0;
     }
     match (eval_yuan(cx, d, p.guard.0), eval_yuan(cx, d, p.guard.1)) {
         (Some((x, _)), Some((y, _))) if x.mid == y.mid => {}
-        _ => return,
+        _ => return 0,
     }
+    let mut compared = 0;
     let mut codes: Vec<&str> = a.rows.iter().filter_map(|r| r.code.as_deref()).collect();
     codes.sort();
     codes.dedup();
@@ -575,6 +583,7 @@ fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnos
             else {
                 continue;
             };
+            compared += 1;
             if va == vb {
                 continue;
             }
@@ -620,6 +629,7 @@ fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnos
             );
         }
     }
+    compared
 }
 
 /// The same code printed with different names, for codes the catalogue does not know.

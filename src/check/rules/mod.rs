@@ -17,6 +17,7 @@ pub mod template;
 use crate::check::expr::Iv;
 use crate::model::catalogue::Catalogue;
 use crate::model::diagnostic::{Diagnostic, Rule};
+use crate::model::files::FileId;
 use crate::model::templates::Templates;
 use crate::model::{Disclosure, Site, Unit};
 
@@ -104,40 +105,57 @@ impl<'a> Context<'a> {
 }
 
 /// Runs every rule over the site; the order of diagnostics is fixed later by sorting.
-pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
+/// Returns what was checked in each disclosure (by its data file).
+pub fn run(
+    cx: &mut Context,
+    diags: &mut Vec<Diagnostic>,
+) -> std::collections::HashMap<FileId, crate::check::Checked> {
     use rayon::prelude::*;
     // Disclosures are independent: each phase runs over them in parallel.
     let docs: Vec<Doc> = cx.docs().collect();
-    let first: Vec<Diagnostic> = docs
+    let (first, identities): (Vec<Vec<Diagnostic>>, Vec<usize>) = docs
         .par_iter()
-        .flat_map_iter(|doc| {
+        .map(|doc| {
             let mut d = Vec::new();
             completeness::check(cx, doc, &mut d);
             classification::check(cx, doc, &mut d);
-            sums::check(cx, doc, &mut d);
-            d
+            let n = sums::check(cx, doc, &mut d);
+            (d, n)
         })
-        .collect();
-    diags.extend(first);
+        .unzip();
+    diags.extend(first.into_iter().flatten());
     cx.suspect = diags
         .iter()
         .filter(|d| d.rule == sums::VALUE_SCALE.id)
         .filter_map(|d| d.loc)
         .collect();
     let cx: &Context = cx;
-    let second: Vec<Diagnostic> = docs
+    let (second, counts): (Vec<Vec<Diagnostic>>, Vec<(usize, usize)>) = docs
         .par_iter()
-        .flat_map_iter(|doc| {
+        .map(|doc| {
             let mut d = Vec::new();
-            cross_table::check(cx, doc, &mut d);
-            narrative::check(cx, doc, &mut d);
-            plain::check(cx, doc, &mut d);
+            let pairs = cross_table::check(cx, doc, &mut d);
+            let marked = narrative::check(cx, doc, &mut d);
+            let plain = plain::check(cx, doc, &mut d);
             names::check(cx, doc, &mut d);
             template::check(cx, doc, &mut d);
-            d
+            (d, (pairs, marked + plain))
         })
-        .collect();
-    diags.extend(second);
+        .unzip();
+    diags.extend(second.into_iter().flatten());
+    docs.iter()
+        .zip(identities.into_iter().zip(counts))
+        .map(|(doc, (identities, (pairs, text_figures)))| {
+            (
+                doc.disclosure.loc.file,
+                crate::check::Checked {
+                    identities,
+                    pairs,
+                    text_figures,
+                },
+            )
+        })
+        .collect()
 }
 
 /// How a printed total compares with the sum of its printed parts.

@@ -57,15 +57,20 @@ pub const NARRATIVE_REASON: Rule = Rule {
     doc: "The `three-public` section states an increase or decrease (增加 / 减少 / 上升 / 下降) but gives no reason (原因 / 主要是 / 主要用于 / 由于 / 因).",
 };
 
-pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+/// Checks the marked figures of `doc`'s text; returns how many were compared with the
+/// tables.
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
     let d = doc.disclosure;
     let Some(text) = &d.text else {
-        return;
+        return 0;
     };
+    let mut compared = 0;
     for fig in narrative::figures(&text.markdown, text.file) {
+        compared += usize::from(fig.published.is_some() && matches!(fig.expr, Some(Ok(_))));
         figure(cx, doc, &fig, diags);
     }
     three_public_reason(doc, diags);
+    compared
 }
 
 fn figure(cx: &Context, doc: &Doc, fig: &Figure, diags: &mut Vec<Diagnostic>) {

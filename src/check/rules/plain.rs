@@ -24,11 +24,14 @@ pub const NARRATIVE_DIRECTION: Rule = Rule {
     doc: "`比上年增加 X万元，下降 Y%` says two directions for one change; `比年初预算增加 X万元` where the tables give less than the stated budget says the wrong one.",
 };
 
-pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+/// Checks the plain figures of `doc`'s text; returns how many were compared with the
+/// tables.
+pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
     let d = doc.disclosure;
     let Some(text) = &d.text else {
-        return;
+        return 0;
     };
+    let mut compared = 0;
     let prev = doc
         .unit
         .disclosures
@@ -61,7 +64,10 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     &mut own,
                 ) {
                     Judged::Unchecked | Judged::BadRef => unreadable += 1,
-                    _ => diags.append(&mut own),
+                    _ => {
+                        compared += 1;
+                        diags.append(&mut own)
+                    }
                 }
             }
             Outcome::Unreadable(_) => unreadable += 1,
@@ -107,4 +113,5 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             .target("text/unmatched".to_string()),
         );
     }
+    compared
 }

@@ -58,15 +58,24 @@ pub const ROUNDING: Rule = Rule {
     doc: "Tables are kept in 元 and printed rounded; a difference no larger than half a unit of the last printed digit per addend is reported as this notice, not as an error. The same holds for figures in the text.",
 };
 
-pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
+/// Checks every identity of `doc`'s tables; returns how many were evaluated.
+pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
+    let mut out = Out { diags, evaluated: 0 };
     for table in &doc.disclosure.tables {
         if table.status != Status::Present {
             continue;
         }
-        hierarchy(table, diags);
-        rows(table, diags);
-        columns(table, diags);
+        hierarchy(table, &mut out);
+        rows(table, &mut out);
+        columns(table, &mut out);
     }
+    out.evaluated
+}
+
+/// Where identities report, and how many were evaluated (for the page's 核对结果).
+struct Out<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    evaluated: usize,
 }
 
 /// One part of an identity: a cell (absent = blank = zero) and where to point.
@@ -117,7 +126,9 @@ fn sum_parts(parts: &[(bool, Decimal)]) -> Option<Iv> {
     Some(acc)
 }
 
-fn evaluate(id: Identity, diags: &mut Vec<Diagnostic>) {
+fn evaluate(id: Identity, out: &mut Out) {
+    out.evaluated += 1;
+    let diags = &mut *out.diags;
     // An unreadable cell (`?`) leaves the identity unchecked, and says so at the cell.
     let unchecked = |loc: Loc, diags: &mut Vec<Diagnostic>| {
         diags.push(
@@ -282,7 +293,7 @@ fn amount_cols(table: &Table) -> Vec<&Column> {
 }
 
 /// 类 = Σ款, 款 = Σ项 (per unit where rows carry units); department line = Σ unit lines.
-fn hierarchy(table: &Table, diags: &mut Vec<Diagnostic>) {
+fn hierarchy(table: &Table, diags: &mut Out) {
     for parent in &table.rows {
         let children: Vec<&Row> = if let Some(code) = parent.code.as_deref() {
             table
@@ -348,7 +359,7 @@ fn row_identity(
     total: &Row,
     members: &[(bool, &Row)],
     parts_desc: &str,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Out,
 ) {
     for col in amount_cols(table) {
         evaluate(
@@ -440,7 +451,7 @@ fn term_rows<'t>(table: &'t Table, term: &Term) -> Vec<&'t Row> {
 }
 
 /// Declared row identities (`sum_of` on a row).
-fn rows(table: &Table, diags: &mut Vec<Diagnostic>) {
+fn rows(table: &Table, diags: &mut Out) {
     for row in table.rows.iter().filter(|r| !r.sum_of.is_empty()) {
         let mut members: Vec<(bool, &Row)> = Vec::new();
         for term in &row.sum_of {
@@ -478,7 +489,7 @@ fn abbreviate(names: &[String]) -> String {
 }
 
 /// Declared column identities (`sum_of` on a column), in every row.
-fn columns(table: &Table, diags: &mut Vec<Diagnostic>) {
+fn columns(table: &Table, diags: &mut Out) {
     for col in table
         .columns
         .iter()

@@ -346,7 +346,7 @@ fn year_key(d: &Disclosure) -> String {
 /// Every document of the site, sorted (kind, key). Units are read in parallel; the
 /// sort makes the order independent of it.
 pub fn documents(site: &Site, templates: &Templates) -> Vec<Entry> {
-    documents_with(&site.units, &|u| Ok(unit_docs(u, templates))).unwrap_or_default()
+    documents_with(&site.units, &|u| Ok(unit_docs(u, templates, &[]))).unwrap_or_default()
 }
 
 /// `documents`, with each unit's documents from `unit_docs` (which may remember them).
@@ -366,7 +366,8 @@ pub fn documents_with<U: Sync>(
 
 /// The documents of one unit: the unit, its disclosures, their classification items,
 /// projects, tables and explanation sections.
-pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Entry> {
+/// `verdicts` are the disclosures' (`核对：…`, in their order), shown with them.
+pub fn unit_docs(u: &Unit, templates: &Templates, verdicts: &[String]) -> Vec<Entry> {
     let mut docs = Vec::new();
     {
         let mut doc = Doc::new(
@@ -390,14 +391,20 @@ pub fn unit_docs(u: &Unit, templates: &Templates) -> Vec<Entry> {
             doc.index(p, false);
         }
         docs.push(doc);
-        for d in &u.disclosures {
-            disclosure_docs(u, d, templates, &mut docs);
+        for (i, d) in u.disclosures.iter().enumerate() {
+            disclosure_docs(u, d, templates, verdicts.get(i), &mut docs);
         }
     }
     docs.into_iter().map(Doc::pack).collect()
 }
 
-fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut Vec<Doc>) {
+fn disclosure_docs(
+    u: &Unit,
+    d: &Disclosure,
+    templates: &Templates,
+    verdict: Option<&String>,
+    docs: &mut Vec<Doc>,
+) {
     let page = page_url(u, d);
     let label = format!("{}年{}", d.year, d.kind.label_zh());
     let place = format!("{} · {label}", u.name);
@@ -407,7 +414,10 @@ fn disclosure_docs(u: &Unit, d: &Disclosure, templates: &Templates, docs: &mut V
         DISCLOSURE,
         unit_key.to_vec(),
         d.title.clone(),
-        place.clone(),
+        match verdict {
+            Some(v) => format!("{place} · {v}"),
+            None => place.clone(),
+        },
         page.clone(),
     );
     doc.index(&d.title, true);
