@@ -618,6 +618,15 @@ impl Renderer {
                 }),
             ),
             (
+                "findings.csv",
+                Box::new(|| {
+                    Ok(vec![(
+                        crate::outputs::findings::PATH.into(),
+                        crate::outputs::findings::csv(listings),
+                    )])
+                }),
+            ),
+            (
                 "404",
                 Box::new(|| {
                     Ok(vec![(
@@ -759,6 +768,7 @@ pub const RESERVED: &[&str] = &[
     crate::outputs::feeds::FEED,
     crate::outputs::datapackage::PATH,
     crate::outputs::datapackage::SCHEMA_DIR,
+    crate::outputs::findings::PATH,
     crate::outputs::compare::DIR,
     crate::outputs::search::DIR,
 ];

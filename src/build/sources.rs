@@ -34,13 +34,18 @@ pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
             let mut v = vec![unit_yaml];
             v.extend(own(d));
             if !rel.ends_with(".html") {
-                // The downloads beside the page (`site::downloads`): the data only.
+                // The downloads beside the page (`site::downloads`): the data only, and
+                // for `data.json` (which carries the findings) the text too.
+                if !rel.ends_with(crate::views::paths::DATA_JSON) {
+                    v.retain(|s| !s.ends_with(".md"));
+                }
                 v.sort();
                 return v;
             }
             return with_templates(
                 &[
                     "templates/disclosure.html",
+                    "templates/findings.html",
                     "templates/table.html",
                     "templates/chart.html",
                 ],
@@ -80,7 +85,10 @@ pub fn site_sources(rel: &str) -> Vec<String> {
     } else if rel.starts_with("search/") {
         // The search index lists every unit, like the home page.
         vec!["content/".into()]
-    } else if rel == crate::outputs::feeds::FEED || rel == crate::outputs::datapackage::PATH {
+    } else if rel == crate::outputs::feeds::FEED
+        || rel == crate::outputs::datapackage::PATH
+        || rel == crate::outputs::findings::PATH
+    {
         vec!["content/".into(), "gongkai.toml".into()]
     } else if rel.starts_with(&format!("{}/", crate::outputs::compare::DIR)) {
         with_templates(

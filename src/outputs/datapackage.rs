@@ -680,6 +680,12 @@ pub fn write(
             }
         }
     }
+    // Last, after every unit's: the site's findings (their CSV is made from the listings).
+    if !first {
+        sink.put(b",").map_err(io)?;
+    }
+    sink.put(super::findings::resource().as_bytes())
+        .map_err(io)?;
     sink.put(b"]}\n").map_err(io)?;
     Ok(layout)
 }

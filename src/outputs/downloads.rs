@@ -171,7 +171,7 @@ fn label_value(r: &Row, label: Label) -> String {
     }
 }
 
-fn csv_field(out: &mut String, s: &str) {
+pub(crate) fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         out.push('"');
         out.push_str(&s.replace('"', "\"\""));

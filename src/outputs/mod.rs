@@ -5,6 +5,7 @@ pub mod compare;
 pub mod datapackage;
 pub mod downloads;
 pub mod feeds;
+pub mod findings;
 pub mod search;
 
 /// Why an output file could not be made or handed on.
