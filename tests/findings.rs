@@ -258,3 +258,28 @@ fn a_kept_unit_keeps_its_findings() {
     assert!(stderr.contains("未重新解析和检查"), "units kept: {stderr}");
     assert_eq!(std::fs::read_to_string(&page).unwrap(), first);
 }
+
+/// A disclosure without findings says what was checked and that all held.
+#[test]
+fn a_disclosure_without_findings_says_what_was_checked() {
+    use gongkai::views::findings::{Checked, DisclosureFindings, view};
+    let f = DisclosureFindings {
+        checked: Checked {
+            identities: 93,
+            pairs: 29,
+            text_figures: 7,
+        },
+        ..Default::default()
+    };
+    assert_eq!(f.verdict(), "核对：全部相符");
+    let tera = gongkai::build::render::load_templates(Path::new("no-such-site")).unwrap();
+    let mut ctx = tera::Context::new();
+    ctx.insert("page", &serde_json::json!({ "findings": view(&f) }));
+    let html = tera.render("findings.html", &ctx).unwrap();
+    assert!(html.contains("<p class=\"verdict\">核对：全部相符</p>"), "{html}");
+    assert!(
+        html.contains("93 个合计关系、29 组表与表之间应当相等的数字和情况说明中的 7 个数字，全部相符"),
+        "{html}"
+    );
+    assert!(!html.contains("finding-list"), "{html}");
+}
