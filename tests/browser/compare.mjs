@@ -66,7 +66,7 @@ let numericDiffersFromText = false;
 for (const url of comparisons) {
   await page.goto(url);
   const rel = url.slice(origin.length);
-  const names = await page.$$eval('table.sortable tbody tr > th a', (as) => as.map((a) => a.textContent.trim()));
+  const names = await page.$$eval('table.sortable tbody tr > th > a:not(.verdict)', (as) => as.map((a) => a.textContent.trim()));
   names.forEach((n) => listed.add(n));
   // Every shown figure's data-value is its exact value (as long as the page converts
   // nothing, the shown digits themselves).
