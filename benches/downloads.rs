@@ -71,10 +71,14 @@ fn main() {
                 }
             });
             let json = time(&|| {
-                std::hint::black_box(downloads::json(u, d, &templates, &Default::default()).unwrap());
+                std::hint::black_box(
+                    downloads::json(u, d, &templates, &Default::default()).unwrap(),
+                );
             });
             let all = time(&|| {
-                std::hint::black_box(downloads::disclosure_files(u, d, &templates, &Default::default()).unwrap());
+                std::hint::black_box(
+                    downloads::disclosure_files(u, d, &templates, &Default::default()).unwrap(),
+                );
             });
             let bytes: usize = downloads::disclosure_files(u, d, &templates, &Default::default())
                 .unwrap()

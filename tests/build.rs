@@ -560,7 +560,10 @@ fn every_character_of_the_authors_text_is_on_the_page() {
             // The markers of findings (`※3`, a computed value) are the page's, not the
             // author's: they sit between the author's words.
             let mut html = read(&out, &rel);
-            for (open, close) in [("<a class=\"flag", "</a>"), ("<span class=\"computed\">", "</span>")] {
+            for (open, close) in [
+                ("<a class=\"flag", "</a>"),
+                ("<span class=\"computed\">", "</span>"),
+            ] {
                 while let Some(at) = html.find(open) {
                     let end = at + html[at..].find(close).unwrap() + close.len();
                     html.replace_range(at..end, "");

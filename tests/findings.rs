@@ -39,7 +39,12 @@ fn gongkai(args: &[&str]) -> std::process::Output {
 }
 
 fn build(site: &Path, out: &Path) {
-    let r = gongkai(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = gongkai(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(
         r.status.success(),
         "build failed: {}",
@@ -126,8 +131,11 @@ fn verdicts_are_shown_wherever_a_disclosure_is_listed() {
     // A publication date, so that the disclosure has a feed entry.
     let yaml = site.join("content/hengshan-ybj/2023-budget.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(&yaml, text.replacen("year: 2023\n", "year: 2023\npublished: 2023-02-20\n", 1))
-        .unwrap();
+    std::fs::write(
+        &yaml,
+        text.replacen("year: 2023\n", "year: 2023\npublished: 2023-02-20\n", 1),
+    )
+    .unwrap();
     let out = dir.path().join("out");
     build(&site, &out);
     let verdicts = verdicts(&out);
@@ -276,9 +284,14 @@ fn a_disclosure_without_findings_says_what_was_checked() {
     let mut ctx = tera::Context::new();
     ctx.insert("page", &serde_json::json!({ "findings": view(&f) }));
     let html = tera.render("findings.html", &ctx).unwrap();
-    assert!(html.contains("<p class=\"verdict\">核对：全部相符</p>"), "{html}");
     assert!(
-        html.contains("93 个合计关系、29 组表与表之间应当相等的数字和情况说明中的 7 个数字，全部相符"),
+        html.contains("<p class=\"verdict\">核对：全部相符</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "93 个合计关系、29 组表与表之间应当相等的数字和情况说明中的 7 个数字，全部相符"
+        ),
         "{html}"
     );
     assert!(!html.contains("finding-list"), "{html}");

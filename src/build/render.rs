@@ -24,7 +24,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/disclosure.html"),
     ),
     ("table.html", include_str!("../../templates/table.html")),
-    ("findings.html", include_str!("../../templates/findings.html")),
+    (
+        "findings.html",
+        include_str!("../../templates/findings.html"),
+    ),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
@@ -513,14 +516,7 @@ impl Renderer {
             let mut ctx = self.context();
             ctx.insert(
                 "page",
-                &disclosure_view(
-                    &self.info,
-                    u,
-                    d,
-                    &self.templates,
-                    &self.catalogue,
-                    findings,
-                ),
+                &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue, findings),
             );
             out.push((
                 disclosure_path(u, d),

@@ -10,10 +10,10 @@
 //! code (类 / 款 / 项, derived from the code). `outputs::datapackage` describes the same
 //! columns for the whole site.
 
-use crate::views::findings::DisclosureFindings;
 use crate::model::templates::Templates;
 use crate::model::{Cell, ColType, Column, Disclosure, Kind, Row, Table, Unit, Value};
 use crate::outputs::OutputError;
+use crate::views::findings::DisclosureFindings;
 use crate::views::paths::{DATA_JSON, disclosure_dir, file_stem, has_download};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -667,7 +667,10 @@ pub fn disclosure_files(
         let title = table_title(u, d, t, templates);
         out.push((format!("{dir}{stem}.xlsx"), xlsx(u, d, t, &title)?));
     }
-    out.push((format!("{dir}{DATA_JSON}"), json(u, d, templates, findings)?));
+    out.push((
+        format!("{dir}{DATA_JSON}"),
+        json(u, d, templates, findings)?,
+    ));
     Ok(out)
 }
 

@@ -18,7 +18,11 @@ const FIELDS: [(&str, &str, &str); 16] = [
     ("unit", "string", "单位目录名（网址中的单位标识）"),
     ("year", "integer", "年度"),
     ("kind", "string", "budget 为部门预算，final 为部门决算"),
-    ("number", "integer", "本公开文件核对结果中的编号（页面上的 ※ 编号）"),
+    (
+        "number",
+        "integer",
+        "本公开文件核对结果中的编号（页面上的 ※ 编号）",
+    ),
     ("rule", "string", "检查规则的标识（见 docs/rules.md）"),
     (
         "class",
@@ -31,7 +35,11 @@ const FIELDS: [(&str, &str, &str); 16] = [
     ("published", "string", "公开的数字（或名称、日期）"),
     ("expected", "string", "按其他数字核对所得"),
     ("difference", "number", "公开数减核对所得"),
-    ("amount_unit", "string", "published、expected、difference 的金额单位"),
+    (
+        "amount_unit",
+        "string",
+        "published、expected、difference 的金额单位",
+    ),
     ("acknowledged", "boolean", "录入时已对照原文确认原文如此"),
     ("reason", "string", "确认的说明"),
     ("message", "string", "核对结果的说明"),
@@ -54,7 +62,10 @@ fn row(u: &UnitListing, year: u32, kind: &str, f: &Finding) -> Vec<String> {
     let (published, pu) = plain(f.published.as_deref().unwrap_or(""));
     let (expected, eu) = plain(f.expected.as_deref().unwrap_or(""));
     let (difference, du) = plain(f.difference.as_deref().unwrap_or(""));
-    let unit = [pu, eu, du].into_iter().find(|u| !u.is_empty()).unwrap_or("");
+    let unit = [pu, eu, du]
+        .into_iter()
+        .find(|u| !u.is_empty())
+        .unwrap_or("");
     vec![
         u.slug.clone(),
         year.to_string(),
@@ -67,7 +78,11 @@ fn row(u: &UnitListing, year: u32, kind: &str, f: &Finding) -> Vec<String> {
         f.column.clone().unwrap_or_default(),
         published,
         expected,
-        if du.is_empty() { String::new() } else { difference },
+        if du.is_empty() {
+            String::new()
+        } else {
+            difference
+        },
         unit.to_string(),
         f.acknowledged.to_string(),
         f.reason.clone().unwrap_or_default(),

@@ -39,7 +39,12 @@ pub enum Class {
 }
 
 impl Class {
-    pub const ALL: [Class; 4] = [Class::Error, Class::Rounding, Class::Unchecked, Class::Missing];
+    pub const ALL: [Class; 4] = [
+        Class::Error,
+        Class::Rounding,
+        Class::Unchecked,
+        Class::Missing,
+    ];
 
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -316,8 +321,8 @@ impl Index<'_> {
     /// diagnostic's, which names an absent table's kind.
     fn place(&self, loc: Loc, rule: &str, target: Option<&str>) -> Place {
         // A finding about the whole text is located at its start: it is the part's.
-        let whole_text = loc.line <= 1 && loc.col <= 1
-            || matches!(target, Some("text" | "text/unmatched"));
+        let whole_text =
+            loc.line <= 1 && loc.col <= 1 || matches!(target, Some("text" | "text/unmatched"));
         if self.d.text.as_ref().is_some_and(|t| t.file == loc.file) && !whole_text {
             return Place::Text {
                 line: loc.line,
@@ -448,7 +453,9 @@ fn for_reader(message: &str) -> String {
             .unwrap_or(tail.len());
         let num = &tail[..len];
         let after = &tail[len..];
-        let amount = ["万元", "元"].iter().any(|u| after.trim_start().starts_with(u));
+        let amount = ["万元", "元"]
+            .iter()
+            .any(|u| after.trim_start().starts_with(u));
         match amount.then(|| amount::parse(num).ok()).flatten() {
             Some(v) if !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => {
                 out.push_str(&amount::format_grouped(v))
@@ -665,7 +672,11 @@ pub fn marks_html(
             f.number
         );
         if let Some(c) = &m.computed {
-            let _ = write!(s, "<span class=\"computed\">{}</span>", super::escape_html(c));
+            let _ = write!(
+                s,
+                "<span class=\"computed\">{}</span>",
+                super::escape_html(c)
+            );
         }
     }
     s
@@ -730,10 +741,12 @@ pub fn apply(
                     html: marks_html(&one, &f.findings, &|_| Some(id.clone())),
                 });
             }
-            Place::Part { id } => parts
-                .entry(id.clone())
-                .or_default()
-                .push_str(&marks_html(&one, &f.findings, &none)),
+            Place::Part { id } => {
+                parts
+                    .entry(id.clone())
+                    .or_default()
+                    .push_str(&marks_html(&one, &f.findings, &none))
+            }
         }
     }
     (text, parts)
@@ -812,7 +825,11 @@ pub fn describe(f: &Finding) -> String {
         "核对结果第{}条，{}{}：{}",
         f.number,
         f.class.label_zh(),
-        if f.acknowledged { "（原文如此）" } else { "" },
+        if f.acknowledged {
+            "（原文如此）"
+        } else {
+            ""
+        },
         f.text
     )
 }

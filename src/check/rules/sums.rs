@@ -60,7 +60,10 @@ pub const ROUNDING: Rule = Rule {
 
 /// Checks every identity of `doc`'s tables; returns how many were evaluated.
 pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
-    let mut out = Out { diags, evaluated: 0 };
+    let mut out = Out {
+        diags,
+        evaluated: 0,
+    };
     for table in &doc.disclosure.tables {
         if table.status != Status::Present {
             continue;
