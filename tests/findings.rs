@@ -296,3 +296,29 @@ fn a_disclosure_without_findings_says_what_was_checked() {
     );
     assert!(!html.contains("finding-list"), "{html}");
 }
+
+/// A unit's files are carried over unrendered only under the same findings: they are
+/// part of its render key.
+#[test]
+fn findings_are_part_of_the_key_a_unit_is_kept_under() {
+    let config = gongkai::config::Config::load(Path::new(".")).unwrap();
+    let renderer = gongkai::build::render::Renderer::new(&config, Path::new(".")).unwrap();
+    let report =
+        gongkai::check::check(&gongkai::source::resolve_root(Path::new(".")).unwrap()).unwrap();
+    let findings = gongkai::views::findings::of_report(&report);
+    let unit = report
+        .site
+        .units
+        .iter()
+        .find(|u| u.slug == "hengyang-ybj")
+        .unwrap();
+    let with = renderer.make_listing_with(unit, &findings["hengyang-ybj"]);
+    let without = renderer.make_listing_with(unit, &[]);
+    let key =
+        |l: &gongkai::views::listing::UnitListing| renderer.render_key(unit.digest, l).unwrap();
+    let again = with.clone();
+    assert_eq!(key(&with), key(&again));
+    assert_ne!(key(&with), key(&without));
+    // The unit key (its sources, templates, configuration) is the same for both.
+    assert!(key(&with).starts_with(&renderer.unit_key(unit.digest).unwrap()));
+}

@@ -526,6 +526,63 @@ mod tests {
     }
 
     #[test]
+    fn marks_wrap_the_figure_they_point_at_and_never_break_a_heading() {
+        let md = "# 第一部分 {#overview}\n\n支出 1,234.50万元，截至9月31日。\n";
+        let m = |line, col, html: &str| TextMark {
+            line,
+            col,
+            html: html.into(),
+        };
+        let at = |needle: &str| {
+            let line = md[..md.find(needle).unwrap()].matches('\n').count() as u32 + 1;
+            let start = md[..md.find(needle).unwrap()]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let col = md[start..md.find(needle).unwrap()].chars().count() as u32 + 1;
+            (line, col)
+        };
+        let (l1, c1) = at("1,234.50");
+        let (l2, c2) = at("9月31日");
+        let marks = [m(l1, c1, "<M1>"), m(l2, c2, "<M2>"), m(1, 1, "<M3>")];
+        // Without the tables: a text of no `{{ }}` figures.
+        let d = crate::model::Disclosure {
+            kind: crate::model::Kind::Budget,
+            year: 2023,
+            loc: loc(),
+            template: String::new(),
+            template_loc: loc(),
+            title: String::new(),
+            amount_unit: crate::model::amount::AmountUnit::Wanyuan,
+            text_unit: crate::model::amount::AmountUnit::Wanyuan,
+            published: None,
+            approved: None,
+            source: None,
+            tables: Vec::new(),
+            acks: Vec::new(),
+            text: None,
+        };
+        let out = substitute_figures_marked(&d, md, &marks);
+        assert!(
+            out.contains("支出 <span class=\"flagged\">1,234.50万元</span><M1>，"),
+            "{out}"
+        );
+        assert!(
+            out.contains("截至<span class=\"flagged\">9月31日</span><M2>。"),
+            "{out}"
+        );
+        // At a heading's start: after its text, before its id.
+        assert!(out.starts_with("# 第一部分<M3> {#overview}\n"), "{out}");
+    }
+
+    fn loc() -> crate::model::diagnostic::Loc {
+        crate::model::diagnostic::Loc {
+            file: FileId(0),
+            line: 1,
+            col: 1,
+        }
+    }
+
+    #[test]
     fn splits_overview_from_explanation() {
         let md = "# 第一部分\n## 一、概况 {#overview}\n职能\n## 二、构成 {#composition}\nx\n\n# 第二部分\n\n## 三、总体 {#totals}\ny\n";
         let (a, b) = split_overview(md);
