@@ -369,8 +369,13 @@ fn serve_rewrites_only_the_changed_unit_and_equals_a_clean_build() {
         "{rewritten:?}"
     );
     for k in &rewritten {
+        // The comparison of the unit's year and the search results list its verdict
+        // (the raised figure breaks an identity: a new finding).
         assert!(
-            k.starts_with("hetang-ybj/") || !k.contains('/'),
+            k.starts_with("hetang-ybj/")
+                || !k.contains('/')
+                || k.as_str() == "compare/2023-budget/index.html"
+                || (k.starts_with("search/") && k.as_str() != "search/index.html"),
             "{k} rewritten though its unit did not change: {rewritten:?}"
         );
     }
