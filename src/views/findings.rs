@@ -422,6 +422,10 @@ fn for_reader(message: &str) -> String {
         .next()
         .unwrap_or(message)
         .to_string();
+    // The class says it (`尾数差异`).
+    if let Some(rest) = s.strip_prefix("尾数误差：") {
+        s = rest.to_string();
+    }
     // `（functional）`, `（income_general_funding + income_general_nontax）`: keys.
     let mut from = 0;
     while let Some(open) = s[from..].find('（').map(|i| from + i) {
