@@ -236,7 +236,9 @@ fn run_build(
     }
     let failing = report.failing_units();
     // What the check found, for the pages: made before the diagnostics are dropped.
+    let placing = gongkai::timings::phase("核对结果");
     let findings = gongkai::views::findings::of_report(&report);
+    drop(placing);
     // The sources' text and the diagnostics were only needed to show the diagnostics:
     // freed before rendering.
     let mut report = report;

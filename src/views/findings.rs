@@ -511,11 +511,15 @@ fn computed_label(rule: &str, target: Option<&str>) -> &'static str {
 
 /// The findings of one disclosure from its diagnostics (`diags`, in the check's order).
 fn of_disclosure(d: &Disclosure, diags: &[&Diagnostic], checked: Checked) -> DisclosureFindings {
-    let index = index(d);
     let mut out = DisclosureFindings {
         checked,
         ..Default::default()
     };
+    // Most disclosures of a large site have nothing to place: no index of their cells.
+    if diags.is_empty() {
+        return out;
+    }
+    let index = index(d);
     for diag in diags {
         let Some(class) = class_of(diag.rule, diag.severity) else {
             continue;
