@@ -146,6 +146,19 @@ fn verdicts_are_shown_wherever_a_disclosure_is_listed() {
     );
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
     let home = read("index.html");
+    // The search results' documents (gzipped chunks), where a disclosure's context
+    // carries its verdict.
+    let mut search = String::new();
+    for e in walkdir::WalkDir::new(out.join("search")) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "bin") {
+            use std::io::Read as _;
+            let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(e.path()).unwrap());
+            let mut bytes = Vec::new();
+            gz.read_to_end(&mut bytes).unwrap();
+            search.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
     let feed = read("feed.xml");
     for (page, verdict) in &verdicts {
         let (unit, disclosure) = page.trim_end_matches('/').split_once('/').unwrap();
@@ -156,6 +169,10 @@ fn verdicts_are_shown_wherever_a_disclosure_is_listed() {
         assert!(unit_page.contains(&linked), "{unit}/index.html: {linked}");
         let compare = read(&format!("compare/{disclosure}/index.html"));
         assert!(compare.contains(&linked), "compare/{disclosure}: {linked}");
+        assert!(
+            search.contains(verdict.as_str()),
+            "search documents: {verdict}"
+        );
         let disclosure_page = read(&format!("{page}index.html"));
         assert!(
             disclosure_page.contains(&format!("<p class=\"verdict\">{verdict}</p>")),
