@@ -1042,3 +1042,149 @@ fn change_from_last_year_is_checked_against_last_year_s_disclosure() {
         "{diags:#?}"
     );
 }
+
+/// A disclosure of `template` whose tables are all declared empty, with a text holding
+/// the given section ids: only the explanation items are under test.
+fn templated_site(
+    template: &str,
+    kind: &str,
+    year: u32,
+    tables: &[&str],
+    sections: &[&str],
+) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("content/u");
+    std::fs::create_dir_all(&unit).unwrap();
+    std::fs::write(
+        unit.join("unit.yaml"),
+        "name: 示例局\nregion: 示例省\nlevel: 省级\nunit_type: 行政单位\n",
+    )
+    .unwrap();
+    let mut yaml = format!(
+        "kind: {kind}\nyear: {year}\ntemplate: {template}\ntitle: 示例局{year}年部门{}\namount_unit: 万元\ntables:\n",
+        if kind == "budget" { "预算" } else { "决算" }
+    );
+    for (i, k) in tables.iter().enumerate() {
+        yaml.push_str(&format!(
+            "  - {{id: T{:02}, kind: {k}, title: 表{}, status: empty, reason: 本单位无此项收支，此表为空}}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    std::fs::write(unit.join(format!("{year}-{kind}.yaml")), yaml).unwrap();
+    let mut md = String::from("# 情况说明\n\n");
+    for id in sections {
+        md.push_str(&format!("## 事项 {{#{id}}}\n\n说明。\n\n"));
+    }
+    std::fs::write(unit.join(format!("{year}-{kind}.md")), md).unwrap();
+    check(&Root::Content(dir.path().join("content")))
+        .unwrap()
+        .diagnostics
+}
+
+const SHANGHAI_FINAL: &[&str] = &[
+    "final_summary",
+    "final_income",
+    "final_expenditure",
+    "final_fiscal_summary",
+    "final_general_expenditure",
+    "final_general_basic",
+    "final_three_public",
+    "final_fund",
+    "final_state_capital",
+];
+
+const JIANGSU_BUDGET: &[&str] = &[
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "fiscal_expenditure",
+    "fiscal_basic",
+    "general_expenditure",
+    "general_basic",
+    "three_public_meetings",
+    "fund_expenditure",
+    "running_costs",
+    "procurement",
+];
+
+#[test]
+fn each_template_requires_its_own_explanation_items() {
+    // 上海决算 has no 会议费/培训费 item: none is asked for.
+    let shanghai = [
+        "three-public",
+        "performance",
+        "running-costs",
+        "procurement",
+        "assets",
+        "glossary",
+    ];
+    let diags = templated_site("shanghai-final", "final", 2024, SHANGHAI_FINAL, &shanghai);
+    assert!(
+        with_rule(&diags, "complete.section").is_empty(),
+        "{diags:#?}"
+    );
+    assert!(with_rule(&diags, "complete.table").is_empty(), "{diags:#?}");
+    // …but each item it does require is.
+    let diags = templated_site(
+        "shanghai-final",
+        "final",
+        2024,
+        SHANGHAI_FINAL,
+        &shanghai[1..],
+    );
+    let d = with_rule(&diags, "complete.section");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("{#three-public}"));
+
+    // 江苏预算: 绩效目标 from 2018 and 国有资产 from 2019 on.
+    let jiangsu_2017 = [
+        "three-public",
+        "meetings-training",
+        "running-costs",
+        "procurement",
+        "glossary",
+    ];
+    let diags = templated_site(
+        "jiangsu-budget",
+        "budget",
+        2017,
+        JIANGSU_BUDGET,
+        &jiangsu_2017,
+    );
+    assert!(
+        with_rule(&diags, "complete.section").is_empty(),
+        "{diags:#?}"
+    );
+    let diags = templated_site(
+        "jiangsu-budget",
+        "budget",
+        2019,
+        JIANGSU_BUDGET,
+        &jiangsu_2017,
+    );
+    let mut missing: Vec<_> = with_rule(&diags, "complete.section")
+        .iter()
+        .map(|d| d.expected.clone().unwrap_or_default())
+        .collect();
+    missing.sort();
+    assert_eq!(missing, ["{#assets}", "{#performance}"], "{diags:#?}");
+
+    // The national templates still require all seven, 会议费/培训费 included.
+    let national_final = [
+        "final_summary",
+        "final_income",
+        "final_expenditure",
+        "final_fiscal_summary",
+        "final_general_expenditure",
+        "final_general_basic",
+        "final_fund",
+        "final_state_capital",
+        "final_three_public",
+    ];
+    let diags = templated_site("national-final", "final", 2024, &national_final, &shanghai);
+    let d = with_rule(&diags, "complete.section");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(d[0].message.contains("会议费"), "{}", d[0].message);
+}

@@ -162,10 +162,11 @@ pub fn judge(found: rust_decimal::Decimal, expected: &Iv) -> Verdict {
 
 /// The rules' documentation (`docs/rules.md`), generated from `RULES` and the pair lists.
 pub fn docs_markdown() -> String {
+    use crate::model::templates::SectionRequirement;
     use std::fmt::Write as _;
     let mut s = String::new();
     s.push_str("# Check rules\n\n");
-    s.push_str("Generated from `src/rules/mod.rs` and `src/rules/cross_table.rs` by `cargo test` (set `UPDATE_DOCS=1` to rewrite it); do not edit by hand.\n\n");
+    s.push_str("Generated from `src/check/rules/` and `data/templates.yaml` by `cargo test` (set `UPDATE_DOCS=1` to rewrite it); do not edit by hand.\n\n");
     s.push_str("`gongkai check` exits 0 when no unacknowledged error remains, 1 when one does, 2 when it cannot run. Every diagnostic has a severity, one of these ids, the file and line:column of the value, the table, row and column, expected and found figures, and a *target* that an acknowledgement names (see `docs/sources.md`).\n\n");
     s.push_str("| id | severity | module | what |\n|---|---|---|---|\n");
     for r in RULES {
@@ -181,6 +182,25 @@ pub fn docs_markdown() -> String {
     s.push('\n');
     for r in RULES {
         let _ = writeln!(s, "## `{}`\n\n{} {}\n", r.id, r.summary, r.doc);
+    }
+    if let Ok(templates) = crate::model::templates::Templates::builtin() {
+        s.push_str("## Required explanation items per template (`complete.section`)\n\nFrom `sections:` in `data/templates.yaml`; an item with a year is required from that year on.\n\n| template | items |\n|---|---|\n");
+        for (id, t) in &templates.templates {
+            let items: Vec<String> = t
+                .sections
+                .iter()
+                .map(|sec| match sec {
+                    SectionRequirement::Always(id) => {
+                        format!("{}（`{id}`）", templates.section_name(id))
+                    }
+                    SectionRequirement::From { id, from } => {
+                        format!("{}（`{id}`，{from} 年起）", templates.section_name(id))
+                    }
+                })
+                .collect();
+            let _ = writeln!(s, "| `{id}` {} | {} |", t.name, items.join("、"));
+        }
+        s.push('\n');
     }
     s.push_str("## Cross-table pairs (`cross.table`)\n\nA pair is checked when the disclosure has both sides; references are `kind.row.column`, `?` reads an absent row as zero. The id is the diagnostic's target.\n\n| id | checks | left | right |\n|---|---|---|---|\n");
     for p in cross_table::PAIRS {
