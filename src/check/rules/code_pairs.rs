@@ -179,9 +179,7 @@ pub const SOURCES: &[Source] = &[
 
 /// Two sources comparable line by line: same nature, one scope covering the other.
 pub fn comparable(a: &Source, b: &Source) -> bool {
-    a.kind != b.kind
-        && a.nature == b.nature
-        && (a.scope.covers(b.scope) || b.scope.covers(a.scope))
+    a.kind != b.kind && a.nature == b.nature && (a.scope.covers(b.scope) || b.scope.covers(a.scope))
 }
 
 /// The row that totals a table's lines of one classification: `total` in a detail table;
@@ -238,7 +236,10 @@ fn line(cx: &Context, t: &Table, code: &str, col: &str) -> Option<Line> {
     let mut value = Decimal::ZERO;
     let mut units = Vec::with_capacity(rows.len());
     for r in &rows {
-        if r.cells.get(col).is_some_and(|c| cx.suspect.contains(&c.loc)) {
+        if r.cells
+            .get(col)
+            .is_some_and(|c| cx.suspect.contains(&c.loc))
+        {
             return None;
         }
         let v = r.amount(col)?;
@@ -374,7 +375,8 @@ fn compare<'a>(
             let ok = match guarded.iter().find(|(c, _)| *c == class) {
                 Some((_, ok)) => *ok,
                 None => {
-                    let total = |t: &Table, col: &str| total_row(t, class).and_then(|r| r.amount(col));
+                    let total =
+                        |t: &Table, col: &str| total_row(t, class).and_then(|r| r.amount(col));
                     let ok = matches!(
                         (total(a.table, ca), total(b.table, cb)),
                         (Some(x), Some(y)) if x == y
@@ -434,7 +436,11 @@ fn report(f: &Disagreement, flip: bool, diags: &mut Vec<Diagnostic>) {
         judge(lx.value, &expected, &units)
     };
     let show = |v: Decimal| amount::show(v, unit);
-    let row = lx.label.clone().or(ly.label.clone()).unwrap_or(f.code.clone());
+    let row = lx
+        .label
+        .clone()
+        .or(ly.label.clone())
+        .unwrap_or(f.code.clone());
     let col = x
         .table
         .column(x.source.column)
@@ -452,7 +458,10 @@ fn report(f: &Disagreement, flip: bool, diags: &mut Vec<Diagnostic>) {
         Verdict::Equal => return,
         Verdict::Rounding(s) => (
             &ROUNDING,
-            format!("尾数误差：{facts}；{}，在四舍五入允许范围内", spread_zh(s, unit)),
+            format!(
+                "尾数误差：{facts}；{}，在四舍五入允许范围内",
+                spread_zh(s, unit)
+            ),
         ),
         Verdict::Unlikely(s) => (
             &ROUNDING_UNLIKELY,
@@ -461,7 +470,10 @@ fn report(f: &Disagreement, flip: bool, diags: &mut Vec<Diagnostic>) {
                 spread_zh(s, unit)
             ),
         ),
-        Verdict::Different => (&CROSS_CODE_AMOUNT, format!("同一科目在两张表中金额不一致：{facts}")),
+        Verdict::Different => (
+            &CROSS_CODE_AMOUNT,
+            format!("同一科目在两张表中金额不一致：{facts}"),
+        ),
     };
     // The target names the pair in document order, whichever side is reported.
     let target = format!(

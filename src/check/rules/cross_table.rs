@@ -388,7 +388,10 @@ fn copy_verdict(left: &[Term], right: &[Term], l: Iv, r: Iv) -> Verdict {
             Verdict::Different
         };
     }
-    let converted = right.iter().chain(left).any(|t| Some(t.unit) != left.first().map(|t| t.unit));
+    let converted = right
+        .iter()
+        .chain(left)
+        .any(|t| Some(t.unit) != left.first().map(|t| t.unit));
     let mut units: Vec<Decimal> = right.iter().map(width).collect();
     let mut expected = r;
     if converted || right.len() <= 1 {

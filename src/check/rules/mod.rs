@@ -177,7 +177,11 @@ pub struct Spread {
 /// the parts' summed rounding errors (each uniform on ± half a unit: variance u²/12, so
 /// 2σ ≥ d ⇔ 3d² ≤ Σu²), which is `Unlikely`. A difference of one unit is never called
 /// unlikely: with two parts or more, rounding alone gives it at least one time in four.
-pub fn judge(found: rust_decimal::Decimal, expected: &Iv, units: &[rust_decimal::Decimal]) -> Verdict {
+pub fn judge(
+    found: rust_decimal::Decimal,
+    expected: &Iv,
+    units: &[rust_decimal::Decimal],
+) -> Verdict {
     use rust_decimal::Decimal;
     if found == expected.mid {
         return Verdict::Equal;
@@ -318,7 +322,11 @@ fn code_pairs_markdown() -> String {
                 a.nature.zh(),
                 b.scope.zh(),
                 b.nature.zh(),
-                if a.scope == b.scope { "" } else { "totals agree" }
+                if a.scope == b.scope {
+                    ""
+                } else {
+                    "totals agree"
+                }
             );
         }
     }

@@ -228,8 +228,7 @@ pub fn judge(
         }
         _ => false,
     };
-    let meets =
-        !copy && value.lo - half <= published.value && published.value <= value.hi + half;
+    let meets = !copy && value.lo - half <= published.value && published.value <= value.hi + half;
     let expected = format!("{}{unit}", amount::round(value.mid, dp.max(2)));
     let found = format!("{}{}", published.text.trim_end_matches('%'), unit);
     if meets {
