@@ -184,7 +184,7 @@ pub fn comparable(a: &Source, b: &Source) -> bool {
 
 /// The row that totals a table's lines of one classification: `total` in a detail table;
 /// in a 收支总表 the expenditure side's total of that classification.
-fn total_row<'t>(t: &'t Table, class: Class) -> Option<&'t Row> {
+fn total_row(t: &Table, class: Class) -> Option<&Row> {
     let summary = matches!(
         t.kind.as_str(),
         "summary" | "fiscal_summary" | "final_summary" | "final_fiscal_summary"
@@ -285,7 +285,7 @@ fn printed<'a>(d: &'a Disclosure) -> Vec<Printed<'a>> {
 }
 
 /// The pairs of (table id, column) that `check` compares on `d`, for tests and docs.
-pub fn applicable(cx: &Context, d: &Disclosure) -> Vec<(String, String)> {
+pub fn applicable(_cx: &Context, d: &Disclosure) -> Vec<(String, String)> {
     let p = printed(d);
     let mut out = Vec::new();
     for (i, a) in p.iter().enumerate() {
@@ -294,7 +294,6 @@ pub fn applicable(cx: &Context, d: &Disclosure) -> Vec<(String, String)> {
                 && a.table.unit == b.table.unit
                 && a.position != b.position
             {
-                let _ = cx;
                 out.push((
                     format!("{}.{}", a.source.kind, a.source.column),
                     format!("{}.{}", b.source.kind, b.source.column),
