@@ -1188,3 +1188,354 @@ fn each_template_requires_its_own_explanation_items() {
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(d[0].message.contains("会议费"), "{}", d[0].message);
 }
+
+// ------------------------------------------------ verdicts: pairs, rounding, culprit, merging
+
+const T08_302: &str = r#"      - {code: "302", name: 商品和服务支出, values: {total: "20.00", public: "20.00"}}
+      - {code: "30201", name: 办公费, values: {total: "15.00", public: "15.00"}}
+      - {code: "30217", name: 公务接待费, values: {total: "5.00", public: "5.00"}}
+"#;
+
+/// The fixture with 302's 款 replaced by `items` (code, name, amount), 302 staying 20.00.
+fn site_with_302_items(items: &[(&str, &str, String)]) -> Site {
+    let s = Site::new();
+    let mut rows =
+        r#"      - {code: "302", name: 商品和服务支出, values: {total: "20.00", public: "20.00"}}
+"#
+        .to_string();
+    for (code, name, v) in items {
+        rows.push_str(&format!(
+            "      - {{code: \"{code}\", name: {name}, values: {{total: \"{v}\", public: \"{v}\"}}}}\n"
+        ));
+    }
+    s.edit(YAML, T08_302, &rows);
+    s
+}
+
+const CODES_302: &[(&str, &str)] = &[
+    ("30201", "办公费"),
+    ("30202", "印刷费"),
+    ("30203", "咨询费"),
+    ("30204", "手续费"),
+    ("30205", "水费"),
+    ("30206", "电费"),
+    ("30207", "邮电费"),
+    ("30208", "取暖费"),
+    ("30209", "物业管理费"),
+    ("30211", "差旅费"),
+    ("30213", "维修（护）费"),
+    ("30214", "租赁费"),
+    ("30215", "会议费"),
+    ("30216", "培训费"),
+    ("30217", "公务接待费"),
+    ("30218", "专用材料费"),
+];
+
+#[test]
+fn fiscal_summary_class_line_against_the_general_expenditure_table_is_a_copy() {
+    // The 财政拨款收支总表 prints 类 210 one cent below the 一般公共预算支出表 (and the
+    // 收支总表): a copy cannot round.
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"{code: "210", name: 卫生健康支出, values: {amount: "90.00"}}"#,
+        r#"{code: "210", name: 卫生健康支出, values: {amount: "89.99"}}"#,
+    );
+    let line = s.line_of(YAML, "89.99");
+    let diags = s.check();
+    let d = with_rule(&diags, "cross.code-amount");
+    assert_eq!(d.len(), 1, "one finding for one wrong line: {diags:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert_eq!(d[0].loc.unwrap().line, line, "the odd table is reported");
+    assert_eq!(d[0].found.as_deref(), Some("89.99万元"));
+    assert_eq!(d[0].expected.as_deref(), Some("90.00万元"));
+    // Seen against both the 一般公共预算支出表 and the 收支总表: one finding naming both.
+    let targets: Vec<Option<&str>> = std::iter::once(d[0].target.as_deref())
+        .chain(d[0].also.iter().map(|a| a.target.as_deref()))
+        .collect();
+    assert!(targets.contains(&Some("T06~T07/210/amount")), "{targets:?}");
+    assert!(targets.contains(&Some("T01~T06/210/amount")), "{targets:?}");
+    assert!(with_rule(&Site::new().check(), "cross.code-amount").is_empty());
+}
+
+#[test]
+fn text_copy_of_one_cell_a_cent_off_is_an_error() {
+    let s = Site::new();
+    s.edit(
+        MD,
+        "{{ 20.00 = general_basic.total.public }}",
+        "{{ 20.01 = general_basic.total.public }}",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("20.00万元"));
+    assert!(with_rule(&diags, "rounding").is_empty(), "{diags:#?}");
+    // A figure converted from a table in 元 may round by half a unit: the seed's text
+    // quotes 159,550.00 元 as 15.95 万元.
+    let conv = Site::new();
+    copy_dir(
+        Path::new("content/xixiang-ybzx"),
+        &conv.path("xixiang-ybzx"),
+    );
+    let diags = conv.check();
+    assert!(
+        with_rule(&diags, "rounding").iter().any(|d| d
+            .target
+            .as_deref()
+            .is_some_and(|t| t.ends_with("15.95 = general_expenditure_econ.302.total"))),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn twelve_items_two_cents_off_is_an_unlikely_rounding_warning() {
+    // Eleven items of 1.67 and one of 1.65 sum to 20.02 under a printed 20.00.
+    let items: Vec<(&str, &str, String)> = CODES_302[..12]
+        .iter()
+        .enumerate()
+        .map(|(i, (c, n))| (*c, *n, if i == 0 { "1.65" } else { "1.67" }.to_string()))
+        .collect();
+    let s = site_with_302_items(&items);
+    let line = s.line_of(YAML, r#"{code: "302""#);
+    let diags = s.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let w = with_rule(&diags, "rounding.unlikely");
+    assert_eq!(w.len(), 2, "合计 and 公用经费 of 302: {diags:#?}");
+    assert_eq!(w[0].severity, Severity::Warning);
+    assert_eq!(w[0].loc.unwrap().line, line);
+    assert!(w[0].message.contains("12 个分项"), "{}", w[0].message);
+    assert!(
+        w[0].message.contains("0.06万元"),
+        "the bound: {}",
+        w[0].message
+    );
+    assert!(w[0].message.contains("0.02万元"), "2σ: {}", w[0].message);
+    // One cent off over the same twelve items stays a notice.
+    let mut one: Vec<(&str, &str, String)> = items.clone();
+    one[0].2 = "1.64".to_string();
+    let diags = site_with_302_items(&one).check();
+    assert!(with_rule(&diags, "rounding.unlikely").is_empty());
+    assert_eq!(with_rule(&diags, "rounding").len(), 2, "{diags:#?}");
+}
+
+#[test]
+fn two_items_one_cent_off_is_a_rounding_notice() {
+    let s = site_with_302_items(&[
+        ("30201", "办公费", "15.00".into()),
+        ("30217", "公务接待费", "5.01".into()),
+    ]);
+    let diags = s.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    assert!(with_rule(&diags, "rounding.unlikely").is_empty());
+    let r = with_rule(&diags, "rounding");
+    assert_eq!(r.len(), 2, "{diags:#?}");
+    assert!(r[0].message.contains("2 个分项"), "{}", r[0].message);
+    assert!(
+        r[0].message.contains("0.01万元（2 × 0.005）"),
+        "{}",
+        r[0].message
+    );
+}
+
+#[test]
+fn a_total_missing_its_items_by_cents_is_the_identity_s_error_not_a_scale_slip() {
+    // 302 printed 20.00; its items sum 0.07–0.10 more, 30204 手续费 being 0.09: dividing
+    // 0.09 by 10,000 would "explain" the difference, but so would dropping it.
+    for office in ["14.98", "14.99", "15.00", "15.01"] {
+        let s = site_with_302_items(&[
+            ("30201", "办公费", office.into()),
+            ("30204", "手续费", "0.09".into()),
+            ("30217", "公务接待费", "5.00".into()),
+        ]);
+        let line = s.line_of(YAML, r#"{code: "302""#);
+        let diags = s.check();
+        assert!(
+            with_rule(&diags, "value.scale").is_empty(),
+            "{office}: {diags:#?}"
+        );
+        let h = with_rule(&diags, "sum.hierarchy");
+        assert!(
+            h.iter().any(
+                |d| d.target.as_deref() == Some("T08/302/total") && d.loc.unwrap().line == line
+            ),
+            "{office}: {diags:#?}"
+        );
+    }
+}
+
+#[test]
+fn personnel_total_seen_by_two_rules_is_one_finding() {
+    // 人员经费 60.50 against 301 + 303 = 60.00: sum.row (the total row) and cross.table
+    // (general-basic-personnel) see the same cell and the same difference.
+    let s = Site::new();
+    s.edit(
+        YAML,
+        r#"values: {total: "80.00", personnel: "60.00", public: "20.00"}}"#,
+        r#"values: {total: "80.00", personnel: "60.50", public: "20.00"}}"#,
+    );
+    let line = s.line_of(YAML, "60.50");
+    let diags = s.check();
+    let at: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            d.loc.is_some_and(|l| l.line == line) && d.found.as_deref() == Some("60.50万元")
+        })
+        .collect();
+    assert_eq!(at.len(), 1, "{diags:#?}");
+    let rules: Vec<&str> = std::iter::once(at[0].rule)
+        .chain(at[0].also.iter().map(|a| a.rule))
+        .collect();
+    assert!(
+        rules.contains(&"sum.row") && rules.contains(&"cross.table"),
+        "{rules:?}"
+    );
+    assert_eq!(at[0].severity, Severity::Error);
+    // Within rounding, too: one notice.
+    let r = Site::new();
+    r.edit(
+        YAML,
+        r#"values: {total: "80.00", personnel: "60.00", public: "20.00"}}"#,
+        r#"values: {total: "80.00", personnel: "59.99", public: "20.00"}}"#,
+    );
+    let diags = r.check();
+    let at: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.found.as_deref() == Some("59.99万元"))
+        .collect();
+    assert_eq!(at.len(), 1, "{diags:#?}");
+    assert_eq!(at[0].also.len(), 1, "{:#?}", at[0]);
+    // An acknowledgement of either rule's target accepts the one finding.
+    for (rule, target) in [
+        ("cross.table", "general-basic-personnel"),
+        ("sum.row", "T08/total/personnel"),
+    ] {
+        let a = Site::new();
+        a.edit(
+            YAML,
+            r#"values: {total: "80.00", personnel: "60.00", public: "20.00"}}"#,
+            r#"values: {total: "80.00", personnel: "60.50", public: "20.00"}}"#,
+        );
+        let p = a.path(YAML);
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str(&format!(
+            "acknowledge:\n  - {{rule: {rule}, target: {target}, reason: 原文如此}}\n  - {{rule: sum.column, target: T08/total/total, reason: 原文如此}}\n"
+        ));
+        std::fs::write(&p, text).unwrap();
+        let diags = a.check();
+        assert!(
+            with_rule(&diags, "ack.unused").is_empty(),
+            "{rule}: {diags:#?}"
+        );
+        let merged = diags
+            .iter()
+            .find(|d| d.found.as_deref() == Some("60.50万元"))
+            .unwrap();
+        assert_eq!(merged.acknowledged.as_deref(), Some("原文如此"), "{rule}");
+    }
+}
+
+mod culprit {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Slip {
+        /// Written in 元 in a 万元 table.
+        Scaled,
+        /// Off by this many cents.
+        Cents(i64),
+    }
+
+    fn identity() -> impl Strategy<Value = (Vec<i64>, usize, Slip)> {
+        (2usize..=12)
+            .prop_flat_map(|k| {
+                (
+                    proptest::collection::vec(1i64..400, k),
+                    0..k,
+                    prop_oneof![
+                        Just(Slip::Scaled),
+                        (-300i64..300).prop_map(Slip::Cents),
+                        (-20i64..20).prop_map(Slip::Cents),
+                    ],
+                )
+            })
+            .prop_map(|(weights, i, slip)| {
+                // Split 20.00 in proportion to the weights, each part at least a cent.
+                let k = weights.len() as i64;
+                let total: i64 = weights.iter().sum();
+                let mut cents: Vec<i64> =
+                    weights.iter().map(|w| 1 + w * (2000 - k) / total).collect();
+                let rest = 2000 - cents.iter().sum::<i64>();
+                cents[0] += rest;
+                (cents, i, slip)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+        /// For a 302 of 20.00 over k items with one item perturbed, every finding is at the
+        /// perturbed item or at 302 (the identity), never at an unperturbed item.
+        #[test]
+        fn the_finding_names_the_perturbed_cell_or_the_identity((cents, i, slip) in identity()) {
+            let show = |c: i64| format!("{}.{:02}", c / 100, c % 100);
+            let printed: Vec<String> = cents
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    if j != i {
+                        return show(*c);
+                    }
+                    match slip {
+                        Slip::Scaled => format!("{}.00", c * 100),
+                        Slip::Cents(d) => show((c + d).max(0)),
+                    }
+                })
+                .collect();
+            let items: Vec<(&str, &str, String)> = printed
+                .iter()
+                .enumerate()
+                .map(|(j, v)| (CODES_302[j].0, CODES_302[j].1, v.clone()))
+                .collect();
+            let s = site_with_302_items(&items);
+            let perturbed = s.line_of(YAML, &format!("code: \"{}\"", CODES_302[i].0));
+            let identity = s.line_of(YAML, r#"{code: "302""#);
+            let diags = s.check();
+            let figure_rules = ["value.scale", "sum.hierarchy", "sum.row", "sum.column", "rounding", "rounding.unlikely", "cross.table", "cross.code-amount"];
+            let findings: Vec<&Diagnostic> = diags.iter().filter(|d| figure_rules.contains(&d.rule)).collect();
+            for d in &findings {
+                let l = d.loc.unwrap().line;
+                prop_assert!(l == perturbed || l == identity, "{} at line {l} (perturbed {perturbed}, identity {identity}): {}", d.rule, d.message);
+            }
+            if printed[i] != show(cents[i]) {
+                prop_assert!(!findings.is_empty(), "a perturbation goes unreported: {printed:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn final_accounts_fiscal_summary_fund_column_against_the_general_table() {
+    // The 财政拨款收入支出决算总表 prints expenditure by 类 per fund column; its 一般公共预算
+    // column of 210 one cent off the 一般公共预算财政拨款支出决算表 is a copy that disagrees.
+    let s = Site::new();
+    copy_dir(Path::new("content/hengyang-ybj"), &s.path("hengyang-ybj"));
+    let file = "hengyang-ybj/2022-final.yaml";
+    s.edit(
+        file,
+        r#"{code: "210", name: 卫生健康支出, values: {amount: "1,648.65", general: "1,648.65"}}"#,
+        r#"{code: "210", name: 卫生健康支出, values: {amount: "1,648.65", general: "1,648.64"}}"#,
+    );
+    let line = s.line_of(file, r#"general: "1,648.64""#);
+    let diags = s.check();
+    let d: Vec<&Diagnostic> = with_rule(&diags, "cross.code-amount")
+        .into_iter()
+        .filter(|d| d.loc.is_some_and(|l| l.line == line))
+        .collect();
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].target.as_deref(), Some("T04~T05/210/general"));
+    assert_eq!(d[0].expected.as_deref(), Some("1648.65万元"));
+    let ok = Site::new();
+    copy_dir(Path::new("content/hengyang-ybj"), &ok.path("hengyang-ybj"));
+    assert!(with_rule(&ok.check(), "cross.code-amount").is_empty());
+}
