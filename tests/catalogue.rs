@@ -55,7 +55,11 @@ fn every_corpus_code_is_in_its_edition_or_listed_as_unconfirmed() {
     let mut in_catalogue = 0;
     for (year, code, name) in &printed {
         let edition = editions.for_year(*year);
-        assert_eq!(edition.edition, year.to_string(), "every corpus year is held");
+        assert_eq!(
+            edition.edition,
+            year.to_string(),
+            "every corpus year is held"
+        );
         match edition.name(code) {
             Some(n) if normalize(n) == normalize(name) => in_catalogue += 1,
             Some(n) if !listed.contains(&(*year, code.clone())) => {
@@ -74,7 +78,10 @@ fn every_corpus_code_is_in_its_edition_or_listed_as_unconfirmed() {
         let agrees = printed.iter().any(|(y, c, n)| {
             y == year && c == code && name.is_some_and(|k| normalize(k) == normalize(n))
         });
-        assert!(!agrees, "{year} {code} is listed as unconfirmed but in the catalogue");
+        assert!(
+            !agrees,
+            "{year} {code} is listed as unconfirmed but in the catalogue"
+        );
         assert!(
             printed.iter().any(|(y, c, _)| y == year && c == code),
             "{year} {code} is listed as unconfirmed but the corpus does not print it"
@@ -128,7 +135,11 @@ fn a_2017_jiangsu_document_is_checked_against_the_2017_edition() {
     let names = |catalogue_edition: Option<u32>| -> Vec<(String, String)> {
         if let Some(e) = catalogue_edition {
             let text = std::fs::read_to_string(&yaml).unwrap();
-            let text = text.replacen("\ntemplate:", &format!("\ncatalogue_edition: {e}\ntemplate:"), 1);
+            let text = text.replacen(
+                "\ntemplate:",
+                &format!("\ncatalogue_edition: {e}\ntemplate:"),
+                1,
+            );
             std::fs::write(&yaml, text).unwrap();
         }
         let report = check(&Root::Content(content.clone())).unwrap();
@@ -150,7 +161,13 @@ fn a_2017_jiangsu_document_is_checked_against_the_2017_edition() {
     let as_2023 = names(Some(2023));
     let codes: Vec<&str> = as_2023.iter().map(|(c, _)| c.as_str()).collect();
     for c in ["30307", "30311", "310"] {
-        assert!(codes.contains(&c), "{c} not reported against 2023: {as_2023:#?}");
+        assert!(
+            codes.contains(&c),
+            "{c} not reported against 2023: {as_2023:#?}"
+        );
     }
-    assert!(as_2023.iter().all(|(_, m)| m.contains("2023 年版")), "{as_2023:#?}");
+    assert!(
+        as_2023.iter().all(|(_, m)| m.contains("2023 年版")),
+        "{as_2023:#?}"
+    );
 }

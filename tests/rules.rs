@@ -329,7 +329,10 @@ fn catalogue_edition_selects_an_earlier_edition() {
         .iter()
         .map(|d| d.target.as_deref().unwrap().split('/').nth(1).unwrap())
         .collect();
-    assert!(unknown.contains(&"21015") && unknown.contains(&"2101501"), "{unknown:?}");
+    assert!(
+        unknown.contains(&"21015") && unknown.contains(&"2101501"),
+        "{unknown:?}"
+    );
     assert!(!unknown.contains(&"2120101"), "{unknown:?}");
 }
 
@@ -398,7 +401,12 @@ fn site_name_reports_the_disclosure_that_differs_from_the_others() {
         .find(|d| d.rule == "catalogue.site-name")
         .unwrap();
     assert!(
-        report.site.files.get(d3.loc.unwrap().file).display.starts_with("demo3/"),
+        report
+            .site
+            .files
+            .get(d3.loc.unwrap().file)
+            .display
+            .starts_with("demo3/"),
         "{}",
         report.site.files.get(d3.loc.unwrap().file).display
     );
@@ -422,7 +430,10 @@ fn site_name_passes_when_every_disclosure_agrees_or_editions_differ() {
         "template: hunan-budget\ncatalogue_edition: 2022\n",
     );
     let diags = s.check();
-    assert!(with_rule(&diags, "catalogue.site-name").is_empty(), "{diags:#?}");
+    assert!(
+        with_rule(&diags, "catalogue.site-name").is_empty(),
+        "{diags:#?}"
+    );
 }
 
 #[test]
@@ -434,7 +445,10 @@ fn site_name_without_a_common_name_reports_every_disclosure() {
     let d = with_rule(&diags, "catalogue.site-name");
     assert_eq!(d.len(), 2, "{diags:#?}");
     assert!(d.iter().all(|d| d.expected.is_none()));
-    assert!(d.iter().any(|d| d.message.contains("另有「其他医疗卫生支出」1 份")));
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("另有「其他医疗卫生支出」1 份"))
+    );
 }
 
 #[test]

@@ -274,7 +274,12 @@ fn site_name_diag(
     let shown = |n: &str| names[n][0].name.to_string();
     let example = |n: &str| {
         let d = &docs[names[n][0].doc];
-        format!("{}{}年{}", d.unit.name, d.disclosure.year, d.disclosure.kind.label_zh())
+        format!(
+            "{}{}年{}",
+            d.unit.name,
+            d.disclosure.year,
+            d.disclosure.kind.label_zh()
+        )
     };
     let msg = match leader {
         Some(l) => format!(
@@ -305,9 +310,10 @@ fn site_name_diag(
         .target(format!("{}/{}", p.table.id, code));
     if let Some(l) = leader {
         let first = names[l][0];
-        d = d
-            .expected(shown(l))
-            .related(first.row.name_loc.unwrap_or(first.row.loc), "多数公开的名称");
+        d = d.expected(shown(l)).related(
+            first.row.name_loc.unwrap_or(first.row.loc),
+            "多数公开的名称",
+        );
     }
     d
 }

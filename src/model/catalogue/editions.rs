@@ -177,7 +177,10 @@ impl Editions {
                 )));
             }
             if crate::model::parse_date(&a.date).is_none() {
-                return Err(err(format!("{} 年版修订的日期 `{}` 无效", a.edition, a.date)));
+                return Err(err(format!(
+                    "{} 年版修订的日期 `{}` 无效",
+                    a.edition, a.date
+                )));
             }
             by_amendment.entry(a.edition).or_default().push(a);
         }
@@ -458,11 +461,17 @@ attested:
     fn an_amendment_that_does_not_fit_is_an_error() {
         for (from, to) in [
             ("to: 自然资源海洋气象等支出", "to: 自然资源海洋等支出"),
-            ("{code: \"30113\", name: 住房公积金", "{code: \"30113\", name: 公积金"),
+            (
+                "{code: \"30113\", name: 住房公积金",
+                "{code: \"30113\", name: 公积金",
+            ),
             ("name: 自然资源事务}", "name: 自然资源}"),
             ("date: \"2018-01-01\"", "date: \"2018-02-30\""),
             // An attested name may not contradict a derived one.
-            ("{code: \"30104\", name: 其他社会保障缴费}", "{code: \"301\", name: 工资}"),
+            (
+                "{code: \"30104\", name: 其他社会保障缴费}",
+                "{code: \"301\", name: 工资}",
+            ),
         ] {
             let yaml = YAML.replacen(from, to, 1);
             assert_ne!(yaml, YAML, "{from}");
@@ -474,7 +483,9 @@ attested:
     #[test]
     fn a_code_without_its_parent_is_an_error() {
         let yaml = YAML.replace("under: [\"301\"]", "codes: [\"220\"]");
-        let e = Editions::derive(base(), &yaml).err().expect("22001 has no 220");
+        let e = Editions::derive(base(), &yaml)
+            .err()
+            .expect("22001 has no 220");
         assert!(e.0.contains("22001"), "{}", e.0);
     }
 
