@@ -171,3 +171,24 @@ fn a_2017_jiangsu_document_is_checked_against_the_2017_edition() {
         "{as_2023:#?}"
     );
 }
+
+/// Every code the five seeds print is in the catalogue of the seed's edition (2022 for
+/// the 衡阳 final accounts, 2023 for the budgets): no `catalogue.unknown-code`.
+#[test]
+fn every_seed_code_is_in_its_edition() {
+    let report = check(&Root::Content("content".into())).unwrap();
+    let unknown: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "catalogue.unknown-code")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:#?}");
+    let years: BTreeSet<u32> = report
+        .site
+        .units
+        .iter()
+        .flat_map(|u| u.disclosures.iter().map(|d| d.year))
+        .collect();
+    assert_eq!(years, BTreeSet::from([2022, 2023]));
+}
