@@ -92,7 +92,10 @@ fn rules_lists_every_rule() {
         .lines()
         .find(|l| l.starts_with("shanghai-final"))
         .expect("the Shanghai template listed");
-    assert!(shanghai.contains("名词解释") && !shanghai.contains("会议费"), "{shanghai}");
+    assert!(
+        shanghai.contains("名词解释") && !shanghai.contains("会议费"),
+        "{shanghai}"
+    );
 }
 
 /// `gongkai annotate` marks the matched figures of a plain text, and a second run

@@ -222,6 +222,235 @@ fn item_under_the_wrong_parent() {
     assert_eq!(d[0].found.as_deref(), Some("21015"));
 }
 
+// ------------------------------------------------------------ the catalogue by edition
+
+/// The 2024 codes of issue #21, as zero lines of T07 (blank cells: every sum still holds).
+const CODES_2024: &str = r#"      - {code: "212", name: 城乡社区支出}
+      - {code: "21201", name: 城乡社区管理事务}
+      - {code: "2120101", name: 行政运行}
+      - {code: "21202", name: 城乡社区规划与管理}
+      - {code: "2120201", name: 城乡社区规划与管理}
+      - {code: "220", name: 自然资源海洋气象等支出}
+      - {code: "22001", name: 自然资源事务}
+      - {code: "2200150", name: 事业运行}
+      - {code: "2200199", name: 其他自然资源事务支出}
+"#;
+
+/// The last row of T07, before which rows are added.
+const T07_LAST: &str = r#"      - {code: "2101599", name: 其他医疗保障管理事务支出, values: {total: "20.00", project: "20.00"}}
+  - id: T08"#;
+
+fn add_to_t07(s: &Site, file: &str, rows: &str) {
+    s.edit(
+        file,
+        T07_LAST,
+        &T07_LAST.replace("  - id: T08", &format!("{rows}  - id: T08")),
+    );
+}
+
+/// The fixture as a 2024 document (files, year and title).
+fn as_2024(s: &Site) {
+    for ext in ["yaml", "md"] {
+        std::fs::rename(
+            s.path(&format!("demo/2023-budget.{ext}")),
+            s.path(&format!("demo/2024-budget.{ext}")),
+        )
+        .unwrap();
+    }
+    s.edit("demo/2024-budget.yaml", "year: 2023", "year: 2024");
+}
+
+fn catalogue_diags(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.rule.starts_with("catalogue."))
+        .collect()
+}
+
+#[test]
+fn a_2024_document_is_checked_against_the_2024_edition() {
+    let s = Site::new();
+    as_2024(&s);
+    add_to_t07(&s, "demo/2024-budget.yaml", CODES_2024);
+    let diags = s.check();
+    // Every code is known to the 2024 edition and printed with its name.
+    assert!(catalogue_diags(&diags).is_empty(), "{diags:#?}");
+    // A wrong name is reported against the 2024 edition.
+    s.edit(
+        "demo/2024-budget.yaml",
+        r#"{code: "22001", name: 自然资源事务}"#,
+        r#"{code: "22001", name: 国土资源事务}"#,
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "catalogue.name");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("自然资源事务"));
+    assert!(d[0].message.contains("2024 年版"), "{}", d[0].message);
+}
+
+#[test]
+fn catalogue_edition_selects_an_earlier_edition() {
+    let s = Site::new();
+    add_to_t07(&s, YAML, CODES_2024);
+    s.edit(
+        YAML,
+        "template: hunan-budget\n",
+        "template: hunan-budget\ncatalogue_edition: 2018\n",
+    );
+    let diags = s.check();
+    // Before 2019: 210 was 医疗卫生与计划生育支出, 220 国土海洋气象等支出, 22001 国土资源事务,
+    // 2200199 其他国土资源事务支出; 20805 was 行政事业单位离退休 (as Jiangsu printed it in
+    // 2017–2019): the 2023 names printed here are wrong in 2018.
+    let mut wrong: Vec<(&str, &str)> = with_rule(&diags, "catalogue.name")
+        .iter()
+        .map(|d| {
+            assert!(d.message.contains("2018 年版"), "{}", d.message);
+            (
+                d.target.as_deref().unwrap().split('/').nth(1).unwrap(),
+                d.expected.as_deref().unwrap(),
+            )
+        })
+        .collect();
+    wrong.sort();
+    wrong.dedup();
+    assert_eq!(
+        wrong,
+        [
+            ("20805", "行政事业单位离退休"),
+            ("210", "医疗卫生与计划生育支出"),
+            ("220", "国土海洋气象等支出"),
+            ("22001", "国土资源事务"),
+            ("2200199", "其他国土资源事务支出"),
+        ],
+        "{diags:#?}"
+    );
+    // The 款 and 项 of 208 / 210 whose 2018 names are not confirmed are notices, not errors.
+    let unknown: Vec<&str> = with_rule(&diags, "catalogue.unknown-code")
+        .iter()
+        .map(|d| d.target.as_deref().unwrap().split('/').nth(1).unwrap())
+        .collect();
+    assert!(
+        unknown.contains(&"21015") && unknown.contains(&"2101501"),
+        "{unknown:?}"
+    );
+    assert!(!unknown.contains(&"2120101"), "{unknown:?}");
+}
+
+#[test]
+fn catalogue_edition_outside_the_editions_held_is_an_error() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "template: hunan-budget\n",
+        "template: hunan-budget\ncatalogue_edition: 2015\n",
+    );
+    let line = s.line_of(YAML, "catalogue_edition");
+    let diags = s.check();
+    let d = with_rule(&diags, "value.enum");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].expected.as_deref(), Some("2017–2026"));
+    // The document is still checked, against its year's edition.
+    assert!(with_rule(&diags, "catalogue.name").is_empty(), "{diags:#?}");
+}
+
+/// The fixture's unit copied to `demo2`, `demo3`, …: `n` disclosures of one edition.
+fn site_of(n: usize) -> Site {
+    let s = Site::new();
+    for i in 2..=n {
+        copy_dir(&s.path("demo"), &s.path(&format!("demo{i}")));
+    }
+    s
+}
+
+fn unit_yaml(i: usize) -> String {
+    if i == 1 {
+        YAML.to_string()
+    } else {
+        format!("demo{i}/2023-budget.yaml")
+    }
+}
+
+/// 2109999 is not in the catalogue: its name goes unchecked but for this rule.
+fn print_unknown(s: &Site, i: usize, name: &str) {
+    let row = format!("      - {{code: \"2109999\", name: {name}}}\n");
+    add_to_t07(s, &unit_yaml(i), &row);
+}
+
+#[test]
+fn site_name_reports_the_disclosure_that_differs_from_the_others() {
+    let s = site_of(3);
+    print_unknown(&s, 1, "其他卫生健康支出");
+    print_unknown(&s, 2, "其 他 卫生健康支出");
+    print_unknown(&s, 3, "其他医疗卫生支出");
+    let diags = s.check();
+    let d = with_rule(&diags, "catalogue.site-name");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].found.as_deref(), Some("其他医疗卫生支出"));
+    assert_eq!(d[0].expected.as_deref(), Some("其他卫生健康支出"));
+    assert_eq!(d[0].target.as_deref(), Some("T07/2109999"));
+    assert!(d[0].message.contains("其他 2 份"), "{}", d[0].message);
+    let loc = d[0].loc.unwrap();
+    assert_eq!(loc.line, s.line_of(&unit_yaml(3), "其他医疗卫生支出"));
+    // It points into demo3's file, not another's.
+    let report = gongkai::check::check(&Root::Content(s.dir.path().join("content"))).unwrap();
+    let d3 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "catalogue.site-name")
+        .unwrap();
+    assert!(
+        report
+            .site
+            .files
+            .get(d3.loc.unwrap().file)
+            .display
+            .starts_with("demo3/"),
+        "{}",
+        report.site.files.get(d3.loc.unwrap().file).display
+    );
+}
+
+#[test]
+fn site_name_passes_when_every_disclosure_agrees_or_editions_differ() {
+    let s = site_of(3);
+    for i in 1..=3 {
+        print_unknown(&s, i, "其他卫生健康支出");
+    }
+    assert!(with_rule(&s.check(), "catalogue.site-name").is_empty());
+    // Another edition's disclosure is not compared with these.
+    let s = site_of(3);
+    print_unknown(&s, 1, "其他卫生健康支出");
+    print_unknown(&s, 2, "其他卫生健康支出");
+    print_unknown(&s, 3, "其他医疗卫生支出");
+    s.edit(
+        &unit_yaml(3),
+        "template: hunan-budget\n",
+        "template: hunan-budget\ncatalogue_edition: 2022\n",
+    );
+    let diags = s.check();
+    assert!(
+        with_rule(&diags, "catalogue.site-name").is_empty(),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn site_name_without_a_common_name_reports_every_disclosure() {
+    let s = site_of(2);
+    print_unknown(&s, 1, "其他卫生健康支出");
+    print_unknown(&s, 2, "其他医疗卫生支出");
+    let diags = s.check();
+    let d = with_rule(&diags, "catalogue.site-name");
+    assert_eq!(d.len(), 2, "{diags:#?}");
+    assert!(d.iter().all(|d| d.expected.is_none()));
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("另有「其他医疗卫生支出」1 份"))
+    );
+}
+
 #[test]
 fn hierarchy_class_equals_sum_of_items() {
     let s = Site::new();

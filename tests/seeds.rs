@@ -3,17 +3,18 @@
 
 mod common;
 use gongkai::check::rules::{Context, cross_table};
-use gongkai::model::catalogue::Catalogue;
+use gongkai::model::catalogue::Editions;
 use gongkai::model::templates::Templates;
 use gongkai::source::{self, Root};
 
 fn pairs_for(slug: &str) -> Vec<&'static str> {
     let (site, _) = source::load(&Root::Content("content".into()));
-    let catalogue = Catalogue::builtin().unwrap();
+    let editions = Editions::builtin().unwrap();
     let templates = Templates::builtin().unwrap();
     let cx = Context {
         site: &site,
-        catalogue: &catalogue,
+        catalogue: editions.base(),
+        editions,
         templates: &templates,
         suspect: Default::default(),
     };
@@ -178,11 +179,12 @@ fn memory_content_checks_like_the_same_files_on_disk() {
 #[test]
 fn derived_code_pairs_are_evaluated() {
     let (site, _) = source::load(&Root::Content("content".into()));
-    let catalogue = Catalogue::builtin().unwrap();
+    let editions = Editions::builtin().unwrap();
     let templates = Templates::builtin().unwrap();
     let cx = Context {
         site: &site,
-        catalogue: &catalogue,
+        catalogue: editions.base(),
+        editions,
         templates: &templates,
         suspect: Default::default(),
     };

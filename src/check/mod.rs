@@ -6,7 +6,7 @@ pub mod narrative;
 pub mod plain;
 pub mod rules;
 
-use crate::model::catalogue::Catalogue;
+use crate::model::catalogue::Editions;
 use crate::model::diagnostic::{self, Diagnostic};
 use crate::model::templates::Templates;
 use crate::model::{DataError, Site};
@@ -67,11 +67,12 @@ pub fn check_planned<T: Send>(
 }
 
 fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, DataError> {
-    let catalogue = Catalogue::builtin()?;
+    let editions = Editions::builtin()?;
     let templates = Templates::builtin()?;
     let mut cx = rules::Context {
         site: &site,
-        catalogue: &catalogue,
+        catalogue: editions.base(),
+        editions,
         templates: &templates,
         suspect: Default::default(),
     };

@@ -107,6 +107,9 @@ pub struct Disclosure {
     pub published: Option<String>,
     pub approved: Option<String>,
     pub source: Option<String>,
+    /// The edition of 政府收支分类科目 it follows (`catalogue_edition:`), when it says;
+    /// otherwise its year's (see `catalogue::Editions::for_disclosure`).
+    pub catalogue_edition: Option<u32>,
     pub tables: Vec<Table>,
     pub acks: Vec<Ack>,
     /// The explanation text (`<year>-<kind>.md`), when present.
@@ -344,7 +347,7 @@ pub struct Ack {
     pub loc: Loc,
 }
 
-/// A data file built into gongkai (`data/catalogue.yaml`, `data/templates.yaml`) that
+/// A data file built into gongkai (`data/catalogue/`, `data/templates.yaml`) that
 /// does not read: a defect of the build, reported instead of a panic.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]

@@ -484,7 +484,7 @@ fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
             let (Some(code), Some(name)) = (r.code.as_deref(), r.name.as_deref()) else {
                 continue;
             };
-            if cx.catalogue.name(code).is_some() {
+            if cx.catalogue_of(d).name(code).is_some() {
                 continue;
             }
             match first.get(code) {

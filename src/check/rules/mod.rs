@@ -16,7 +16,7 @@ pub mod sums;
 pub mod template;
 
 use crate::check::expr::Iv;
-use crate::model::catalogue::Catalogue;
+use crate::model::catalogue::{Catalogue, Editions};
 use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::model::templates::Templates;
 use crate::model::{Disclosure, Site, Unit};
@@ -42,6 +42,7 @@ pub const RULES: &[&Rule] = &[
     &classification::CATALOGUE_UNKNOWN_CODE,
     &classification::CATALOGUE_NAME,
     &classification::CATALOGUE_PARENT,
+    &classification::CATALOGUE_SITE_NAME,
     &cross_table::CROSS_CODE_NAME,
     &sums::SUM_HIERARCHY,
     &sums::SUM_ROW,
@@ -80,7 +81,11 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// What every rule reads.
 pub struct Context<'a> {
     pub site: &'a Site,
+    /// The base edition, for what does not depend on a document's year.
     pub catalogue: &'a Catalogue,
+    /// Every edition held: a document's names are checked against its own
+    /// ([`Context::catalogue_of`]).
+    pub editions: &'a Editions,
     pub templates: &'a Templates,
     /// Cells found to be in the wrong unit (`value.scale`): later rules do not use them,
     /// so that one slip is reported once.
@@ -94,6 +99,10 @@ pub struct Doc<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The edition of the catalogue a disclosure is checked against.
+    pub fn catalogue_of(&self, d: &Disclosure) -> &'a Catalogue {
+        self.editions.for_disclosure(d)
+    }
     pub fn docs(&self) -> impl Iterator<Item = Doc<'a>> + 'a {
         let site: &'a Site = self.site;
         site.units.iter().flat_map(|u| {
@@ -141,6 +150,8 @@ pub fn run(cx: &mut Context, diags: &mut Vec<Diagnostic>) {
         })
         .collect();
     diags.extend(second);
+    // Across the site: what one disclosure prints is judged against the others.
+    classification::check_site(cx, &docs, diags);
 }
 
 /// How a printed figure compares with what its printed parts give.

@@ -38,7 +38,7 @@ fn known(cx: &Context, doc: &Doc) -> [Vec<(String, String)>; 3] {
             }
         }
     }
-    for (c, n) in cx.catalogue.entries() {
+    for (c, n) in cx.catalogue_of(doc.disclosure).entries() {
         add(c, n);
     }
     out
