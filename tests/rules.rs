@@ -1042,3 +1042,127 @@ fn change_from_last_year_is_checked_against_last_year_s_disclosure() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn level_with_last_year_is_a_change_of_zero() {
+    let level = |s: &Site| {
+        s.edit(MD, "比上年增加10.00万元，增长11.11%", "与上年持平");
+    };
+    // 100.00 this year and last: 持平 holds.
+    let ok = plain_site_with_last_year("100.00");
+    level(&ok);
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // 90.00 last year: the text says 持平 of an increase of 10.00.
+    let s = plain_site_with_last_year("90.00");
+    level(&s);
+    let line = s.line_of(MD, "与上年持平，主要是");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].found.as_deref(), Some("持平"));
+    assert_eq!(d[0].expected.as_deref(), Some("10.00万元"));
+    assert!(d[0].message.contains("持平"), "{}", d[0].message);
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/持平 = summary.income_total.amount - 90.00")
+    );
+    // Without last year's disclosure nothing can be compared, and nothing is counted:
+    // 持平 prints no figure.
+    let alone = plain_site();
+    level(&alone);
+    let diags = alone.check();
+    assert!(with_rule(&diags, "narrative.figure").is_empty());
+    assert!(with_rule(&diags, "narrative.unmatched").is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn amount_in_yi_yuan_is_checked_to_its_printed_decimals() {
+    // 100.00万元 = 0.01亿元.
+    let ok = plain_site();
+    ok.edit(MD, "收入预算100.00万元", "收入预算0.01亿元");
+    let diags = ok.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let s = plain_site();
+    s.edit(MD, "收入预算100.00万元", "收入预算0.02亿元");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("0.01亿元"));
+    assert_eq!(d[0].found.as_deref(), Some("0.02亿元"));
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/0.02 = summary.income_total.amount / 10000")
+    );
+    // One decimal of 亿元 is a rounding of 100.00万元 to 0.0亿元; 0.1亿元 is not.
+    let r = plain_site();
+    r.edit(MD, "收入预算100.00万元", "收入预算0.1亿元");
+    let diags = r.check();
+    assert_eq!(with_rule(&diags, "narrative.figure").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn headings_and_table_titles_name_this_unit_and_year() {
+    // A heading of another year.
+    let s = Site::new();
+    s.edit(MD, "# 第一部分 2023年部门预算编制说明", "# 第一部分 2022年部门预算编制说明");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.title");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, 1);
+    assert!(d[0].message.contains("2022"), "{}", d[0].message);
+    // A heading naming another unit next to the year; this unit's name passes.
+    let heading = |name: &str| {
+        let s = Site::new();
+        s.edit(
+            MD,
+            "## 一、部门基本概况 {#overview}",
+            &format!("## 一、{name}2023年部门基本概况 {{#overview}}"),
+        );
+        with_rule(&s.check(), "text.title").len()
+    };
+    assert_eq!(heading("另一县医疗保障局"), 1);
+    assert_eq!(heading("示例县医疗保障局"), 0);
+    // An abbreviation of this unit's name is this unit.
+    assert_eq!(heading("示例县医保局"), 0);
+    // A table title naming another unit after the year.
+    let table = |name: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "title: 收支总表",
+            &format!("title: 2023年度{name}收支总表"),
+        );
+        with_rule(&s.check(), "text.title").len()
+    };
+    assert_eq!(table("另一县医疗保障局"), 1);
+    assert_eq!(table("示例县医疗保障局"), 0);
+}
+
+#[test]
+fn template_instruction_left_in_a_table_footnote() {
+    let footnote = |text: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "title: 政府性基金预算支出表, status: empty",
+            &format!("title: 政府性基金预算支出表, footnote: {text}, status: empty"),
+        );
+        s
+    };
+    let ok = footnote("本单位无政府性基金预算财政拨款收入支出。");
+    let diags = ok.check();
+    assert!(with_rule(&diags, "text.placeholder").is_empty(), "{diags:#?}");
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let s = footnote("无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：");
+    let line = s.line_of(YAML, "footnote:");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.placeholder");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].target.as_deref(), Some("T16/footnote/仍保留该表格式"));
+}

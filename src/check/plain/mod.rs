@@ -23,6 +23,8 @@ pub enum FigUnit {
     Wanyuan,
     Yiyuan,
     Percent,
+    /// No figure but a word saying a change of zero (`与上年持平`), in the text's unit.
+    Level,
 }
 
 /// How a stated figure was matched.
@@ -141,6 +143,9 @@ pub fn annotate(d: &Disclosure) -> Option<String> {
         let Outcome::Matched { text: expr, .. } = &f.outcome else {
             continue;
         };
+        if f.unit == FigUnit::Level {
+            continue; // `持平` prints no number to mark
+        }
         let Some(printed) = md.get(f.range.clone()) else {
             continue;
         };
@@ -239,6 +244,26 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             after_figure_paren = false;
             continue;
         }
+        if let Some(w) = level_word(rest, &prefix) {
+            sentence.items.push(Item {
+                range: base + i..base + i + w.len(),
+                published: Some(Published {
+                    value: rust_decimal::Decimal::new(0, 2),
+                    percent: false,
+                    text: w.to_string(),
+                }),
+                unit: FigUnit::Level,
+                prefix: std::mem::take(&mut prefix),
+                in_parens: false,
+                marked: None,
+            });
+            sentence.words.push_str(w);
+            i += w.len();
+            after_figure_paren = false;
+            just_after_figure = false;
+            last_visible = '平';
+            continue;
+        }
         let c = rest.chars().next().unwrap_or(' ');
         if c.is_ascii_digit()
             && (i == 0
@@ -320,6 +345,19 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
     p.opens_list = matches!(last_visible, '：' | ':');
     close_sentence(&mut p, &mut sentence);
     p
+}
+
+/// A word saying that a figure did not change (`与上年持平`, `与上年预算数相等`) at the
+/// start of `rest`: `持平` wherever it stands, `相等` / `相同` after a comparison with last
+/// year in the same clause.
+fn level_word(rest: &str, prefix: &str) -> Option<&'static str> {
+    if rest.starts_with("持平") {
+        return Some("持平");
+    }
+    let compared = prefix.contains("上年") && (prefix.contains('与') || prefix.contains('同'));
+    ["相等", "相同"]
+        .into_iter()
+        .find(|w| compared && rest.starts_with(w))
 }
 
 fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {

@@ -344,9 +344,13 @@ fn own_cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
     let budget = kind == Kind::Budget;
     let three = |col: &'static str| -> Vec<At> {
         if budget {
+            // Jiangsu prints 三公, 会议费 and 培训费 in one table, whose 合计 column adds
+            // 会议费 and 培训费 to the 三公 subtotal.
+            let joint = if col == "total" { "three_public" } else { col };
             vec![
                 ("three_public", "budget", col),
                 ("three_public", "total", col),
+                ("three_public_meetings", "total", joint),
             ]
         } else if aspect == Some(Aspect::Budget) {
             vec![("final_three_public", "budget", col)]

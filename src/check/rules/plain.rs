@@ -6,6 +6,7 @@ use super::narrative::{Judged, judge};
 use super::{Context, Doc};
 use crate::check::plain::{self, FigUnit, Outcome};
 use crate::model::amount::AmountUnit;
+use super::narrative::NARRATIVE_FIGURE;
 use crate::model::diagnostic::{Diagnostic, Rule, Severity};
 
 pub const NARRATIVE_UNMATCHED: Rule = Rule {
@@ -43,8 +44,9 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             Outcome::Matched { expr, text, .. } => {
                 let unit = match f.unit {
                     FigUnit::Yuan => AmountUnit::Yuan,
-                    FigUnit::Wanyuan => AmountUnit::Wanyuan,
-                    FigUnit::Yiyuan | FigUnit::Percent => d.text_unit,
+                    // 亿元: the expression is in 万元 and divided by 10,000.
+                    FigUnit::Wanyuan | FigUnit::Yiyuan => AmountUnit::Wanyuan,
+                    FigUnit::Level | FigUnit::Percent => d.text_unit,
                 };
                 let target = format!("text/{} = {text}", f.published.text);
                 // A plain figure never reports an unreadable cell one by one: it is counted.
@@ -61,7 +63,12 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     &mut own,
                 ) {
                     Judged::Unchecked | Judged::BadRef => unreadable += 1,
-                    _ => diags.append(&mut own),
+                    _ => {
+                        for x in &mut own {
+                            restate(x, f.unit, unit);
+                        }
+                        diags.append(&mut own)
+                    }
                 }
             }
             Outcome::Unreadable(_) => unreadable += 1,
@@ -106,5 +113,32 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             .found(total.to_string())
             .target("text/unmatched".to_string()),
         );
+    }
+}
+
+/// A verdict on `持平` or on a figure in 亿元, told in the text's own words: the judge
+/// speaks of figures in `unit`.
+fn restate(x: &mut Diagnostic, fig: FigUnit, unit: AmountUnit) {
+    match fig {
+        FigUnit::Level if x.rule == NARRATIVE_FIGURE.id => {
+            let change = x.expected.clone().unwrap_or_default();
+            x.message = format!(
+                "文中说“持平”，但按表中数字本年与比较的数相差 {change}（{}）",
+                x.target
+                    .as_deref()
+                    .and_then(|t| t.split_once(" = "))
+                    .map_or("", |(_, e)| e)
+            );
+            x.found = Some("持平".to_string());
+            x.label = Some(format!("相差 {change}"));
+        }
+        FigUnit::Yiyuan => {
+            let relabel = |s: &str| s.replace(unit.as_str(), "亿元");
+            x.message = relabel(&x.message);
+            x.expected = x.expected.as_deref().map(relabel);
+            x.found = x.found.as_deref().map(relabel);
+            x.label = x.label.as_deref().map(relabel);
+        }
+        _ => {}
     }
 }
