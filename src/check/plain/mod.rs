@@ -146,12 +146,13 @@ pub fn annotate(d: &Disclosure) -> Option<String> {
         if f.unit == FigUnit::Level {
             continue; // `持平` prints no number to mark
         }
-        let Some(printed) = md.get(f.range.clone()) else {
+        if md.get(f.range.clone()).is_none() {
             continue;
-        };
+        }
         out.push_str(&md[last..f.range.start]);
         out.push_str("{{ ");
-        out.push_str(printed.trim());
+        // The number without the spaces a text layer may have put inside it.
+        out.push_str(&f.published.text);
         out.push_str(" = ");
         out.push_str(expr);
         out.push_str(" }}");
@@ -270,6 +271,7 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','))
         {
             let (nlen, num) = number(rest);
+            let num = num.as_str();
             // Only figures a document could print: long digit strings are not amounts.
             let plausible = num.len() <= 24 && num.split('.').nth(1).is_none_or(|f| f.len() <= 4);
             let after = &rest[nlen..];
@@ -366,13 +368,22 @@ fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {
     }
 }
 
-/// A number as printed: digits with optional thousands separators and decimals.
-fn number(s: &str) -> (usize, &str) {
+/// A number as printed: digits with optional thousands separators and decimals; its
+/// length in the text and its digits. A single space between two digits is taken as
+/// part of the number (`1 1 6.5`, `9,146.7 9`): a PDF's text layer splits letter-spaced
+/// figures so, and the figure is the one printed.
+fn number(s: &str) -> (usize, String) {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+            if b.get(i) == Some(&b' ') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        i
+    };
+    let mut i = digits(0);
     // Thousands groups: `,` followed by exactly three digits.
     while i + 3 < b.len() + 1
         && b.get(i) == Some(&b',')
@@ -383,12 +394,9 @@ fn number(s: &str) -> (usize, &str) {
         i += 4;
     }
     if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        i = digits(i + 1);
     }
-    (i, &s[..i])
+    (i, s[..i].chars().filter(|c| *c != ' ').collect())
 }
 
 /// A `{{ … }}` figure, kept as context for the plain figures around it.

@@ -80,6 +80,15 @@ const WORDS: &[(&str, Subject)] = &[
     ("财政拨款支出总计", Subject::FiscalExpGrand),
     ("财政拨款收入", Subject::FiscalIncome),
     ("财政拨款支出", Subject::FiscalExp),
+    // Jiangsu writes 预算 inside the measure's name (财政拨款预算支出, 收入预算总计).
+    ("财政拨款预算收入", Subject::FiscalIncome),
+    ("财政拨款收入预算", Subject::FiscalIncome),
+    ("财政拨款预算支出", Subject::FiscalExp),
+    ("财政拨款支出预算", Subject::FiscalExp),
+    ("收入预算总计", Subject::IncomeGrand),
+    ("支出预算总计", Subject::ExpGrand),
+    ("收入预算合计", Subject::IncomeTotal),
+    ("支出预算合计", Subject::ExpTotal),
     ("财政拨款基本支出", Subject::FiscalBasic),
     ("收入合计", Subject::IncomeTotal),
     ("本年收入", Subject::IncomeTotal),
@@ -90,6 +99,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("支出预算", Subject::ExpTotal),
     ("预算支出", Subject::ExpTotal),
     ("一般公共预算拨款收入", Subject::GeneralIncome),
+    ("一般公共预算收入", Subject::GeneralIncome),
     ("一般公共预算拨款", Subject::GeneralIncome),
     ("一般共预算拨款收入", Subject::GeneralIncome),
     ("一般公共预算当年拨款", Subject::GeneralIncome),
@@ -101,6 +111,8 @@ const WORDS: &[(&str, Subject)] = &[
     ("政府性基金拨款收入", Subject::FundIncome),
     ("政府性基金预算当年拨款", Subject::FundIncome),
     ("政府性基金预算拨款收入", Subject::FundIncome),
+    ("政府性基金收入", Subject::FundIncome),
+    ("政府性基金支出", Subject::FundExp),
     ("政府性基金拨款支出", Subject::FundExp),
     ("政府性基金预算支出", Subject::FundExp),
     ("国有资本经营预算拨款", Subject::StateCapital),
@@ -119,6 +131,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("上级补助收入", Subject::UpperUnit),
     ("附属单位上缴收入", Subject::Subsidiary),
     ("其他收入", Subject::OtherIncome),
+    ("其他资金收入", Subject::OtherIncome),
     ("上年结转", Subject::Carryover),
     ("上年结转结余", Subject::Carryover),
     ("年初结转和结余", Subject::Carryover),
@@ -141,6 +154,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("公务用车购置费及运行费", Subject::Vehicle),
     ("公务用车购置和运行维护费", Subject::Vehicle),
     ("公务用车购置费", Subject::VehiclePurchase),
+    ("公务用车购置", Subject::VehiclePurchase),
     ("公务用车运行维护费", Subject::VehicleRunning),
     ("公务用车运行费", Subject::VehicleRunning),
     ("公务接待费", Subject::Reception),
@@ -224,10 +238,14 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
             }
         }
         for (name, code) in names {
-            if rest.starts_with(name.as_str())
-                && longest.as_ref().is_none_or(|(l, _, _)| name.len() > *l)
+            let len = if rest.starts_with(name.as_str()) && stands_alone(name, &rest[name.len()..])
             {
-                longest = Some((name.len(), 3, Subject::Code(code.clone())));
+                name.len()
+            } else {
+                marked_inside(name, rest)
+            };
+            if len > 0 && longest.as_ref().is_none_or(|(l, _, _)| len > *l) {
+                longest = Some((len, 3, Subject::Code(code.clone())));
             }
         }
         match longest {
@@ -239,6 +257,41 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
         }
     }
     best.map(|(_, end, s)| (s, end))
+}
+
+/// Whether a classification name found in a clause names its line: a name of two
+/// characters (检察, 法院, 人大) is also part of many other words (`省检察院本年收入`), so
+/// it counts only with its level mark or its 支出 (`检察（款）`, `法院支出`).
+fn stands_alone(name: &str, after: &str) -> bool {
+    name.chars().count() > 2
+        || ["（类", "（款", "（项", "(类", "(款", "(项", "支出"]
+            .iter()
+            .any(|m| after.starts_with(m))
+}
+
+/// The length of `name` written with its level mark before its trailing 支出
+/// (`公共安全（类）支出`, `一般公共服务（类）` for 一般公共服务支出) at the start of `rest`; 0
+/// when it is not.
+fn marked_inside(name: &str, rest: &str) -> usize {
+    let Some(stem) = name
+        .strip_suffix("支出")
+        .filter(|s| s.chars().count() >= 2 && rest.starts_with(s))
+    else {
+        return 0;
+    };
+    let after = &rest[stem.len()..];
+    let Some(mark) = ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"]
+        .into_iter()
+        .find(|m| after.starts_with(m))
+    else {
+        return 0;
+    };
+    let len = stem.len() + mark.len();
+    if rest[len..].starts_with("支出") {
+        len + "支出".len()
+    } else {
+        len
+    }
 }
 
 /// A weak subject (`收入`, `支出`) in `clause`.
@@ -370,8 +423,16 @@ fn own_cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
                 ("expenditure", "total", "total"),
             ],
             S::ExpGrand => vec![("summary", "exp_grand_total", "amount")],
-            S::FiscalIncome => vec![("fiscal_summary", "income_total", "amount")],
-            S::FiscalExp => vec![("fiscal_summary", "exp_total", "amount")],
+            // Jiangsu's 财政拨款收支总表 prints no 本年 subtotal (nor 结转): its 合计 is it.
+            S::FiscalIncome => vec![
+                ("fiscal_summary", "income_total", "amount"),
+                ("summary", "income_fiscal", "amount"),
+                ("fiscal_summary", "income_grand_total", "amount"),
+            ],
+            S::FiscalExp => vec![
+                ("fiscal_summary", "exp_total", "amount"),
+                ("fiscal_summary", "exp_grand_total", "amount"),
+            ],
             S::FiscalIncomeGrand => vec![("fiscal_summary", "income_grand_total", "amount")],
             S::FiscalExpGrand => vec![("fiscal_summary", "exp_grand_total", "amount")],
             S::FiscalBasic => vec![("general_expenditure", "total", "basic")],

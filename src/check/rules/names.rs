@@ -10,10 +10,10 @@ pub const NARRATIVE_NAME: Rule = Rule {
     severity: Severity::Warning,
     module: "names",
     summary: "A classification name the text gives with its level (`（类）`, `（款）`, `（项）`) that no table nor the catalogue gives a line of that level.",
-    doc: "The name is the run of Chinese characters before the level mark; it passes when it ends with the name of a functional line of that level (3, 5 or 7 digits) printed in one of the disclosure's tables or listed in the catalogue. A name that is a line of another level (`医疗保障经办事务（款）`, a 项) says so.",
+    doc: "The name is the run of Chinese characters before the level mark; it passes when it ends with the name of a line of that level printed in one of the disclosure's tables or listed in the catalogue: a functional line (3, 5 or 7 digits), or an economic one (3 or 5 digits: `工资福利支出（类）`, `办公费（款）`, as Jiangsu's texts name them). A name that is a line of another level (`医疗保障经办事务（款）`, a 项) says so.",
 };
 
-/// Functional-classification names by level (3, 5, 7 digits), from the tables and the catalogue.
+/// Classification names by level (3, 5, 7 digits), from the tables and the catalogue.
 fn known(cx: &Context, doc: &Doc) -> [Vec<(String, String)>; 3] {
     let mut out: [Vec<(String, String)>; 3] = Default::default();
     let mut add = |code: &str, name: &str| {
@@ -23,7 +23,9 @@ fn known(cx: &Context, doc: &Doc) -> [Vec<(String, String)>; 3] {
             7 => 2,
             _ => return,
         };
-        if !code.starts_with('2') {
+        // Functional lines (2…), and economic ones (3…, 5…: 类 and 款 only), which
+        // Jiangsu's texts name with the same marks (`工资福利支出（类）`, `办公费（款）`).
+        if !code.starts_with(['2', '3', '5']) || (code.len() == 7 && !code.starts_with('2')) {
             return;
         }
         let n: String = name.chars().filter(|c| is_han(*c)).collect();
