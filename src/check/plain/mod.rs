@@ -95,6 +95,9 @@ pub(crate) struct Item {
     pub in_parens: bool,
     /// `Some` for a marked figure: its expression, when it has one.
     pub marked: Option<Option<Expr>>,
+    /// Stated after the sentence gives a reason (`主要原因是…专项经费280万元`): a part of
+    /// the explanation, not a figure the words before it name.
+    pub after_reason: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -220,6 +223,8 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
     // Whether only an opening parenthesis stands between the previous figure and here.
     let mut after_figure_paren = false;
     let mut just_after_figure = false;
+    // Where the sentence's current statement begins in its words (after a `；`).
+    let mut statement = 0;
     while i < line.len() {
         let rest = &line[i..];
         if *in_comment {
@@ -257,6 +262,7 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                 prefix: std::mem::take(&mut prefix),
                 in_parens: false,
                 marked: None,
+                after_reason: gives_reason(&sentence.words[statement..]),
             });
             sentence.words.push_str(w);
             i += w.len();
@@ -311,6 +317,7 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                             prefix: std::mem::take(&mut prefix),
                             in_parens: after_figure_paren,
                             marked: None,
+                            after_reason: gives_reason(&sentence.words[statement..]),
                         });
                         i += nlen + spaces + w.len();
                         after_figure_paren = false;
@@ -327,11 +334,15 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             continue;
         }
         i += c.len_utf8();
+        if matches!(c, '；' | ';') {
+            statement = sentence.words.len();
+        }
         if sentence_break(c) {
             close_sentence(&mut p, &mut sentence);
+            statement = 0;
             prefix.clear();
             after_figure_paren = false;
-        } else if clause_break(c) {
+        } else if clause_break(c) && !(matches!(c, '：' | ':') && ends_with_level(&prefix)) {
             prefix.clear();
             after_figure_paren = false;
             just_after_figure = false;
@@ -362,6 +373,17 @@ fn level_word(rest: &str, prefix: &str) -> Option<&'static str> {
         .find(|w| compared && rest.starts_with(w))
 }
 
+/// Whether a statement's words so far give a reason (`主要原因是`, `由于`).
+fn gives_reason(words: &str) -> bool {
+    ["原因", "由于"].iter().any(|w| words.contains(w))
+}
+
+/// Whether `prefix` ends with a level mark: `检察（款）：预算支出合计…` states the line's
+/// figure after the colon.
+fn ends_with_level(prefix: &str) -> bool {
+    words::LEVEL_MARKS.iter().any(|m| prefix.ends_with(m))
+}
+
 fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {
     if !s.items.is_empty() || !s.words.is_empty() {
         p.sentences.push(std::mem::take(s));
@@ -369,34 +391,52 @@ fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {
 }
 
 /// A number as printed: digits with optional thousands separators and decimals; its
-/// length in the text and its digits. A single space between two digits is taken as
-/// part of the number (`1 1 6.5`, `9,146.7 9`): a PDF's text layer splits letter-spaced
-/// figures so, and the figure is the one printed.
+/// length in the text and the number without spaces. A single space between two of
+/// its characters is taken as part of the number (`1 1 6.5`, `9,146.7 9`, `1,1 31.92`):
+/// a PDF's text layer splits letter-spaced figures so, and the figure is the one printed.
 fn number(s: &str) -> (usize, String) {
     let b = s.as_bytes();
-    let digits = |mut i: usize| {
-        while i < b.len() && b[i].is_ascii_digit() {
+    let part = |c: u8| c.is_ascii_digit() || c == b',' || c == b'.';
+    // The number's characters and, for each, the length of the text up to it.
+    let mut chars: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if part(b[i]) {
+            chars.push(b[i]);
+            ends.push(i + 1);
             i += 1;
-            if b.get(i) == Some(&b' ') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
+        } else if b[i] == b' '
+            && i > 0
+            && part(b[i - 1])
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            i += 1;
+        } else {
+            break;
         }
-        i
-    };
-    let mut i = digits(0);
+    }
+    let c = &chars;
+    let mut j = 0;
+    while j < c.len() && c[j].is_ascii_digit() {
+        j += 1;
+    }
     // Thousands groups: `,` followed by exactly three digits.
-    while i + 3 < b.len() + 1
-        && b.get(i) == Some(&b',')
-        && b.len() >= i + 4
-        && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
-        && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+    while c.get(j) == Some(&b',')
+        && c.len() >= j + 4
+        && c[j + 1..j + 4].iter().all(u8::is_ascii_digit)
+        && !c.get(j + 4).is_some_and(u8::is_ascii_digit)
     {
-        i += 4;
+        j += 4;
     }
-    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i = digits(i + 1);
+    if c.get(j) == Some(&b'.') && c.get(j + 1).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
     }
-    (i, s[..i].chars().filter(|c| *c != ' ').collect())
+    let len = if j == 0 { 0 } else { ends[j - 1] };
+    (len, String::from_utf8_lossy(&c[..j]).into_owned())
 }
 
 /// A `{{ … }}` figure, kept as context for the plain figures around it.
@@ -421,6 +461,7 @@ fn marked(rest: &str, at: usize, prefix: &str) -> (usize, Item) {
             prefix: prefix.to_string(),
             in_parens: false,
             marked: Some(expr),
+            after_reason: false,
         },
     )
 }

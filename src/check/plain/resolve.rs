@@ -166,7 +166,9 @@ fn sentence(
         } else {
             item
         };
-        let (outcome, info) = if item.unit == FigUnit::Percent {
+        let (outcome, info) = if item.after_reason {
+            (Outcome::Unmatched, None)
+        } else if item.unit == FigUnit::Percent {
             (
                 percent(st, item, &seen, subject.as_ref(), lead.as_ref(), locate),
                 None,
@@ -220,6 +222,22 @@ fn sentence(
     }
     parts(st, first, &seen);
     own_lead
+}
+
+/// Whether `prefix` speaks of last year (`上年预算数`, not `上年结转`) or of a year other
+/// than `year`.
+fn other_year(prefix: &str, year: u32) -> bool {
+    let last = prefix
+        .match_indices("上年")
+        .any(|(i, _)| !prefix[i..].starts_with("上年结转"));
+    let b = prefix.as_bytes();
+    let another = prefix.match_indices('年').any(|(i, _)| {
+        i >= 4
+            && b[i - 4..i].iter().all(u8::is_ascii_digit)
+            && (i == 4 || !b[i - 5].is_ascii_digit())
+            && prefix[i - 4..i] != *year.to_string()
+    });
+    last || another
 }
 
 /// 万元 in 1 亿元.
@@ -330,7 +348,20 @@ fn amount_figure(
     } else {
         None
     };
-    let named = words::subject_in(prefix, &st.names).map(|(s, _)| s);
+    let named = match words::subject_in(prefix, &st.names) {
+        // A line named with its level mark after the one found is a line the tables do
+        // not print by that name (`法院（款）一般行政事务管理（项）支出`): which is unknown.
+        Some((_, end))
+            if words::LEVEL_MARKS
+                .iter()
+                .any(|m| prefix[end..].contains(m)) =>
+        {
+            return (Outcome::Unmatched, None);
+        }
+        // Last year's figure, or another year's (`2016年度…为8,648.07万元`).
+        _ if other_year(prefix, d.year) => return (Outcome::Unmatched, None),
+        named => named.map(|(s, _)| s),
+    };
     let found = match named {
         Some(s) => Some(s),
         None if aspect.is_some() => subject.clone(),

@@ -112,11 +112,13 @@ const WORDS: &[(&str, Subject)] = &[
     ("政府性基金预算当年拨款", Subject::FundIncome),
     ("政府性基金预算拨款收入", Subject::FundIncome),
     ("政府性基金收入", Subject::FundIncome),
+    ("政府性基金预算收入", Subject::FundIncome),
     ("政府性基金支出", Subject::FundExp),
     ("政府性基金拨款支出", Subject::FundExp),
     ("政府性基金预算支出", Subject::FundExp),
     ("国有资本经营预算拨款", Subject::StateCapital),
     ("国有资本经营预算拨款收入", Subject::StateCapital),
+    ("国有资本经营预算收入", Subject::StateCapital),
     ("社会保障基金预算资金", Subject::SocialInsurance),
     ("社会保险基金预算资金", Subject::SocialInsurance),
     ("财政专户管理资金", Subject::SpecialAccount),
@@ -240,7 +242,9 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
         for (name, code) in names {
             let len = if rest.starts_with(name.as_str()) && stands_alone(name, &rest[name.len()..])
             {
-                name.len()
+                // With its level mark the name is the line's, not a measure's of the same
+                // name: `会议费（款）` is the economic line 30215, not all of 会议费.
+                name.len() + level_mark(&rest[name.len()..]).map_or(0, str::len)
             } else {
                 marked_inside(name, rest)
             };
@@ -279,11 +283,7 @@ fn marked_inside(name: &str, rest: &str) -> usize {
     else {
         return 0;
     };
-    let after = &rest[stem.len()..];
-    let Some(mark) = ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"]
-        .into_iter()
-        .find(|m| after.starts_with(m))
-    else {
+    let Some(mark) = level_mark(&rest[stem.len()..]) else {
         return 0;
     };
     let len = stem.len() + mark.len();
@@ -293,6 +293,14 @@ fn marked_inside(name: &str, rest: &str) -> usize {
         len
     }
 }
+
+/// The level mark (`（类）`, `（款）`, `（项）`) at the start of `s`.
+pub fn level_mark(s: &str) -> Option<&'static str> {
+    LEVEL_MARKS.into_iter().find(|m| s.starts_with(m))
+}
+
+/// The marks of a classification line's level, as texts write them.
+pub const LEVEL_MARKS: [&str; 6] = ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"];
 
 /// A weak subject (`收入`, `支出`) in `clause`.
 pub fn weak_subject_in(clause: &str) -> Option<Subject> {
@@ -379,7 +387,12 @@ pub fn cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
     match headline {
         // A year-start budget is not a headline figure.
         Some(m) if !(kind == Kind::Final && aspect == Some(Aspect::Budget)) => {
-            let mut out = measures::cells(kind, m);
+            let mut out = Vec::new();
+            // Jiangsu prints 机关运行经费 in a table of its own: the text states its total.
+            if *subject == Subject::Running && kind == Kind::Budget {
+                out.push(("running_costs", "total", "total"));
+            }
+            out.extend(measures::cells(kind, m));
             for c in own {
                 if !out.contains(&c) {
                     out.push(c);
@@ -620,19 +633,24 @@ pub fn code_tables(code: &str, kind: Kind, aspect: Option<Aspect>) -> &'static [
     }
 }
 
-/// Words that say a figure is a change (增减额 or 增减率), and its direction.
+/// Words that say a figure is a change (增减额 or 增减率), and its direction: the last
+/// one in `clause`, when only a few words (`了`, `幅度为`) stand between it and the figure
+/// — `增加了“事业运行”项级科目分流315万元` states no change of 315.
 pub fn change_word(clause: &str) -> Option<(usize, i8)> {
     let up = ["增加", "增长", "上升", "提高"];
     let down = ["减少", "下降", "降低"];
-    let mut best: Option<(usize, i8)> = None;
+    let mut best: Option<(usize, i8, usize)> = None;
     for (words, sign) in [(&up[..], 1i8), (&down[..], -1i8)] {
         for w in words {
             if let Some(i) = clause.rfind(w)
-                && best.is_none_or(|(j, _)| i > j)
+                && best.is_none_or(|(j, _, _)| i > j)
             {
-                best = Some((i, sign));
+                best = Some((i, sign, i + w.len()));
             }
         }
     }
-    best
+    let (i, sign, end) = best?;
+    let tail = &clause[end..];
+    (tail.chars().count() <= 3 && tail.chars().all(|c| "了为约额达共计幅度率".contains(c)))
+        .then_some((i, sign))
 }
