@@ -272,7 +272,11 @@ fn amount_figure(
             .or_else(|| {
                 seen.iter()
                     .rev()
-                    .find(|x| !x.percent && x.change.is_none() && x.aspect != Some(Aspect::Budget))
+                    .find(|x| {
+                        !x.percent
+                            && x.change.is_none()
+                            && !matches!(x.aspect, Some(Aspect::Budget | Aspect::LastYear))
+                    })
                     .map(|x| x.value.clone())
             })
             .or_else(|| {
@@ -358,8 +362,14 @@ fn amount_figure(
         {
             return (Outcome::Unmatched, None);
         }
+        // A line named with its level mark that the tables do not print.
+        None if words::LEVEL_MARKS.iter().any(|m| prefix.contains(m)) => {
+            return (Outcome::Unmatched, None);
+        }
         // Last year's figure, or another year's (`2016年度…为8,648.07万元`).
-        _ if other_year(prefix, d.year) => return (Outcome::Unmatched, None),
+        _ if other_year(prefix, d.year) => {
+            return (Outcome::Unmatched, Some((None, None, Some(Aspect::LastYear))));
+        }
         named => named.map(|(s, _)| s),
     };
     let found = match named {

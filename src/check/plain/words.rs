@@ -69,6 +69,8 @@ impl Subject {
 pub enum Aspect {
     Budget,
     Actual,
+    /// Last year's figure, or another year's, stated for comparison.
+    LastYear,
 }
 
 /// Strong words: each names one subject wherever it stands.
@@ -243,10 +245,15 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
             let len = if rest.starts_with(name.as_str()) && stands_alone(name, &rest[name.len()..])
             {
                 // With its level mark the name is the line's, not a measure's of the same
-                // name: `会议费（款）` is the economic line 30215, not all of 会议费.
-                name.len() + level_mark(&rest[name.len()..]).map_or(0, str::len)
+                // name: `会议费（款）` is the economic line 30215, not all of 会议费. A mark of
+                // another level says it is another line (`…离退休费（项）` is no 退休费).
+                match level_mark(&rest[name.len()..]) {
+                    Some(m) if fits(m, code) => name.len() + m.len(),
+                    Some(_) => 0,
+                    None => name.len(),
+                }
             } else {
-                marked_inside(name, rest)
+                marked_inside(name, code, rest)
             };
             if len > 0 && longest.as_ref().is_none_or(|(l, _, _)| len > *l) {
                 longest = Some((len, 3, Subject::Code(code.clone())));
@@ -276,14 +283,14 @@ fn stands_alone(name: &str, after: &str) -> bool {
 /// The length of `name` written with its level mark before its trailing 支出
 /// (`公共安全（类）支出`, `一般公共服务（类）` for 一般公共服务支出) at the start of `rest`; 0
 /// when it is not.
-fn marked_inside(name: &str, rest: &str) -> usize {
+fn marked_inside(name: &str, code: &str, rest: &str) -> usize {
     let Some(stem) = name
         .strip_suffix("支出")
         .filter(|s| s.chars().count() >= 2 && rest.starts_with(s))
     else {
         return 0;
     };
-    let Some(mark) = level_mark(&rest[stem.len()..]) else {
+    let Some(mark) = level_mark(&rest[stem.len()..]).filter(|m| fits(m, code)) else {
         return 0;
     };
     let len = stem.len() + mark.len();
@@ -292,6 +299,17 @@ fn marked_inside(name: &str, rest: &str) -> usize {
     } else {
         len
     }
+}
+
+/// Whether a level mark is the level of `code` (类 3 digits, 款 5, 项 7).
+fn fits(mark: &str, code: &str) -> bool {
+    let level = match code.len() {
+        3 => '类',
+        5 => '款',
+        7 => '项',
+        _ => return false,
+    };
+    mark.contains(level)
 }
 
 /// The level mark (`（类）`, `（款）`, `（项）`) at the start of `s`.

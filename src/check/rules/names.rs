@@ -50,6 +50,39 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// Where the name before a level mark starts in `before`: back over Chinese characters,
+/// `、`, and bracketed words that are not a level mark (`（室）`, `（境）`).
+fn name_start(before: &str) -> usize {
+    let chars: Vec<(usize, char)> = before.char_indices().collect();
+    let mut k = chars.len();
+    let mut start = before.len();
+    while k > 0 {
+        let (j, c) = chars[k - 1];
+        if is_han(c) || (c == '、' && k < chars.len()) {
+            start = j;
+            k -= 1;
+            continue;
+        }
+        // A bracketed word of one or two characters inside the name.
+        if matches!(c, '）' | ')') && start < before.len() {
+            let open = (2..=3).filter(|n| k > *n).find(|n| {
+                matches!(chars[k - 1 - n].1, '（' | '(')
+                    && chars[k - n..k - 1].iter().all(|(_, x)| is_han(*x))
+            });
+            if let Some(n) = open {
+                let inner: String = chars[k - n..k - 1].iter().map(|(_, x)| x).collect();
+                if !matches!(inner.as_str(), "类" | "款" | "项") {
+                    start = chars[k - 1 - n].0;
+                    k -= n + 1;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    start
+}
+
 pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let Some(text) = &doc.disclosure.text else {
         return;
@@ -84,26 +117,26 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         if !rest['类'.len_utf8()..].starts_with(['）', ')']) {
             continue;
         }
-        // The name: the Chinese characters right before the mark.
+        // The name: the Chinese characters right before the mark, with the enumeration
+        // marks and bracketed words a name may hold (`公诉、审判…`, `党委办公厅（室）…`).
         let before = &md[line_start..i];
-        let start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, ch)| is_han(*ch))
-            .last()
-            .map_or(before.len(), |(j, _)| j);
-        let name = &before[start..];
+        let start = name_start(before);
+        let printed = &before[start..];
+        let name: String = printed.chars().filter(|c| is_han(*c)).collect();
         if name.chars().count() < 2 {
             continue;
         }
         // Texts name a line by its name without the trailing 支出 (`一般公共服务（类）`),
-        // or set the mark inside that word (`一般公共服务（类）支出`): the same line.
+        // with one it does not have (`对个人和家庭的补助支出（类）`), or set the mark inside
+        // that word (`一般公共服务（类）支出`): the same line.
         let whole = format!("{name}支出");
-        let is_known = |n: &str| name.ends_with(n) || whole.ends_with(n);
+        let bare = name.strip_suffix("支出").unwrap_or(&name);
+        let is_known = |n: &str| name.ends_with(n) || whole.ends_with(n) || bare.ends_with(n);
+        let shown = printed.trim_start_matches(['、', '（', '(']);
         if known[slot].iter().any(|(n, _)| is_known(n)) {
             continue;
         }
-        if !reported.insert((name.to_string(), slot)) {
+        if !reported.insert((shown.to_string(), slot)) {
             continue;
         }
         let other = known
@@ -118,12 +151,15 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             });
         let message = match other {
             Some((s, n, code)) => format!(
-                "文中「{name}（{word}）」：{code} {n} 是{}级科目，不是{word}级",
+                "文中「{shown}（{word}）」：{code} {n} 是{}级科目，不是{word}级",
                 ["类", "款", "项"][s]
             ),
-            None => format!("文中「{name}（{word}）」：表中和科目目录中都没有这个{word}级科目名称"),
+            None => format!("文中「{shown}（{word}）」：表中和科目目录中都没有这个{word}级科目名称"),
         };
-        let col = md[line_start..line_start + start].chars().count() as u32 + 1;
+        let col = md[line_start..line_start + start + (printed.len() - shown.len())]
+            .chars()
+            .count() as u32
+            + 1;
         diags.push(
             Diagnostic::new(&NARRATIVE_NAME, message)
                 .at(Loc {
@@ -131,8 +167,8 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     line,
                     col,
                 })
-                .found(format!("{name}（{word}）"))
-                .target(format!("text/name/{name}（{word}）")),
+                .found(format!("{shown}（{word}）"))
+                .target(format!("text/name/{shown}（{word}）")),
         );
     }
 }

@@ -65,7 +65,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     Judged::Unchecked | Judged::BadRef => unreadable += 1,
                     _ => {
                         for x in &mut own {
-                            restate(x, f.unit, unit);
+                            restate(x, f.unit, &f.published.text, unit);
                         }
                         diags.append(&mut own)
                     }
@@ -118,18 +118,18 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
 
 /// A verdict on `持平` or on a figure in 亿元, told in the text's own words: the judge
 /// speaks of figures in `unit`.
-fn restate(x: &mut Diagnostic, fig: FigUnit, unit: AmountUnit) {
+fn restate(x: &mut Diagnostic, fig: FigUnit, word: &str, unit: AmountUnit) {
     match fig {
         FigUnit::Level if x.rule == NARRATIVE_FIGURE.id => {
             let change = x.expected.clone().unwrap_or_default();
             x.message = format!(
-                "文中说“持平”，但按表中数字本年与比较的数相差 {change}（{}）",
+                "文中说“{word}”，但按表中数字本年与比较的数相差 {change}（{}）",
                 x.target
                     .as_deref()
                     .and_then(|t| t.split_once(" = "))
                     .map_or("", |(_, e)| e)
             );
-            x.found = Some("持平".to_string());
+            x.found = Some(word.to_string());
             x.label = Some(format!("相差 {change}"));
         }
         FigUnit::Yiyuan => {
