@@ -1166,3 +1166,107 @@ fn template_instruction_left_in_a_table_footnote() {
     assert_eq!(d[0].loc.unwrap().line, line);
     assert_eq!(d[0].target.as_deref(), Some("T16/footnote/仍保留该表格式"));
 }
+
+/// The fixture with its 三公 table replaced by Jiangsu's (三公, 会议费 and 培训费 in one
+/// table, whose 合计 adds the three) and the 三公 paragraph written as `text`.
+fn jiangsu_three_public(text: &str) -> Site {
+    let s = Site::new();
+    let yaml = std::fs::read_to_string(s.path(YAML)).unwrap();
+    let start = yaml.find("  - id: T15").unwrap();
+    let end = yaml.find("  - {id: T16").unwrap();
+    let table = r#"  - id: T15
+    kind: three_public_meetings
+    title: “三公”经费、会议费、培训费支出预算表
+    columns:
+      - {key: total, name: 合计, sum_of: [three_public, meeting, training]}
+      - {key: three_public, name: “三公”经费/小计, sum_of: [abroad, vehicle, reception]}
+      - {key: abroad, name: “三公”经费/因公出国（境）费}
+      - {key: vehicle, name: “三公”经费/公务用车购置及运行维护费}
+      - {key: reception, name: “三公”经费/公务接待费}
+      - {key: meeting, name: 会议费}
+      - {key: training, name: 培训费}
+    rows:
+      - {key: total, values: {total: "10.00", three_public: "5.00", reception: "5.00", meeting: "3.00", training: "2.00"}}
+"#;
+    std::fs::write(
+        s.path(YAML),
+        format!("{}{table}{}", &yaml[..start], &yaml[end..]),
+    )
+    .unwrap();
+    s.edit(
+        MD,
+        "2023年本部门“三公”经费预算数为{{ 5.00 = three_public.budget.total }}万元，其中公务接待费{{ 5.00 = three_public.budget.reception }}万元，与上年持平。",
+        text,
+    );
+    s
+}
+
+#[test]
+fn jiangsu_three_public_table_is_read_by_its_columns() {
+    let ok = jiangsu_three_public(
+        "2023年本部门“三公”经费预算5.00万元，其中公务接待费5.00万元；会议费预算3.00万元；培训费预算2.00万元。",
+    );
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // The table's 合计 is not the 三公 figure.
+    let s = jiangsu_three_public("2023年本部门“三公”经费预算10.00万元。");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("5.00万元"));
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/10.00 = three_public_meetings.total.three_public")
+    );
+}
+
+#[test]
+fn economic_lines_stand_in_for_a_missing_three_public_table_only_where_printed() {
+    // Without a legible 三公 table, 公务接待费 is read from its printed line 30217.
+    let missing = |text: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "    kind: three_public\n    title: 一般公共预算“三公”经费支出表\n",
+            "    kind: three_public\n    title: 一般公共预算“三公”经费支出表\n    status: missing\n    reason: 原文无法辨认\n",
+        );
+        s.edit(MD, "本部门所有支出实行绩效目标管理。", text);
+        with_rule(&s.check(), "narrative.figure")
+            .into_iter()
+            .map(|d| d.expected.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert!(missing("公务接待费5.00万元。").is_empty());
+    assert_eq!(missing("公务接待费6.00万元。"), ["5.00万元"]);
+    // 因公出国（境）费 has no line printed: a stated zero is confirmed, a stated amount
+    // is not taken for zero.
+    assert!(missing("因公出国（境）费0.00万元。").is_empty());
+    assert!(missing("因公出国（境）费2.00万元。").is_empty());
+}
+
+#[test]
+fn figures_of_a_stated_reason_are_not_the_measure_named_before() {
+    // 10.00 is part of the reason, not 基本支出.
+    let s = plain_site();
+    s.edit(
+        MD,
+        "其中基本支出80.00万元，占80.00%。",
+        "其中基本支出80.00万元，占80.00%，主要原因是基本支出增加人员经费等10.00万元。",
+    );
+    let diags = s.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // Without the reason, the same words state 基本支出.
+    let s = plain_site();
+    s.edit(
+        MD,
+        "其中基本支出80.00万元，占80.00%。",
+        "其中基本支出80.00万元，占80.00%。基本支出10.00万元。",
+    );
+    assert_eq!(with_rule(&s.check(), "narrative.figure").len(), 1);
+}

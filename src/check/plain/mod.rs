@@ -506,6 +506,37 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_number_split_by_single_spaces_whole() {
+        let f = figures("公务接待费支出1 1 6.5万元，占6 1.1 0%，合计9,146.7 9万元，1,1 31.92万元。");
+        let got: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(got, ["116.5", "61.10%", "9,146.79", "1,131.92"]);
+        // Two spaces, or a space before a word, end the number.
+        let f = figures("2017  年 100万元");
+        assert_eq!(f[0].0, "100");
+    }
+
+    #[test]
+    fn level_words_are_changes_of_zero() {
+        let f = figures("培训费700万元，与上年持平。公务用车50万元，与上年预算数相等。相等的");
+        assert_eq!(f.len(), 4);
+        assert_eq!((f[1].0.as_str(), f[1].1), ("持平", FigUnit::Level));
+        assert_eq!(f[1].2, "与上年");
+        assert_eq!(f[3].0, "相等");
+    }
+
+    #[test]
+    fn a_reason_covers_the_figures_after_it_until_a_semicolon() {
+        let items: Vec<bool> =
+            segment("收入100万元，主要原因是增加10万元；支出90万元。主要是20万元。")
+                .into_iter()
+                .flat_map(|p| p.sentences)
+                .flat_map(|s| s.items)
+                .map(|i| i.after_reason)
+                .collect();
+        assert_eq!(items, [false, true, false, false]);
+    }
+
+    #[test]
     fn never_panics_on_odd_text() {
         for s in [
             "{{",
