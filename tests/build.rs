@@ -776,7 +776,9 @@ fn a_table_footnote_is_printed_under_its_table() {
         .find("<p class=\"footnote\">注：本单位无政府性基金预算收支&lt;此表为空&gt;。</p>")
         .unwrap_or_else(|| panic!("footnote missing or unescaped:\n{page}"));
     // Under its own table: after the fund table's title, before the next table.
-    let table = page.find("id=\"table-t16\"").expect("the fund table's section");
+    let table = page
+        .find("id=\"table-t16\"")
+        .expect("the fund table's section");
     let next = page[table..]
         .find("<section class=\"pub-table")
         .map_or(page.len(), |i| table + i);

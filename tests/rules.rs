@@ -1077,7 +1077,10 @@ fn level_with_last_year_is_a_change_of_zero() {
     level(&alone);
     let diags = alone.check();
     assert!(with_rule(&diags, "narrative.figure").is_empty());
-    assert!(with_rule(&diags, "narrative.unmatched").is_empty(), "{diags:#?}");
+    assert!(
+        with_rule(&diags, "narrative.unmatched").is_empty(),
+        "{diags:#?}"
+    );
 }
 
 #[test]
@@ -1109,7 +1112,11 @@ fn amount_in_yi_yuan_is_checked_to_its_printed_decimals() {
 fn headings_and_table_titles_name_this_unit_and_year() {
     // A heading of another year.
     let s = Site::new();
-    s.edit(MD, "# 第一部分 2023年部门预算编制说明", "# 第一部分 2022年部门预算编制说明");
+    s.edit(
+        MD,
+        "# 第一部分 2023年部门预算编制说明",
+        "# 第一部分 2022年部门预算编制说明",
+    );
     let diags = s.check();
     let d = with_rule(&diags, "text.title");
     assert_eq!(d.len(), 1, "{diags:#?}");
@@ -1156,9 +1163,13 @@ fn template_instruction_left_in_a_table_footnote() {
     };
     let ok = footnote("本单位无政府性基金预算财政拨款收入支出。");
     let diags = ok.check();
-    assert!(with_rule(&diags, "text.placeholder").is_empty(), "{diags:#?}");
+    assert!(
+        with_rule(&diags, "text.placeholder").is_empty(),
+        "{diags:#?}"
+    );
     assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
-    let s = footnote("无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：");
+    let s =
+        footnote("无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：");
     let line = s.line_of(YAML, "footnote:");
     let diags = s.check();
     let d = with_rule(&diags, "text.placeholder");

@@ -507,7 +507,8 @@ mod tests {
 
     #[test]
     fn reads_a_number_split_by_single_spaces_whole() {
-        let f = figures("公务接待费支出1 1 6.5万元，占6 1.1 0%，合计9,146.7 9万元，1,1 31.92万元。");
+        let f =
+            figures("公务接待费支出1 1 6.5万元，占6 1.1 0%，合计9,146.7 9万元，1,1 31.92万元。");
         let got: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(got, ["116.5", "61.10%", "9,146.79", "1,131.92"]);
         // Two spaces, or a space before a word, end the number.

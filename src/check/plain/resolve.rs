@@ -355,11 +355,7 @@ fn amount_figure(
     let named = match words::subject_in(prefix, &st.names) {
         // A line named with its level mark after the one found is a line the tables do
         // not print by that name (`法院（款）一般行政事务管理（项）支出`): which is unknown.
-        Some((_, end))
-            if words::LEVEL_MARKS
-                .iter()
-                .any(|m| prefix[end..].contains(m)) =>
-        {
+        Some((_, end)) if words::LEVEL_MARKS.iter().any(|m| prefix[end..].contains(m)) => {
             return (Outcome::Unmatched, None);
         }
         // A line named with its level mark that the tables do not print.
@@ -368,7 +364,10 @@ fn amount_figure(
         }
         // Last year's figure, or another year's (`2016年度…为8,648.07万元`).
         _ if other_year(prefix, d.year) => {
-            return (Outcome::Unmatched, Some((None, None, Some(Aspect::LastYear))));
+            return (
+                Outcome::Unmatched,
+                Some((None, None, Some(Aspect::LastYear))),
+            );
         }
         named => named.map(|(s, _)| s),
     };

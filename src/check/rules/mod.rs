@@ -203,6 +203,8 @@ pub fn docs_markdown() -> String {
             p.guard.1
         );
     }
+    s.push('\n');
+    s.push_str(plain::CORPUS);
     s
 }
 

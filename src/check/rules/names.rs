@@ -154,7 +154,9 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
                 "文中「{shown}（{word}）」：{code} {n} 是{}级科目，不是{word}级",
                 ["类", "款", "项"][s]
             ),
-            None => format!("文中「{shown}（{word}）」：表中和科目目录中都没有这个{word}级科目名称"),
+            None => {
+                format!("文中「{shown}（{word}）」：表中和科目目录中都没有这个{word}级科目名称")
+            }
         };
         let col = md[line_start..line_start + start + (printed.len() - shown.len())]
             .chars()

@@ -175,7 +175,10 @@ fn titles(doc: &Doc, diags: &mut Vec<Diagnostic>) {
             problems.push(format!("写的是 {y} 年，本公开是 {year} 年的"));
         }
         if let Some(other) = other_unit(&t.title, &unit) {
-            problems.push(format!("写的是「{other}」，不是本单位「{}」", doc.unit.name));
+            problems.push(format!(
+                "写的是「{other}」，不是本单位「{}」",
+                doc.unit.name
+            ));
         }
         if !problems.is_empty() {
             diags.push(
@@ -221,7 +224,10 @@ fn headings(
             problems.push(format!("写的是 {} 年，本公开是 {year} 年的", years[0]));
         }
         if let Some(other) = other_unit(words, unit) {
-            problems.push(format!("写的是「{other}」，不是本单位「{}」", doc.unit.name));
+            problems.push(format!(
+                "写的是「{other}」，不是本单位「{}」",
+                doc.unit.name
+            ));
         }
         if problems.is_empty() {
             continue;
@@ -252,9 +258,30 @@ const UNIT_ENDS: &[char] = &[
 /// Where the words of a document's own title begin after a unit's name
 /// (`2018年度江苏省高级人民法院收支预算总表`).
 const DOC_WORDS: &[&str] = &[
-    "部门", "单位", "预算", "决算", "收支", "收入", "支出", "财政", "一般公共", "政府性",
-    "国有", "三公", "政府采购", "机关", "项目", "基本", "公开", "情况", "说明", "主要",
-    "工作", "绩效", "名词", "总表",
+    "部门",
+    "单位",
+    "预算",
+    "决算",
+    "收支",
+    "收入",
+    "支出",
+    "财政",
+    "一般公共",
+    "政府性",
+    "国有",
+    "三公",
+    "政府采购",
+    "机关",
+    "项目",
+    "基本",
+    "公开",
+    "情况",
+    "说明",
+    "主要",
+    "工作",
+    "绩效",
+    "名词",
+    "总表",
 ];
 
 /// A unit named next to a year in `title` (`衡山县医疗保障局2023年`, `2018年度江苏省高级人民
