@@ -1768,3 +1768,242 @@ fn final_accounts_fiscal_summary_fund_column_against_the_general_table() {
     copy_dir(Path::new("content/hengyang-ybj"), &ok.path("hengyang-ybj"));
     assert!(with_rule(&ok.check(), "cross.code-amount").is_empty());
 }
+
+#[test]
+fn level_with_last_year_is_a_change_of_zero() {
+    let level = |s: &Site| {
+        s.edit(MD, "比上年增加10.00万元，增长11.11%", "与上年持平");
+    };
+    // 100.00 this year and last: 持平 holds.
+    let ok = plain_site_with_last_year("100.00");
+    level(&ok);
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // 90.00 last year: the text says 持平 of an increase of 10.00.
+    let s = plain_site_with_last_year("90.00");
+    level(&s);
+    let line = s.line_of(MD, "与上年持平，主要是");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].found.as_deref(), Some("持平"));
+    assert_eq!(d[0].expected.as_deref(), Some("10.00万元"));
+    assert!(d[0].message.contains("持平"), "{}", d[0].message);
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/持平 = summary.income_total.amount - 90.00")
+    );
+    // Without last year's disclosure nothing can be compared, and nothing is counted:
+    // 持平 prints no figure.
+    let alone = plain_site();
+    level(&alone);
+    let diags = alone.check();
+    assert!(with_rule(&diags, "narrative.figure").is_empty());
+    assert!(
+        with_rule(&diags, "narrative.unmatched").is_empty(),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn amount_in_yi_yuan_is_checked_to_its_printed_decimals() {
+    // 100.00万元 = 0.01亿元.
+    let ok = plain_site();
+    ok.edit(MD, "收入预算100.00万元", "收入预算0.01亿元");
+    let diags = ok.check();
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let s = plain_site();
+    s.edit(MD, "收入预算100.00万元", "收入预算0.02亿元");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("0.01亿元"));
+    assert_eq!(d[0].found.as_deref(), Some("0.02亿元"));
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/0.02 = summary.income_total.amount / 10000")
+    );
+    // One decimal of 亿元 is a rounding of 100.00万元 to 0.0亿元; 0.1亿元 is not.
+    let r = plain_site();
+    r.edit(MD, "收入预算100.00万元", "收入预算0.1亿元");
+    let diags = r.check();
+    assert_eq!(with_rule(&diags, "narrative.figure").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn headings_and_table_titles_name_this_unit_and_year() {
+    // A heading of another year.
+    let s = Site::new();
+    s.edit(
+        MD,
+        "# 第一部分 2023年部门预算编制说明",
+        "# 第一部分 2022年部门预算编制说明",
+    );
+    let diags = s.check();
+    let d = with_rule(&diags, "text.title");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, 1);
+    assert!(d[0].message.contains("2022"), "{}", d[0].message);
+    // A heading naming another unit next to the year; this unit's name passes.
+    let heading = |name: &str| {
+        let s = Site::new();
+        s.edit(
+            MD,
+            "## 一、部门基本概况 {#overview}",
+            &format!("## 一、{name}2023年部门基本概况 {{#overview}}"),
+        );
+        with_rule(&s.check(), "text.title").len()
+    };
+    assert_eq!(heading("另一县医疗保障局"), 1);
+    assert_eq!(heading("示例县医疗保障局"), 0);
+    // An abbreviation of this unit's name is this unit.
+    assert_eq!(heading("示例县医保局"), 0);
+    // A table title naming another unit after the year.
+    let table = |name: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "title: 收支总表",
+            &format!("title: 2023年度{name}收支总表"),
+        );
+        with_rule(&s.check(), "text.title").len()
+    };
+    assert_eq!(table("另一县医疗保障局"), 1);
+    assert_eq!(table("示例县医疗保障局"), 0);
+}
+
+#[test]
+fn template_instruction_left_in_a_table_footnote() {
+    let footnote = |text: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "title: 政府性基金预算支出表, status: empty",
+            &format!("title: 政府性基金预算支出表, footnote: {text}, status: empty"),
+        );
+        s
+    };
+    let ok = footnote("本单位无政府性基金预算财政拨款收入支出。");
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "text.placeholder").is_empty(),
+        "{diags:#?}"
+    );
+    assert!(errors(&diags).is_empty(), "{:#?}", errors(&diags));
+    let s =
+        footnote("无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：");
+    let line = s.line_of(YAML, "footnote:");
+    let diags = s.check();
+    let d = with_rule(&diags, "text.placeholder");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].loc.unwrap().line, line);
+    assert_eq!(d[0].target.as_deref(), Some("T16/footnote/仍保留该表格式"));
+}
+
+/// The fixture with its 三公 table replaced by Jiangsu's (三公, 会议费 and 培训费 in one
+/// table, whose 合计 adds the three) and the 三公 paragraph written as `text`.
+fn jiangsu_three_public(text: &str) -> Site {
+    let s = Site::new();
+    let yaml = std::fs::read_to_string(s.path(YAML)).unwrap();
+    let start = yaml.find("  - id: T15").unwrap();
+    let end = yaml.find("  - {id: T16").unwrap();
+    let table = r#"  - id: T15
+    kind: three_public_meetings
+    title: “三公”经费、会议费、培训费支出预算表
+    columns:
+      - {key: total, name: 合计, sum_of: [three_public, meeting, training]}
+      - {key: three_public, name: “三公”经费/小计, sum_of: [abroad, vehicle, reception]}
+      - {key: abroad, name: “三公”经费/因公出国（境）费}
+      - {key: vehicle, name: “三公”经费/公务用车购置及运行维护费}
+      - {key: reception, name: “三公”经费/公务接待费}
+      - {key: meeting, name: 会议费}
+      - {key: training, name: 培训费}
+    rows:
+      - {key: total, values: {total: "10.00", three_public: "5.00", reception: "5.00", meeting: "3.00", training: "2.00"}}
+"#;
+    std::fs::write(
+        s.path(YAML),
+        format!("{}{table}{}", &yaml[..start], &yaml[end..]),
+    )
+    .unwrap();
+    s.edit(
+        MD,
+        "2023年本部门“三公”经费预算数为{{ 5.00 = three_public.budget.total }}万元，其中公务接待费{{ 5.00 = three_public.budget.reception }}万元，与上年持平。",
+        text,
+    );
+    s
+}
+
+#[test]
+fn jiangsu_three_public_table_is_read_by_its_columns() {
+    let ok = jiangsu_three_public(
+        "2023年本部门“三公”经费预算5.00万元，其中公务接待费5.00万元；会议费预算3.00万元；培训费预算2.00万元。",
+    );
+    let diags = ok.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // The table's 合计 is not the 三公 figure.
+    let s = jiangsu_three_public("2023年本部门“三公”经费预算10.00万元。");
+    let diags = s.check();
+    let d = with_rule(&diags, "narrative.figure");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert_eq!(d[0].expected.as_deref(), Some("5.00万元"));
+    assert_eq!(
+        d[0].target.as_deref(),
+        Some("text/10.00 = three_public_meetings.total.three_public")
+    );
+}
+
+#[test]
+fn economic_lines_stand_in_for_a_missing_three_public_table_only_where_printed() {
+    // Without a legible 三公 table, 公务接待费 is read from its printed line 30217.
+    let missing = |text: &str| {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "    kind: three_public\n    title: 一般公共预算“三公”经费支出表\n",
+            "    kind: three_public\n    title: 一般公共预算“三公”经费支出表\n    status: missing\n    reason: 原文无法辨认\n",
+        );
+        s.edit(MD, "本部门所有支出实行绩效目标管理。", text);
+        with_rule(&s.check(), "narrative.figure")
+            .into_iter()
+            .map(|d| d.expected.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert!(missing("公务接待费5.00万元。").is_empty());
+    assert_eq!(missing("公务接待费6.00万元。"), ["5.00万元"]);
+    // 因公出国（境）费 has no line printed: a stated zero is confirmed, a stated amount
+    // is not taken for zero.
+    assert!(missing("因公出国（境）费0.00万元。").is_empty());
+    assert!(missing("因公出国（境）费2.00万元。").is_empty());
+}
+
+#[test]
+fn figures_of_a_stated_reason_are_not_the_measure_named_before() {
+    // 10.00 is part of the reason, not 基本支出.
+    let s = plain_site();
+    s.edit(
+        MD,
+        "其中基本支出80.00万元，占80.00%。",
+        "其中基本支出80.00万元，占80.00%，主要原因是基本支出增加人员经费等10.00万元。",
+    );
+    let diags = s.check();
+    assert!(
+        with_rule(&diags, "narrative.figure").is_empty(),
+        "{diags:#?}"
+    );
+    // Without the reason, the same words state 基本支出.
+    let s = plain_site();
+    s.edit(
+        MD,
+        "其中基本支出80.00万元，占80.00%。",
+        "其中基本支出80.00万元，占80.00%。基本支出10.00万元。",
+    );
+    assert_eq!(with_rule(&s.check(), "narrative.figure").len(), 1);
+}

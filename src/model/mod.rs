@@ -159,6 +159,8 @@ pub struct Table {
     pub status: Status,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// What the publication prints under the table, verbatim.
+    pub footnote: Option<Footnote>,
     pub fields: Vec<Field>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
@@ -191,6 +193,14 @@ impl Table {
     pub fn label(&self) -> String {
         format!("{} {}", self.id, self.title)
     }
+}
+
+/// The text a table prints under itself (`注：…`, the template's explanation of an empty
+/// table), as published.
+#[derive(Clone)]
+pub struct Footnote {
+    pub text: String,
+    pub loc: Loc,
 }
 
 #[derive(Clone)]

@@ -811,6 +811,10 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
         status,
         reason: t.reason.map(|r| r.value),
         note: t.note,
+        footnote: t.footnote.map(|f| Footnote {
+            loc: ctx.loc(&f),
+            text: f.value,
+        }),
         fields,
         columns,
         rows,

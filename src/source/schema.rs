@@ -70,6 +70,8 @@ pub struct TableSrc {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
+    pub footnote: Option<S>,
+    #[serde(default)]
     pub fields: Vec<FieldSrc>,
     #[serde(default)]
     pub columns: Vec<ColumnSrc>,

@@ -130,6 +130,8 @@ pub struct TableView {
     pub reason: Option<String>,
     /// `此表为空：…` or `原文无法辨认：…`, for empty and missing tables.
     pub status_text: Option<String>,
+    /// What the publication prints under the table.
+    pub footnote: Option<String>,
     /// A template-specific table outside the standard set.
     pub extra: bool,
     pub fields: Vec<FieldView>,
@@ -488,6 +490,7 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 status: "absent",
                 reason: None,
                 status_text: None,
+                footnote: None,
                 extra: false,
                 fields: Vec::new(),
                 has_code: false,
@@ -647,6 +650,7 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
                 t.reason.as_deref().unwrap_or("原文此表无法辨认")
             )),
         },
+        footnote: t.footnote.as_ref().map(|f| f.text.clone()),
         extra,
         fields: t
             .fields

@@ -361,6 +361,8 @@ fn code_pairs_markdown() -> String {
             );
         }
     }
+    s.push('\n');
+    s.push_str(plain::CORPUS);
     s
 }
 
