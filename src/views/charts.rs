@@ -270,7 +270,8 @@ fn economic(d: &Disclosure) -> Option<ChartView> {
     None
 }
 
-/// Basic expenditure, project expenditure and the others, from the total line.
+/// Basic expenditure, project expenditure and the others, from the total line of an
+/// expenditure table, else from the summary table's lines of them.
 fn nature(d: &Disclosure) -> Option<ChartView> {
     let parts = [
         ("basic", "基本支出"),
@@ -299,7 +300,35 @@ fn nature(d: &Disclosure) -> Option<ChartView> {
             return chart("chart-nature", d, "基本支出与项目支出", t, items);
         }
     }
-    None
+    // No expenditure table prints a 基本支出 column: the summary table's lines of the
+    // same parts (Shaanxi: 人员经费和公用经费支出, 专项业务经费支出, …).
+    let lines = [
+        ("exp_basic", "基本支出"),
+        ("exp_project", "项目支出"),
+        ("exp_upper", "上缴上级支出"),
+        ("exp_business", "事业单位经营支出"),
+        ("exp_subsidiary", "对附属单位补助支出"),
+    ];
+    let t = ["summary", "final_summary"]
+        .iter()
+        .find_map(|k| present(d, k))
+        .filter(|t| t.row("exp_basic").is_some() && t.row("exp_project").is_some())?;
+    let items: Vec<Item> = lines
+        .iter()
+        .filter_map(|(key, name)| {
+            let value = amount(t.row(key)?, "amount")?;
+            (value > Decimal::ZERO).then(|| Item {
+                code: String::new(),
+                name: name.to_string(),
+                value,
+                anchor: super::row_anchor(t, key),
+            })
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    chart("chart-nature", d, "基本支出与项目支出", t, items)
 }
 
 /// The 三公 components: budget for a budget, actual for final accounts.
