@@ -179,6 +179,39 @@ fn without_last_year_the_change_the_text_states_is_shown_as_stated() {
     );
 }
 
+#[test]
+fn a_change_stated_in_plain_text_is_found_as_in_marked_text() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new("tests/fixtures/valid"), dir.path());
+    // Every `{{ PUBLISHED = EXPRESSION }}` written as its published text alone.
+    let md = dir.path().join("content/demo/2023-budget.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    let mut plain = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("{{") {
+        plain.push_str(&rest[..i]);
+        let j = rest[i..].find("}}").unwrap() + i;
+        let inner = &rest[i + 2..j];
+        plain.push_str(inner.split('=').next().unwrap().trim());
+        rest = &rest[j + 2..];
+    }
+    plain.push_str(rest);
+    assert!(!plain.contains("{{"));
+    std::fs::write(&md, plain).unwrap();
+    let out = dir.path().join("public");
+    build(dir.path(), &out);
+    let page = read(&out, "demo/2023-budget/index.html");
+    let k = key(&page, "income");
+    assert!(
+        k.html
+            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述）"),
+        "{}",
+        k.html
+    );
+    // A change the text does not state is not made up.
+    assert!(!key(&page, "running").html.contains("比上年"));
+}
+
 /// The seed site, built once per test.
 fn seeds() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, root) = common::seed_copy();
@@ -236,6 +269,14 @@ fn figures_the_disclosure_prints_are_never_a_dash_and_the_comparison_agrees() {
         "西乡 charts: {}",
         xixiang.matches("class=\"chart-block\"").count()
     );
+
+    // Final accounts: 财政拨款支出 年初预算, 决算 and 完成率 on the first screen, as printed
+    // in the total line of 衡阳's budget-against-actual table.
+    let final_page = read(&out, "hengyang-ybj/2022-final/index.html");
+    let first_screen = &final_page[..final_page.find("<nav class=\"toc\"").unwrap()];
+    assert!(first_screen.contains(
+        "财政拨款支出：年初预算 <span class=\"num\">1,868.74</span> 万元，决算 <span class=\"num\">1,932.33</span> 万元，完成率 <span class=\"num\">103.40%</span>"
+    ));
 
     // The comparison page: the same values (in its unit), no “—” for these two units.
     let compare = read(&out, "compare/2023-budget/index.html");
