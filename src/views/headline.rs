@@ -144,7 +144,7 @@ pub fn derive_with(
         let (Some(r), Some(c)) = (t.row(row), t.column(col)) else {
             continue;
         };
-        if let Some(Value::Amount(v)) = r.cells.get(*col).map(|c| &c.value) {
+        if let Some(Value::Amount(v)) = r.cells.get(col).map(|c| &c.value) {
             let name = r.name.clone().unwrap_or_default();
             return Ok(Derived {
                 value: *v,
@@ -342,7 +342,10 @@ pub fn stated(d: &Disclosure) -> Vec<Stated> {
                 }
                 current = None;
                 let Some(unit) = unit else { continue };
-                if d.kind == Kind::Final && words::aspect_in(&item.prefix).is_some() {
+                // A final account's year-start budget is not the measure (its 决算 is).
+                if d.kind == Kind::Final
+                    && words::aspect_in(&item.prefix) == Some(words::Aspect::Budget)
+                {
                     continue;
                 }
                 let Some(m) = words::subject_in(&item.prefix, &[])
