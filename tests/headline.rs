@@ -166,7 +166,7 @@ fn without_last_year_the_change_the_text_states_is_shown_as_stated() {
     assert_eq!(k.diff, None);
     assert!(
         k.html
-            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述）"),
+            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增幅与增减额相符）"),
         "{}",
         k.html
     );
@@ -204,12 +204,22 @@ fn a_change_stated_in_plain_text_is_found_as_in_marked_text() {
     let k = key(&page, "income");
     assert!(
         k.html
-            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述）"),
+            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增幅与增减额相符）"),
         "{}",
         k.html
     );
     // A change the text does not state is not made up.
     assert!(!key(&page, "running").html.contains("比上年"));
+    // A stated rate that does not follow from the stated amount is said to disagree.
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replace("增长11.11%", "增长12.11%")).unwrap();
+    build(dir.path(), &out);
+    let page = read(&out, "demo/2023-budget/index.html");
+    assert!(
+        key(&page, "income")
+            .html
+            .contains("增长 12.11%（原文所述，增幅与增减额不符）")
+    );
 }
 
 /// The seed site, built once per test.

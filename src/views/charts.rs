@@ -613,8 +613,8 @@ fn paired_bars(
     Ok(with_title(&svg, id, title, desc))
 }
 
-/// A unit's 本年支出合计 over the years, one chart per kind with at least two years
-/// printed in the same unit.
+/// A unit's 本年支出合计 over the years, one chart per kind with at least two years (in
+/// their unit, or in 万元 when the years print different units).
 pub fn over_years(u: &Unit) -> Vec<ChartView> {
     let mut out = Vec::new();
     for kind in [Kind::Budget, Kind::Final] {
@@ -628,10 +628,23 @@ pub fn over_years(u: &Unit) -> Vec<ChartView> {
             })
             .collect();
         points.sort_by_key(|p| p.0);
-        if points.len() < 2 || points.iter().any(|p| p.2 != points[0].2) {
+        if points.len() < 2 {
             continue;
         }
-        let unit = points[0].2.as_str();
+        // Years printed in different units are drawn in 万元, each converted exactly.
+        let unit = if points.iter().all(|p| p.2 == points[0].2) {
+            points[0].2
+        } else {
+            AmountUnit::Wanyuan
+        };
+        let Some(points) = points
+            .iter()
+            .map(|(y, v, u)| Some((*y, amount::convert(*v, *u, unit)?, unit)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let unit = unit.as_str();
         let items: Vec<Item> = points
             .iter()
             .map(|(year, v, _)| Item {

@@ -12,7 +12,7 @@
 //! (`show_value`).
 
 use super::{Measure, anchor_of, key_cell, key_sources, row_anchor};
-use crate::check::expr::{self, EvalError, Expr};
+use crate::check::expr::{self, EvalError, Expr, Op};
 use crate::check::lookup::{self, Lookup};
 use crate::check::narrative::{self, Published};
 use crate::check::plain::{self, FigUnit, Outcome, words};
@@ -417,6 +417,8 @@ pub struct ChangeView {
     pub previous_year: Option<u32>,
     /// Stated by the publisher in the text, not computed from last year's disclosure.
     pub stated: bool,
+    /// A stated change judged: whether its rate follows from its amount.
+    pub checked: Option<String>,
 }
 
 /// One headline figure of a disclosure as its first screen shows it.
@@ -529,12 +531,24 @@ fn computed_change(
         previous: Some(previous),
         previous_year: Some(prev.year),
         stated: false,
+        checked: None,
     })
 }
 
-fn stated_change(s: &Stated) -> Option<ChangeView> {
+/// A change the text states, judged as the checker judges it: the rate must follow from
+/// the amount, amount ÷ (this year ∓ amount).
+fn stated_change(d: &Disclosure, s: &Stated) -> Option<ChangeView> {
     let c = s.change.as_ref()?;
     let (words, rate_word) = change_words(c.sign);
+    let consistent = match (&c.amount, &c.rate) {
+        (Some(a), Some(r)) if c.sign != 0 => convert(a.value.abs(), c.unit, s.unit).and_then(|a| {
+            let op = if c.sign > 0 { Op::Sub } else { Op::Add };
+            let base = Expr::Bin(Box::new(Expr::Num(s.value)), op, Box::new(Expr::Num(a)));
+            let e = Expr::Pct(Box::new(Expr::Num(a)), Box::new(base));
+            judge(d, &e, r, s.unit)
+        }),
+        _ => None,
+    };
     Some(ChangeView {
         words: words.to_string(),
         amount: c.amount.as_ref().map(|a| show_value(a.value.abs())),
@@ -546,6 +560,13 @@ fn stated_change(s: &Stated) -> Option<ChangeView> {
         previous: None,
         previous_year: None,
         stated: true,
+        checked: consistent.map(|ok| {
+            if ok {
+                "增幅与增减额相符".to_string()
+            } else {
+                "增幅与增减额不符".to_string()
+            }
+        }),
     })
 }
 
@@ -581,7 +602,7 @@ pub fn key_figures(base: &str, u: &Unit, d: &Disclosure, templates: &Templates) 
                     text.get()
                         .iter()
                         .find(|s| s.measure == m && s.change.is_some())
-                        .and_then(stated_change)
+                        .and_then(|s| stated_change(d, s))
                 });
                 let share = match (&total, m) {
                     (Some(t), Measure::Basic | Measure::Project)
