@@ -166,7 +166,7 @@ fn without_last_year_the_change_the_text_states_is_shown_as_stated() {
     assert_eq!(k.diff, None);
     assert!(
         k.html
-            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增幅与增减额相符）"),
+            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增减幅度与增减额相符）"),
         "{}",
         k.html
     );
@@ -204,7 +204,7 @@ fn a_change_stated_in_plain_text_is_found_as_in_marked_text() {
     let k = key(&page, "income");
     assert!(
         k.html
-            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增幅与增减额相符）"),
+            .contains("比上年增加 10.00 万元，增长 11.11%（原文所述，增减幅度与增减额相符）"),
         "{}",
         k.html
     );
@@ -218,7 +218,7 @@ fn a_change_stated_in_plain_text_is_found_as_in_marked_text() {
     assert!(
         key(&page, "income")
             .html
-            .contains("增长 12.11%（原文所述，增幅与增减额不符）")
+            .contains("增长 12.11%（原文所述，增减幅度与增减额不符）")
     );
 }
 

@@ -562,9 +562,9 @@ fn stated_change(d: &Disclosure, s: &Stated) -> Option<ChangeView> {
         stated: true,
         checked: consistent.map(|ok| {
             if ok {
-                "增幅与增减额相符".to_string()
+                "增减幅度与增减额相符".to_string()
             } else {
-                "增幅与增减额不符".to_string()
+                "增减幅度与增减额不符".to_string()
             }
         }),
     })
