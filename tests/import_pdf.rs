@@ -226,12 +226,13 @@ fn renda_2019_rotated_tables() {
     );
     assert_eq!(row_with(t1, "八、社会保障和就业支出")[3], "1,121.39");
     assert_eq!(row_with(t1, "十八、住房保障支出")[3], "3,301.20");
-    // Rows one under the other in a ruled table stay apart.
+    // Rows one under the other in a ruled table stay apart; the group label drawn in a
+    // box over several of them names each.
     let t2 = &doc.tables[1];
     assert_eq!(t2.title, "收入预算总表");
     assert_eq!(t2.header[0], [cell("项目名称", 0, 1), cell("金额", 2, 2)]);
     assert_eq!(row_with(t2, "事业收入"), ["其他资金", "事业收入", ""]);
-    assert_eq!(row_with(t2, "经营收入"), ["", "经营收入", ""]);
+    assert_eq!(row_with(t2, "经营收入"), ["其他资金", "经营收入", ""]);
     assert_eq!(row_with(t2, "收入总计"), ["收入总计", "", "18,330.37"]);
     // An empty table (no note printed): its three columns from the header's rules.
     let t10 = &doc.tables[9];
