@@ -199,6 +199,13 @@ def clean(s):
     return re.sub(r"\s+", "", s)
 
 
+def blank(edge):
+    """An edge of a shape filled white and not stroked: a cell's background, not a printed rule."""
+    c = edge.get("non_stroking_color")
+    white = c is not None and all(v == 1 for v in (c if isinstance(c, (list, tuple)) else [c]))
+    return edge.get("fill") and not edge.get("stroke") and white
+
+
 class Page:
     def __init__(self, pdf, number):
         page = pdf.pages[number - 1]
@@ -214,10 +221,10 @@ class Page:
             x for x in page.extract_text_lines() if 0 <= x["top"] and x["bottom"] <= h + 1
         ]
         self.vedges = [
-            e for e in page.vertical_edges if e["bottom"] - e["top"] > 3 and 0 <= e["x0"] <= w
+            e for e in page.vertical_edges if e["bottom"] - e["top"] > 3 and 0 <= e["x0"] <= w and not blank(e)
         ]
         self.hedges = [
-            e for e in page.horizontal_edges if e["x1"] - e["x0"] > 3 and 0 <= e["top"] <= h
+            e for e in page.horizontal_edges if e["x1"] - e["x0"] > 3 and 0 <= e["top"] <= h and not blank(e)
         ]
 
     def band(self, word):
