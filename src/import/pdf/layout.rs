@@ -245,7 +245,13 @@ pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
                                     && (c.text.ends_with(['：', ':'])
                                         || s.text.starts_with(['：', ':'])))) =>
                     {
-                        c.text = join_pieces([c.text.as_str(), s.text.as_str()]);
+                        // Pieces whose glyphs touch are one word: no space is printed
+                        // between them (a figure drawn as `33,1` and `72.15`).
+                        if s.x0 - c.x1 < 0.1 * size.min(c.size) {
+                            c.text.push_str(&s.text);
+                        } else {
+                            c.text = join_pieces([c.text.as_str(), s.text.as_str()]);
+                        }
                         c.x1 = c.x1.max(s.x1);
                         c.y0 = c.y0.min(s.y0);
                         c.y1 = c.y1.max(s.y1);
@@ -370,6 +376,92 @@ mod tests {
         let lines = lines_of(&page);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].text(), "3");
+    }
+
+    /// A figure drawn as two runs whose glyphs touch (`33,1` | `72.15`) is printed
+    /// without a space; runs with a gap between them keep one (`PC` `服务器` need none,
+    /// `2019` `年` neither, Latin words do).
+    #[test]
+    fn runs_that_touch_join_without_a_space() {
+        let run = |text: &str, x0: f64, x1: f64| Span {
+            text: text.into(),
+            x0,
+            x1,
+            y0: 500.0,
+            y1: 509.0,
+            size: 9.0,
+        };
+        let page = Page {
+            number: 1,
+            height: 800.0,
+            spans: vec![
+                run("33,1", 171.14, 189.24),
+                run("72.15", 189.26, 211.74),
+                run("Times", 300.0, 322.0),
+                run("Roman", 324.0, 350.0),
+            ],
+            rules: vec![],
+        };
+        let lines = lines_of(&page);
+        let texts: Vec<&str> = lines[0].chunks.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["33,172.15", "Times Roman"]);
+    }
+
+    /// Two cells' texts run into one span across the rule between the cells (letter-
+    /// spaced headers: `物采`), and a trailing space the library makes five ems wide.
+    #[test]
+    fn a_drawn_rule_splits_a_span_and_its_chunk() {
+        let head = |text: &str, x0: f64, x1: f64| Span {
+            text: text.into(),
+            x0,
+            x1,
+            y0: 242.7,
+            y1: 259.7,
+            size: 17.1,
+        };
+        let page = Page {
+            number: 1,
+            height: 800.0,
+            spans: vec![
+                head("采 ", 294.4, 396.7),
+                head("购 ", 319.1, 421.4),
+                head("物采 ", 343.7, 464.6),
+                head("购 ", 387.0, 489.3),
+                head("组", 411.7, 428.8),
+            ],
+            rules: vec![
+                Rule {
+                    horizontal: false,
+                    at: 361.5,
+                    a0: 200.0,
+                    a1: 270.0,
+                },
+                Rule {
+                    horizontal: false,
+                    at: 429.4,
+                    a0: 200.0,
+                    a1: 270.0,
+                },
+            ],
+        };
+        let lines = lines_of(&page);
+        // Every piece lies within one cell (the letter spacing leaves the pieces of a
+        // cell apart; the header joins them by the box they are drawn in).
+        let cell = |c: &Chunk| {
+            if c.x1 <= 361.5 + 1.0 {
+                Some(0)
+            } else if c.x0 >= 361.5 - 1.0 && c.x1 <= 429.4 + 1.0 {
+                Some(1)
+            } else {
+                None
+            }
+        };
+        let mut cells = [String::new(), String::new()];
+        for c in &lines[0].chunks {
+            let i = cell(c).unwrap_or_else(|| panic!("{c:?} crosses a rule"));
+            cells[i].push_str(&c.text);
+        }
+        assert_eq!(cells, ["采购物", "采购组"]);
     }
 
     #[test]
