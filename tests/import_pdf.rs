@@ -369,7 +369,14 @@ fn renda_2017_tables_over_page_breaks() {
     );
     assert_eq!(
         row_with(t12, "江苏省第十二届人代会五次会议经费"),
-        ["", "江苏省第十二届人代会五次会议经费", "会议费", "", "", "950.00"]
+        [
+            "",
+            "江苏省第十二届人代会五次会议经费",
+            "会议费",
+            "",
+            "",
+            "950.00"
+        ]
     );
     // Every figure of the table stands on a row of its own with a label.
     assert!(
@@ -394,10 +401,20 @@ fn jianchayuan_2018_procurement_with_wrapped_labels() {
     assert_eq!(t.number.as_deref(), Some("公开12表"));
     assert_eq!(
         row_with(t, "便携式计算机（20万以下）"),
-        ["", "", "", "便携式计算机（20万以下）", "分散自行组织", "16.00"]
+        [
+            "",
+            "",
+            "",
+            "便携式计算机（20万以下）",
+            "分散自行组织",
+            "16.00"
+        ]
     );
     assert_eq!(
-        row_with(t, "网络、电子检务、实验室、机要通道、档案数字化系统运行维护费")[2..],
+        row_with(
+            t,
+            "网络、电子检务、实验室、机要通道、档案数字化系统运行维护费"
+        )[2..],
         ["信息网络及软件购置更新", "", "", "60.00"]
     );
     let property: Vec<Vec<&str>> = t

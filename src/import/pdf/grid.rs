@@ -789,4 +789,116 @@ mod tests {
         // The empty third column is there because its header is.
         assert_eq!(t.header[0].last().map(|c| (c.first, c.last)), Some((2, 2)));
     }
+
+    /// Labels wrapped over three lines in ruled rows (more lines than twice the rules),
+    /// and a group label drawn in a box over two rows: one row per figure, the group
+    /// naming both.
+    #[test]
+    fn ruled_rows_keep_wrapped_labels_and_share_a_merged_label() {
+        let mut rules = vec![v(0.0, 550.0, 720.0), v(100.0, 550.0, 720.0)];
+        rules.extend([v(200.0, 550.0, 720.0), v(300.0, 550.0, 720.0)]);
+        for y in [720.0, 700.0, 650.0, 550.0] {
+            rules.push(h(y, 0.0, 300.0));
+        }
+        rules.push(h(600.0, 100.0, 300.0)); // not under the group's box
+        let region = Region {
+            number: None,
+            title: "政府采购预算表".into(),
+            title_page: 1,
+            lines: vec![
+                line(vec![
+                    chunk("品目", 10.0, 705.0),
+                    chunk("名称", 110.0, 705.0),
+                    chunk("金额", 210.0, 705.0),
+                ]),
+                line(vec![
+                    chunk("一、货物", 10.0, 670.0),
+                    chunk("27.00", 210.0, 670.0),
+                ]),
+                line(vec![chunk("便携式计算", 110.0, 635.0)]),
+                line(vec![
+                    chunk("机（20万", 110.0, 622.0),
+                    chunk("16.00", 210.0, 622.0),
+                ]),
+                line(vec![chunk("以下）", 110.0, 609.0)]),
+                line(vec![chunk("办公设备", 10.0, 597.0)]),
+                line(vec![chunk("打印设备", 110.0, 585.0)]),
+                line(vec![
+                    chunk("（20万以", 110.0, 572.0),
+                    chunk("15.00", 210.0, 572.0),
+                ]),
+                line(vec![chunk("下）", 110.0, 559.0)]),
+            ],
+        };
+        let t = build(region, &BTreeMap::from([(1, rules)]));
+        let rows: Vec<&[String]> = t.rows.iter().map(|r| r.cells.as_slice()).collect();
+        assert_eq!(
+            rows,
+            [
+                ["一、货物", "", "27.00"],
+                ["办公设备", "便携式计算机（20万以下）", "16.00"],
+                ["办公设备", "打印设备（20万以下）", "15.00"],
+            ]
+        );
+    }
+
+    /// A header that starts at the foot of one page (收入 | 支出) and goes on at the top
+    /// of the next: each part placed by its own page's rules, the levels in page order.
+    #[test]
+    fn a_header_over_two_pages_keeps_its_levels() {
+        let mut page1 = vec![h(110.0, 0.0, 400.0), h(90.0, 0.0, 400.0)];
+        page1.extend([0.0, 200.0, 400.0].map(|x| v(x, 90.0, 110.0)));
+        let mut page2 = vec![h(780.0, 0.0, 400.0), h(750.0, 0.0, 400.0)];
+        page2.push(h(700.0, 0.0, 400.0));
+        page2.extend([0.0, 100.0, 200.0, 300.0, 400.0].map(|x| v(x, 700.0, 780.0)));
+        let on = |page: u32, l: Line| Line { page, ..l };
+        let region = Region {
+            number: None,
+            title: "财政拨款收支预算总表".into(),
+            title_page: 1,
+            lines: vec![
+                on(
+                    1,
+                    line(vec![chunk("收入", 80.0, 95.0), chunk("支出", 280.0, 95.0)]),
+                ),
+                on(
+                    2,
+                    line(vec![
+                        chunk("项目", 10.0, 760.0),
+                        chunk("金额", 110.0, 760.0),
+                        chunk("项目", 210.0, 760.0),
+                        chunk("金额", 310.0, 760.0),
+                    ]),
+                ),
+                on(
+                    2,
+                    line(vec![
+                        chunk("一、甲", 10.0, 720.0),
+                        chunk("1.00", 110.0, 720.0),
+                        chunk("一、乙", 210.0, 720.0),
+                        chunk("2.00", 310.0, 720.0),
+                    ]),
+                ),
+            ],
+        };
+        let t = build(region, &BTreeMap::from([(1, page1), (2, page2)]));
+        let cell = |text: &str, first, last| HeaderCell {
+            text: text.into(),
+            first,
+            last,
+        };
+        assert_eq!(
+            t.header,
+            [
+                vec![cell("收入", 0, 1), cell("支出", 2, 3)],
+                vec![
+                    cell("项目", 0, 0),
+                    cell("金额", 1, 1),
+                    cell("项目", 2, 2),
+                    cell("金额", 3, 3)
+                ],
+            ]
+        );
+        assert_eq!(t.rows[0].cells, ["一、甲", "1.00", "一、乙", "2.00"]);
+    }
 }

@@ -224,3 +224,80 @@ fn paragraphs(lines: &[&Line]) -> Vec<PrintedText> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::pdf::layout::Chunk;
+
+    fn line(page: u32, y: f64, texts: &[(&str, f64)]) -> Line {
+        let chunks = texts
+            .iter()
+            .map(|&(text, x0)| Chunk {
+                text: text.into(),
+                x0,
+                x1: x0 + 10.0 * text.chars().count() as f64,
+                y0: y,
+                y1: y + 10.0,
+                size: 10.0,
+            })
+            .collect();
+        Line {
+            page,
+            chunks,
+            y0: y,
+            y1: y + 10.0,
+            size: 10.0,
+        }
+    }
+
+    /// A table whose next page starts with labels alone, wrapped in their cells (the
+    /// figures further down): the page is in the table's drawn grid, so the table goes
+    /// on. A `计` left of a title, closing the table's last label, stays in the table.
+    #[test]
+    fn a_table_goes_on_over_a_page_of_labels_in_its_grid() {
+        let lines = vec![
+            line(1, 700.0, &[("收支预算总表", 100.0)]),
+            line(
+                1,
+                650.0,
+                &[("项目", 10.0), ("金额", 110.0), ("科目", 210.0)],
+            ),
+            line(
+                1,
+                620.0,
+                &[
+                    ("一、财政拨款", 10.0),
+                    ("9.00", 110.0),
+                    ("八、社会保障和就", 210.0),
+                ],
+            ),
+            line(2, 760.0, &[("业支出", 210.0)]),
+            line(2, 740.0, &[("九、医疗卫生与计", 210.0)]),
+            line(2, 720.0, &[("划生育支出", 210.0)]),
+            line(2, 700.0, &[("十八、住房保障支", 210.0), ("9.00", 310.0)]),
+            line(
+                2,
+                680.0,
+                &[("收入合", 10.0), ("9.00", 110.0), ("支出合计", 210.0)],
+            ),
+            line(2, 665.0, &[("计", 10.0)]),
+            line(2, 600.0, &[("收入预算总表", 100.0)]),
+            line(2, 560.0, &[("收入总计", 10.0), ("9.00", 110.0)]),
+        ];
+        let grid: Vec<Rule> = [0.0, 100.0, 200.0, 300.0, 400.0]
+            .iter()
+            .map(|&x| Rule {
+                horizontal: false,
+                at: x,
+                a0: 650.0,
+                a1: 780.0,
+            })
+            .collect();
+        let (regions, prose) = split(&lines, &BTreeMap::from([(2, grid)]));
+        let titles: Vec<&str> = regions.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles, ["收支预算总表", "收入预算总表"]);
+        assert_eq!(regions[0].lines.len(), 8, "{:#?}", regions[0].lines);
+        assert!(prose.is_empty(), "{prose:?}");
+    }
+}
