@@ -398,7 +398,7 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         }
         box_of(c, rules.get(&l.page).unwrap_or(&empty)).map(|(top, bottom)| (l.page, top, bottom))
     };
-    let mut boxes: Vec<((u32, f64, f64), usize, Vec<&str>)> = Vec::new();
+    let mut boxes: Vec<MergedText> = Vec::new();
     for lines in &groups {
         for l in lines {
             for c in &l.chunks {
@@ -407,9 +407,13 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
                 let Some(col) = cell_column(c, columns, r).or_else(|| column_of(c, columns)) else {
                     continue;
                 };
-                match boxes.iter_mut().find(|(k, i, _)| *k == key && *i == col) {
-                    Some((_, _, texts)) => texts.push(c.text.as_str()),
-                    None => boxes.push((key, col, vec![c.text.as_str()])),
+                match boxes.iter_mut().find(|b| b.place == key && b.column == col) {
+                    Some(b) => b.texts.push(c.text.as_str()),
+                    None => boxes.push(MergedText {
+                        place: key,
+                        column: col,
+                        texts: vec![c.text.as_str()],
+                    }),
                 }
             }
         }
@@ -436,20 +440,20 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
                     continue;
                 };
                 let b = boxed(l, c)
-                    .and_then(|key| boxes.iter().position(|(k, col, _)| *k == key && *col == i));
+                    .and_then(|key| boxes.iter().position(|b| b.place == key && b.column == i));
                 match b {
                     Some(b) if placed.contains(&b) => {}
                     Some(b) => {
                         placed.push(b);
-                        pieces[i].extend(&boxes[b].2);
+                        pieces[i].extend(&boxes[b].texts);
                     }
                     None => pieces[i].push(c.text.as_str()),
                 }
             }
         }
-        for (b, (key, i, texts)) in boxes.iter().enumerate() {
-            if !placed.contains(&b) && covers(*key, &lines) {
-                pieces[*i].extend(texts);
+        for (b, merged) in boxes.iter().enumerate() {
+            if !placed.contains(&b) && covers(merged.place, &lines) {
+                pieces[merged.column].extend(&merged.texts);
             }
         }
         out.push(PrintedRow {
@@ -459,6 +463,13 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         });
     }
     out
+}
+
+/// The texts drawn in one box of a ruled table: its page, top and bottom, its column.
+struct MergedText<'a> {
+    place: (u32, f64, f64),
+    column: usize,
+    texts: Vec<&'a str>,
 }
 
 /// The rules above and below a chunk's middle that cross it: the top and bottom of the
