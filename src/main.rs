@@ -146,6 +146,28 @@ fn main() -> ExitCode {
             for r in gongkai::check::rules::RULES {
                 println!("{:<24} {:<8} {}", r.id, r.severity.label_zh(), r.summary);
             }
+            let Ok(templates) = gongkai::model::templates::Templates::builtin() else {
+                return ExitCode::SUCCESS;
+            };
+            println!("\n各模板要求的情况说明事项（complete.section）：");
+            for (id, t) in &templates.templates {
+                let items: Vec<String> = t
+                    .sections
+                    .iter()
+                    .map(|sec| {
+                        let name = templates.section_name(sec.id());
+                        match sec {
+                            gongkai::model::templates::SectionRequirement::From {
+                                from, ..
+                            } => {
+                                format!("{name}（{from}年起）")
+                            }
+                            _ => name.to_string(),
+                        }
+                    })
+                    .collect();
+                println!("{id:<16} {}", items.join("、"));
+            }
             ExitCode::SUCCESS
         }
     }

@@ -769,3 +769,30 @@ fn seed_output_is_byte_identical_to_the_golden_listing() {
         "output differs from tests/golden/seed-output.xxh3\nexpected, not built:\n{missing:#?}\nbuilt, not expected:\n{extra:#?}"
     );
 }
+
+#[test]
+fn a_table_footnote_is_printed_under_its_table() {
+    let site = fixture_site("");
+    let yaml = site.path().join("content/demo/2023-budget.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let text = text.replacen(
+        "title: 政府性基金预算支出表, status: empty",
+        "title: 政府性基金预算支出表, footnote: \"注：本单位无政府性基金预算收支<此表为空>。\", status: empty",
+        1,
+    );
+    std::fs::write(&yaml, text).unwrap();
+    let out = site.path().join("public");
+    build(site.path(), &out);
+    let page = fixture_page(&out);
+    let at = page
+        .find("<p class=\"footnote\">注：本单位无政府性基金预算收支&lt;此表为空&gt;。</p>")
+        .unwrap_or_else(|| panic!("footnote missing or unescaped:\n{page}"));
+    // Under its own table: after the fund table's title, before the next table.
+    let table = page
+        .find("id=\"table-t16\"")
+        .expect("the fund table's section");
+    let next = page[table..]
+        .find("<section class=\"pub-table")
+        .map_or(page.len(), |i| table + i);
+    assert!(table < at && at < next, "footnote not under its table");
+}

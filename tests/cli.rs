@@ -85,7 +85,17 @@ fn cannot_run_exits_two() {
 fn rules_lists_every_rule() {
     let (code, stdout, _) = gongkai(&["rules"]);
     assert_eq!(code, 0);
-    assert_eq!(stdout.lines().count(), gongkai::check::rules::RULES.len());
+    let (rules, templates) = stdout.split_once("\n\n").expect("rules, then templates");
+    assert_eq!(rules.lines().count(), gongkai::check::rules::RULES.len());
+    // Then the explanation items each template requires.
+    let shanghai = templates
+        .lines()
+        .find(|l| l.starts_with("shanghai-final"))
+        .expect("the Shanghai template listed");
+    assert!(
+        shanghai.contains("名词解释") && !shanghai.contains("会议费"),
+        "{shanghai}"
+    );
 }
 
 /// `gongkai annotate` marks the matched figures of a plain text, and a second run

@@ -4,7 +4,19 @@
 use gongkai::model::diagnostic::{Diagnostic, Severity};
 use gongkai::source::Root;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+/// CPU time this process has used (all threads). A bad input must be bounded in the
+/// work it costs; wall time would also count whatever else the machine is doing (a
+/// loaded CI machine once took 19 s of wall time for what costs about 3 s of CPU).
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    assert_eq!(rc, 0, "getrusage failed");
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
 #[path = "common/cases.rs"]
 mod cases;
 mod common;
@@ -48,7 +60,8 @@ fn apply(root: &Path, step: &Step) {
 }
 
 fn matches(d: &Diagnostic, e: &Expect, root: &Path, files: &gongkai::model::files::Files) -> bool {
-    if d.rule != e.rule {
+    // One discrepancy is one finding: the other rules that saw it are listed in `also`.
+    if d.rule != e.rule && !d.also.iter().any(|a| a.rule == e.rule) {
         return false;
     }
     if let Some(c) = &e.contains
@@ -89,9 +102,9 @@ fn bad_input_corpus() {
         for step in &case.steps {
             apply(&root, step);
         }
-        let started = Instant::now();
+        let started = cpu_time();
         let report = gongkai::check::check(&Root::Content(root.clone())).unwrap();
-        let took = started.elapsed();
+        let took = cpu_time() - started;
         // Rendering must cope with whatever was loaded.
         let _ = gongkai::model::diagnostic::render_human(
             &report.diagnostics,
@@ -121,7 +134,7 @@ fn bad_input_corpus() {
             }
         }
         if took > Duration::from_secs(10) {
-            failures.push(format!("{}: took {took:?}", case.name));
+            failures.push(format!("{}: took {took:?} of CPU time", case.name));
         }
     }
     assert!(

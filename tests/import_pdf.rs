@@ -226,12 +226,13 @@ fn renda_2019_rotated_tables() {
     );
     assert_eq!(row_with(t1, "八、社会保障和就业支出")[3], "1,121.39");
     assert_eq!(row_with(t1, "十八、住房保障支出")[3], "3,301.20");
-    // Rows one under the other in a ruled table stay apart.
+    // Rows one under the other in a ruled table stay apart; the group label drawn in a
+    // box over several of them names each.
     let t2 = &doc.tables[1];
     assert_eq!(t2.title, "收入预算总表");
     assert_eq!(t2.header[0], [cell("项目名称", 0, 1), cell("金额", 2, 2)]);
     assert_eq!(row_with(t2, "事业收入"), ["其他资金", "事业收入", ""]);
-    assert_eq!(row_with(t2, "经营收入"), ["", "经营收入", ""]);
+    assert_eq!(row_with(t2, "经营收入"), ["其他资金", "经营收入", ""]);
     assert_eq!(row_with(t2, "收入总计"), ["收入总计", "", "18,330.37"]);
     // An empty table (no note printed): its three columns from the header's rules.
     let t10 = &doc.tables[9];
@@ -301,6 +302,174 @@ fn jianchayuan_2018_tables_in_the_explanation() {
 }
 
 // ---- Bad inputs ----
+
+/// 人大办公厅 2017 (WPS): the 收支总表 runs onto page 8, which starts with labels alone
+/// (`业支出`, `九、医疗卫生与计` …) in the drawn grid; 财政拨款基本支出预算表's title is
+/// on page 12 and its header on page 13; the 政府采购预算表's letter-spaced headers run
+/// across the rule between their cells, and its labels wrap over three lines.
+#[test]
+fn renda_2017_tables_over_page_breaks() {
+    let doc = read(&jiangsu(
+        "江苏省人大办公厅",
+        "江苏省人大办公厅2017年度预算公开.pdf",
+    ));
+    assert_eq!(doc.tables.len(), 12);
+    let t1 = &doc.tables[0];
+    assert_eq!(t1.title, "收支预算总表");
+    assert_eq!(t1.end, Place::Page(9));
+    assert_eq!(row_with(t1, "十八、住房保障支出")[3], "1,512.23");
+    assert_eq!(
+        row_with(t1, "支出合计"),
+        ["收入合计", "13,649.07", "支出合计", "", "", "13,649.07"]
+    );
+    assert!(
+        !doc.text.iter().any(|p| p.text.contains("九、医疗卫生与计")),
+        "page 8 read as prose"
+    );
+    // The 收入预算总表's title stands alone (not `计收入预算总表`), its group labels are
+    // given to each line of their box.
+    let t2 = &doc.tables[1];
+    assert_eq!(t2.title, "收入预算总表");
+    assert_eq!(
+        t2.rows
+            .iter()
+            .filter(|r| r.cells[0] == "一般公共预算资金")
+            .map(|r| r.cells[1].as_str())
+            .collect::<Vec<_>>(),
+        ["小计", "公共财政拨款(补助)资金", "专项收入"]
+    );
+    let t3 = &doc.tables[2];
+    assert_eq!(t3.title, "支出预算总表");
+    let basic = &doc.tables[5];
+    assert_eq!(basic.title, "财政拨款基本支出预算表");
+    assert_eq!(
+        basic.header,
+        [vec![
+            cell("科目编码", 0, 0),
+            cell("科目名称", 1, 1),
+            cell("金额", 2, 2)
+        ]]
+    );
+    assert_eq!(row_with(basic, "30101"), ["30101", "基本工资", "1,015.15"]);
+    let t12 = &doc.tables[11];
+    assert_eq!(
+        t12.header[0],
+        [
+            cell("采购品目大类", 0, 0),
+            cell("专项名称", 1, 1),
+            cell("经济科目", 2, 2),
+            cell("采购物品名称", 3, 3),
+            cell("采购组织形式", 4, 4),
+            cell("总计", 5, 5)
+        ]
+    );
+    assert_eq!(
+        row_with(t12, "办公设备购置费"),
+        ["", "办公设备购置费", "办公设备购置", "", "", "59.00"]
+    );
+    assert_eq!(
+        row_with(t12, "江苏省第十二届人代会五次会议经费"),
+        [
+            "",
+            "江苏省第十二届人代会五次会议经费",
+            "会议费",
+            "",
+            "",
+            "950.00"
+        ]
+    );
+    // Every figure of the table stands on a row of its own with a label.
+    assert!(
+        t12.rows
+            .iter()
+            .all(|r| r.cells[..5].iter().any(|c| !c.is_empty()) && !r.cells[5].is_empty()),
+        "{:#?}",
+        t12.rows
+    );
+}
+
+/// 检察院 2018 政府采购支出预算表 (Word): ruled rows whose labels wrap over up to three
+/// lines, fewer rules than lines; an item merged over the two lines of its
+/// procurement forms.
+#[test]
+fn jianchayuan_2018_procurement_with_wrapped_labels() {
+    let doc = read(&jiangsu(
+        "江苏省人民检察院",
+        "2018年省检察院部门预算公开.pdf",
+    ));
+    let t = &doc.tables[11];
+    assert_eq!(t.number.as_deref(), Some("公开12表"));
+    assert_eq!(
+        row_with(t, "便携式计算机（20万以下）"),
+        [
+            "",
+            "",
+            "",
+            "便携式计算机（20万以下）",
+            "分散自行组织",
+            "16.00"
+        ]
+    );
+    assert_eq!(
+        row_with(
+            t,
+            "网络、电子检务、实验室、机要通道、档案数字化系统运行维护费"
+        )[2..],
+        ["信息网络及软件购置更新", "", "", "60.00"]
+    );
+    let property: Vec<Vec<&str>> = t
+        .rows
+        .iter()
+        .filter(|r| r.cells[3] == "物业管理服务")
+        .map(|r| r.cells[4..].iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        property,
+        [["部门集中采购", "330.00"], ["分散自行组织", "20.00"]]
+    );
+    assert!(
+        t.rows.iter().all(|r| !r.cells[5].is_empty()),
+        "a row without its figure: {:#?}",
+        t.rows
+    );
+    // The 收入预算总表's group labels (Word draws a white shading behind each line).
+    let income = &doc.tables[1];
+    assert_eq!(
+        row_with(income, "其他收入"),
+        ["其他资金", "其他收入", "14.39"]
+    );
+}
+
+/// 法院 2018 (Word): the 财政拨款收支预算总表's header runs from the foot of page 10
+/// (收入 | 支出) onto page 11; the 收支总表 prints figures in two touching runs.
+#[test]
+fn fayuan_2018_header_over_two_pages() {
+    let doc = read(&jiangsu(
+        "江苏省高级人民法院",
+        "省法院2018年度部门预算公开.pdf",
+    ));
+    let t4 = &doc.tables[3];
+    assert!(t4.title.ends_with("财政拨款收支预算总表"), "{}", t4.title);
+    assert_eq!(
+        t4.header,
+        [
+            vec![cell("收入", 0, 1), cell("支出", 2, 3)],
+            vec![
+                cell("项目名称", 0, 0),
+                cell("金额", 1, 1),
+                cell("支出用途", 2, 3)
+            ],
+            vec![cell("项目名称", 2, 2), cell("金额", 3, 3)],
+        ]
+    );
+    assert_eq!(
+        row_with(t4, "一、一般公共预算"),
+        ["一、一般公共预算", "33,172.15", "一、基本支出", "18,570.82"]
+    );
+    let t1 = &doc.tables[0];
+    assert_eq!(row_with(t1, "一、基本支出")[5], "18,570.82");
+    assert_eq!(row_with(t1, "当年收入小计")[1], "33,172.15");
+}
 
 fn expect_error(path: &Path) -> ImportError {
     match read_pdf(path) {

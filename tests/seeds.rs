@@ -3,17 +3,18 @@
 
 mod common;
 use gongkai::check::rules::{Context, cross_table};
-use gongkai::model::catalogue::Catalogue;
+use gongkai::model::catalogue::Editions;
 use gongkai::model::templates::Templates;
 use gongkai::source::{self, Root};
 
 fn pairs_for(slug: &str) -> Vec<&'static str> {
     let (site, _) = source::load(&Root::Content("content".into()));
-    let catalogue = Catalogue::builtin().unwrap();
+    let editions = Editions::builtin().unwrap();
     let templates = Templates::builtin().unwrap();
     let cx = Context {
         site: &site,
-        catalogue: &catalogue,
+        catalogue: editions.base(),
+        editions,
         templates: &templates,
         suspect: Default::default(),
     };
@@ -170,5 +171,64 @@ fn memory_content_checks_like_the_same_files_on_disk() {
             disk == memory,
             "{case}: disk and memory differ\n{disk:#?}\n{memory:#?}"
         );
+    }
+}
+
+/// The derived line-by-line pairs reach the pairs no hand-kept list had: the final
+/// accounts' 财政拨款收入支出决算总表 per fund column against the fund tables.
+#[test]
+fn derived_code_pairs_are_evaluated() {
+    let (site, _) = source::load(&Root::Content("content".into()));
+    let editions = Editions::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let cx = Context {
+        site: &site,
+        catalogue: editions.base(),
+        editions,
+        templates: &templates,
+        suspect: Default::default(),
+    };
+    let pairs = |slug: &str| {
+        let unit = site.units.iter().find(|u| u.slug == slug).unwrap();
+        gongkai::check::rules::code_pairs::applicable(&cx, &unit.disclosures[0])
+    };
+    let has = |p: &[(String, String)], a: &str, b: &str| p.iter().any(|(x, y)| x == a && y == b);
+    let final_pairs = pairs("hengyang-ybj");
+    for (a, b) in [
+        (
+            "final_fiscal_summary.general",
+            "final_general_expenditure.total",
+        ),
+        (
+            "final_fiscal_summary.amount",
+            "final_general_expenditure.total",
+        ),
+        ("final_expenditure.total", "final_general_expenditure.total"),
+        ("final_summary.amount", "final_expenditure.total"),
+    ] {
+        assert!(has(&final_pairs, a, b), "{a} ~ {b}: {final_pairs:?}");
+    }
+    let hunan = pairs("hengshan-ybj");
+    for (a, b) in [
+        ("fiscal_summary.amount", "general_expenditure.total"),
+        ("expenditure.total", "expenditure_gov_econ.total"),
+        ("general_expenditure.wages", "basic_wages_gov_econ.total"),
+        ("general_expenditure.public", "basic_goods_dept_econ.total"),
+    ] {
+        assert!(has(&hunan, a, b), "{a} ~ {b}: {hunan:?}");
+    }
+    let shaanxi = pairs("xixiang-ybzx");
+    for (a, b) in [
+        ("summary.amount", "fiscal_summary.amount"),
+        (
+            "general_expenditure_econ.personnel",
+            "general_basic.personnel",
+        ),
+        (
+            "general_expenditure.personnel",
+            "general_basic_fn.personnel",
+        ),
+    ] {
+        assert!(has(&shaanxi, a, b), "{a} ~ {b}: {shaanxi:?}");
     }
 }

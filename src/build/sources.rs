@@ -16,8 +16,9 @@ pub(crate) fn with_templates(extra: &[&str], own: Vec<String>) -> Vec<String> {
 }
 
 /// The sources an output of unit `u` is built from: a file inside a disclosure's folder
-/// (its page, its downloads) depends on that disclosure's files; the unit's other outputs
-/// (its page) on all of the unit's files.
+/// (its page, its downloads) depends on that disclosure's files, and its page also on
+/// last year's disclosure of the same kind (the change from last year on its first
+/// screen); the unit's other outputs (its page) on all of the unit's files.
 pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
     let unit_yaml = format!("content/{}/unit.yaml", u.slug);
     let own = |d: &crate::model::Disclosure| {
@@ -41,6 +42,9 @@ pub fn unit_sources(u: &Unit, rel: &str) -> Vec<String> {
                 }
                 v.sort();
                 return v;
+            }
+            if let Some(prev) = crate::views::headline::previous(u, d) {
+                v.extend(own(prev));
             }
             return with_templates(
                 &[

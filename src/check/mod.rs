@@ -6,7 +6,7 @@ pub mod narrative;
 pub mod plain;
 pub mod rules;
 
-use crate::model::catalogue::Catalogue;
+use crate::model::catalogue::Editions;
 use crate::model::diagnostic::{self, Diagnostic};
 use crate::model::templates::Templates;
 use crate::model::{DataError, Site};
@@ -20,8 +20,8 @@ pub struct Report {
 }
 
 /// What the rules verified in one disclosure: the identities of its tables (totals
-/// against their parts), the pairs compared between tables (and lines of line-by-line
-/// pairs), and the figures of its text compared with the tables.
+/// against their parts), the pairs compared between tables (and the pairs of tables
+/// compared line by line), and the figures of its text compared with the tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Checked {
     pub identities: usize,
@@ -79,16 +79,18 @@ pub fn check_planned<T: Send>(
 }
 
 fn check_site(site: Site, mut diagnostics: Vec<Diagnostic>) -> Result<Report, DataError> {
-    let catalogue = Catalogue::builtin()?;
+    let editions = Editions::builtin()?;
     let templates = Templates::builtin()?;
     let mut cx = rules::Context {
         site: &site,
-        catalogue: &catalogue,
+        catalogue: editions.base(),
+        editions,
         templates: &templates,
         suspect: Default::default(),
     };
     let checked = rules::run(&mut cx, &mut diagnostics);
     suppress_consequences(&mut diagnostics);
+    merge_same_discrepancy(&mut diagnostics);
     rules::acknowledge::apply(&site, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Report {
@@ -112,5 +114,69 @@ fn suppress_consequences(diags: &mut Vec<Diagnostic>) {
             d.rule == rules::sums::VALUE_SCALE.id && kept_scale.insert(loc)
         }
         _ => true,
+    });
+}
+
+/// One discrepancy, one finding: diagnostics of the figure rules that point at the same
+/// published cell with the same found and expected figures (a total seen by `sum.row` and
+/// by a `cross.table` pair, one wrong line seen from two tables) become one, of the most
+/// severe verdict, listing the others in `also`.
+fn merge_same_discrepancy(diags: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
+    const FIGURE_RULES: &[&str] = &[
+        rules::sums::SUM_HIERARCHY.id,
+        rules::sums::SUM_ROW.id,
+        rules::sums::SUM_COLUMN.id,
+        rules::sums::ROUNDING.id,
+        rules::sums::ROUNDING_UNLIKELY.id,
+        rules::cross_table::CROSS_TABLE.id,
+        rules::cross_table::CROSS_CODE_AMOUNT.id,
+    ];
+    let mut groups: HashMap<(diagnostic::Loc, &str, &str), Vec<usize>> = HashMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        if let (Some(loc), Some(found), Some(expected)) = (d.loc, &d.found, &d.expected)
+            && FIGURE_RULES.contains(&d.rule)
+        {
+            groups.entry((loc, found, expected)).or_default().push(i);
+        }
+    }
+    let order = |rule: &str| rules::RULES.iter().position(|r| r.id == rule);
+    let mut merges: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (_, mut members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        members.sort_by(|&a, &b| {
+            let (x, y) = (&diags[a], &diags[b]);
+            (x.severity, order(x.rule), &x.target).cmp(&(y.severity, order(y.rule), &y.target))
+        });
+        let primary = members.remove(0);
+        merges.push((primary, members));
+    }
+    let mut drop = vec![false; diags.len()];
+    for (primary, others) in merges {
+        for o in others {
+            let other = diags[o].clone();
+            let d = &mut diags[primary];
+            let also = diagnostic::Also {
+                rule: other.rule,
+                target: other.target.clone(),
+                table: other.table.clone().filter(|t| Some(t) != d.table.as_ref()),
+            };
+            if !d.also.contains(&also) && (d.rule, &d.target) != (other.rule, &other.target) {
+                d.also.push(also);
+            }
+            for r in other.related {
+                if !d.related.iter().any(|x| x.loc == r.loc) {
+                    d.related.push(r);
+                }
+            }
+            drop[o] = true;
+        }
+        diags[primary]
+            .also
+            .sort_by(|a, b| (order(a.rule), &a.target).cmp(&(order(b.rule), &b.target)));
+    }
+    let mut i = 0;
+    diags.retain(|_| {
+        i += 1;
+        !drop[i - 1]
     });
 }

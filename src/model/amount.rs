@@ -138,6 +138,25 @@ pub fn format_grouped(d: Decimal) -> String {
     }
 }
 
+/// `v` (in `from`) in `to`, exactly: 元 → 万元 moves the decimal point four places and
+/// drops trailing zeros beyond two decimals (nothing is rounded); `None` on overflow.
+pub fn convert(v: Decimal, from: AmountUnit, to: AmountUnit) -> Option<Decimal> {
+    match (from, to) {
+        (a, b) if a == b => Some(v),
+        (AmountUnit::Yuan, AmountUnit::Wanyuan) => {
+            let mut m = v.mantissa();
+            let mut scale = v.scale() + 4;
+            while scale > 2 && m % 10 == 0 {
+                m /= 10;
+                scale -= 1;
+            }
+            Decimal::try_from_i128_with_scale(m, scale).ok()
+        }
+        (AmountUnit::Wanyuan, AmountUnit::Yuan) => v.checked_mul(Decimal::from(10_000)),
+        _ => None,
+    }
+}
+
 /// `629.76万元`, for messages.
 pub fn show(d: Decimal, unit: AmountUnit) -> String {
     format!("{}{}", d.normalize_keep2(), unit.as_str())

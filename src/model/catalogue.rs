@@ -1,13 +1,19 @@
-//! The classification catalogue (`data/catalogue.yaml`): official codes and names of the
-//! functional and the two economic classifications, and the mapping between the latter.
+//! The classification catalogue (`data/catalogue/`): official codes and names of the
+//! functional and the two economic classifications, and the mapping between the latter,
+//! per edition of 政府收支分类科目. One edition is written out in full (the base,
+//! `2023.yaml`); `editions.yaml` derives the others from it (see [`Editions`]).
 
 use crate::model::DataError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-const CATALOGUE_YAML: &str = include_str!("../../data/catalogue.yaml");
+const BASE_YAML: &str = include_str!("../../data/catalogue/2023.yaml");
+const BASE_FILE: &str = "data/catalogue/2023.yaml";
 
-#[derive(Debug, Deserialize)]
+mod editions;
+pub use editions::Editions;
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
     code: String,
@@ -85,16 +91,16 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// The catalogue compiled into gongkai (parsed once per process: it cannot change).
+    /// The base edition compiled into gongkai (`data/catalogue/2023.yaml`), for what needs
+    /// names without a document's year (the importer, the charts). A check uses the
+    /// document's edition: [`Editions::for_disclosure`].
     pub fn builtin() -> Result<Catalogue, DataError> {
-        static PARSED: std::sync::OnceLock<Result<Catalogue, DataError>> =
-            std::sync::OnceLock::new();
-        PARSED.get_or_init(Catalogue::parse_builtin).clone()
+        Ok(Editions::builtin()?.base().clone())
     }
 
-    fn parse_builtin() -> Result<Catalogue, DataError> {
-        let src: CatalogueSrc = serde_saphyr::from_str(CATALOGUE_YAML)
-            .map_err(|e| DataError(format!("data/catalogue.yaml 无法解析：{e}")))?;
+    fn parse_base() -> Result<Catalogue, DataError> {
+        let src: CatalogueSrc = serde_saphyr::from_str(BASE_YAML)
+            .map_err(|e| DataError(format!("{BASE_FILE} 无法解析：{e}")))?;
         let mut names = BTreeMap::new();
         let mut gov_of_dept = BTreeMap::new();
         for e in src
@@ -104,10 +110,7 @@ impl Catalogue {
             .chain(&src.gov_economic)
         {
             if names.insert(e.code.clone(), e.name.clone()).is_some() {
-                return Err(DataError(format!(
-                    "data/catalogue.yaml：编码 {} 重复",
-                    e.code
-                )));
+                return Err(DataError(format!("{BASE_FILE}：编码 {} 重复", e.code)));
             }
             if let Some(g) = &e.gov {
                 gov_of_dept.insert(e.code.clone(), g.clone());
@@ -131,6 +134,10 @@ impl Catalogue {
     /// The government economic 款 a department economic 款 maps to.
     pub fn gov_of(&self, dept_code: &str) -> Option<&str> {
         self.gov_of_dept.get(dept_code).map(String::as_str)
+    }
+    /// Whether the catalogue lists `code`.
+    pub fn contains(&self, code: &str) -> bool {
+        self.names.contains_key(code)
     }
     pub fn len(&self) -> usize {
         self.names.len()

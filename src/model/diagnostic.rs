@@ -56,6 +56,14 @@ pub struct Related {
     pub label: String,
 }
 
+/// Another rule that found the same discrepancy at the same cell (merged into one finding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Also {
+    pub rule: &'static str,
+    pub target: Option<String>,
+    pub table: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     /// Stable rule id (`sum.hierarchy`); see `rules::RULES`.
@@ -77,6 +85,9 @@ pub struct Diagnostic {
     pub target: Option<String>,
     /// Set when a source acknowledges this diagnostic: the reason given.
     pub acknowledged: Option<String>,
+    /// The other rules (and their targets and tables) that found the same difference at
+    /// the same cell; an acknowledgement of any of them matches this finding.
+    pub also: Vec<Also>,
 }
 
 impl Diagnostic {
@@ -97,6 +108,7 @@ impl Diagnostic {
             found: None,
             target: None,
             acknowledged: None,
+            also: Vec::new(),
         }
     }
     pub fn at(mut self, loc: Loc) -> Self {
@@ -341,6 +353,24 @@ fn render_one(d: &Diagnostic, files: &Files, renderer: &annotate_snippets::Rende
     if let Some(t) = &d.target {
         facts.push(format!("位置标识：{t}"));
     }
+    if !d.also.is_empty() {
+        let others: Vec<String> = d
+            .also
+            .iter()
+            .map(|a| {
+                let mut s = a.rule.to_string();
+                let parts: Vec<&str> = [a.table.as_deref(), a.target.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if !parts.is_empty() {
+                    s.push_str(&format!("（{}）", parts.join("，位置标识 ")));
+                }
+                s
+            })
+            .collect();
+        facts.push(format!("同一差异也见于：{}", others.join("、")));
+    }
     if !facts.is_empty() {
         groups.push(Group::with_title(
             Level::NOTE
@@ -387,6 +417,15 @@ struct JsonDiag<'a> {
     found: Option<&'a str>,
     target: Option<&'a str>,
     acknowledged: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<JsonAlso<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAlso<'a> {
+    rule: &'a str,
+    target: Option<&'a str>,
+    table: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -425,6 +464,15 @@ pub fn render_json(diags: &[Diagnostic], files: &Files) -> String {
                 found: d.found.as_deref(),
                 target: d.target.as_deref(),
                 acknowledged: d.acknowledged.as_deref(),
+                also: d
+                    .also
+                    .iter()
+                    .map(|a| JsonAlso {
+                        rule: a.rule,
+                        target: a.target.as_deref(),
+                        table: a.table.as_deref(),
+                    })
+                    .collect(),
             })
             .collect(),
         summary: summarize(diags),

@@ -52,6 +52,14 @@ pub fn cells(kind: Kind, measure: Measure) -> Vec<CellAt> {
             (general, "total", "project"),
         ],
         Measure::Running => vec![(basic, "total", "public")],
-        Measure::ThreePublic => vec![(three, three_row, "total"), (three, "total", "total")],
+        Measure::ThreePublic => {
+            let mut cells = vec![(three, three_row, "total"), (three, "total", "total")];
+            if kind == Kind::Budget {
+                // Jiangsu prints 三公, 会议费 and 培训费 in one table; its 合计 column adds
+                // 会议费 and 培训费, so 三公 is the table's 三公 subtotal column.
+                cells.push(("three_public_meetings", "total", "three_public"));
+            }
+            cells
+        }
     }
 }

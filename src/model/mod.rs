@@ -107,6 +107,9 @@ pub struct Disclosure {
     pub published: Option<String>,
     pub approved: Option<String>,
     pub source: Option<String>,
+    /// The edition of 政府收支分类科目 it follows (`catalogue_edition:`), when it says;
+    /// otherwise its year's (see `catalogue::Editions::for_disclosure`).
+    pub catalogue_edition: Option<u32>,
     pub tables: Vec<Table>,
     pub acks: Vec<Ack>,
     /// The explanation text (`<year>-<kind>.md`), when present.
@@ -156,6 +159,8 @@ pub struct Table {
     pub status: Status,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// What the publication prints under the table, verbatim.
+    pub footnote: Option<Footnote>,
     pub fields: Vec<Field>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
@@ -188,6 +193,14 @@ impl Table {
     pub fn label(&self) -> String {
         format!("{} {}", self.id, self.title)
     }
+}
+
+/// The text a table prints under itself (`注：…`, the template's explanation of an empty
+/// table), as published.
+#[derive(Clone)]
+pub struct Footnote {
+    pub text: String,
+    pub loc: Loc,
 }
 
 #[derive(Clone)]
@@ -344,7 +357,7 @@ pub struct Ack {
     pub loc: Loc,
 }
 
-/// A data file built into gongkai (`data/catalogue.yaml`, `data/templates.yaml`) that
+/// A data file built into gongkai (`data/catalogue/`, `data/templates.yaml`) that
 /// does not read: a defect of the build, reported instead of a panic.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]

@@ -13,6 +13,8 @@ pub struct Template {
     pub name: String,
     pub kind: String,
     pub required: Vec<String>,
+    /// The explanation items (section ids) the template's text must contain.
+    pub sections: Vec<SectionRequirement>,
     /// Kinds some units of the template publish beyond the required set: used only to
     /// place them in the page order (`after` a required kind), never by the
     /// completeness rule.
@@ -28,7 +30,40 @@ pub struct Optional {
     pub after: String,
 }
 
+/// A required explanation item: its section id, and the first year the template
+/// required it (templates gain items over the years).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SectionRequirement {
+    Always(String),
+    From { id: String, from: u32 },
+}
+
+impl SectionRequirement {
+    pub fn id(&self) -> &str {
+        match self {
+            SectionRequirement::Always(id) | SectionRequirement::From { id, .. } => id,
+        }
+    }
+
+    /// Whether a disclosure of `year` must contain the item.
+    pub fn applies_to(&self, year: u32) -> bool {
+        match self {
+            SectionRequirement::Always(_) => true,
+            SectionRequirement::From { from, .. } => year >= *from,
+        }
+    }
+}
+
 impl Template {
+    /// The section ids a disclosure of `year` must contain, in the template's order.
+    pub fn required_sections(&self, year: u32) -> impl Iterator<Item = &str> {
+        self.sections
+            .iter()
+            .filter(move |s| s.applies_to(year))
+            .map(SectionRequirement::id)
+    }
+
     /// The standard order of the template's tables on a page: the required kinds, each
     /// followed by the optional kinds placed after it.
     pub fn page_order(&self) -> Vec<&str> {
@@ -51,6 +86,8 @@ impl Template {
 pub struct Templates {
     /// Kind id → standard table name.
     pub kinds: BTreeMap<String, String>,
+    /// Section id → the explanation item it is, for the sections templates require.
+    pub sections: BTreeMap<String, String>,
     pub templates: BTreeMap<String, Template>,
     /// Kind id → other printed titles of that kind (for `gongkai import`, which must
     /// recognize a table whatever the year's template called it).
@@ -74,6 +111,14 @@ impl Templates {
                 if !t.kinds.contains_key(k) {
                     return Err(DataError(format!(
                         "data/templates.yaml：模板 {id} 引用了未定义的表类型 {k}"
+                    )));
+                }
+            }
+            for sec in &tpl.sections {
+                if !t.sections.contains_key(sec.id()) {
+                    return Err(DataError(format!(
+                        "data/templates.yaml：模板 {id} 要求了未定义的说明事项 {}",
+                        sec.id()
                     )));
                 }
             }
@@ -122,6 +167,11 @@ impl Templates {
 
     pub fn kind_name(&self, kind: &str) -> Option<&str> {
         self.kinds.get(kind).map(String::as_str)
+    }
+
+    /// What the explanation item `id` is (“三公”经费情况说明 …).
+    pub fn section_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.sections.get(id).map_or(id, String::as_str)
     }
 }
 

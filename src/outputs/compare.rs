@@ -11,11 +11,11 @@
 //! A figure the sources lack shows "—" with a numbered note saying why.
 
 use crate::model::Kind;
-use crate::model::amount::{self, AmountUnit};
+use crate::model::amount::{self, AmountUnit, convert};
 use crate::outputs::OutputError;
+use crate::views::headline::show_value;
 use crate::views::listing::{DisclosureListing, MEASURES, Read, UnitListing};
 use crate::views::{Measure, SiteInfo, url_of};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -33,7 +33,7 @@ pub const INDEX_PATH: &str = "compare/index.html";
 /// One figure in a comparison table.
 #[derive(Clone, Debug, Serialize)]
 pub struct FigureView {
-    /// As shown: grouped digits in the table's unit, `空白`, or `—`.
+    /// As shown: grouped digits in the table's unit, `0.00` for any zero, or `—`.
     pub text: String,
     /// The exact value in the table's unit (`1938.09`), for sorting; none when missing.
     pub value: Option<String>,
@@ -41,7 +41,8 @@ pub struct FigureView {
     pub href: Option<String>,
     /// `T01 收支总表 › 本年支出合计 › 金额`, with the original unit when converted.
     pub source: String,
-    /// The number of the note saying why the figure is missing.
+    /// The number of the note saying why the figure is missing, zero, or where it comes
+    /// from when not from its own cell.
     pub note: Option<usize>,
 }
 
@@ -110,25 +111,6 @@ pub struct MeasureRow {
     pub figures: Vec<FigureView>,
 }
 
-/// `v` (in `from`) in `to`, exactly: 元 → 万元 moves the decimal point four places and
-/// drops trailing zeros beyond two decimals.
-fn convert(v: Decimal, from: AmountUnit, to: AmountUnit) -> Option<Decimal> {
-    match (from, to) {
-        (a, b) if a == b => Some(v),
-        (AmountUnit::Yuan, AmountUnit::Wanyuan) => {
-            let mut m = v.mantissa();
-            let mut scale = v.scale() + 4;
-            while scale > 2 && m % 10 == 0 {
-                m /= 10;
-                scale -= 1;
-            }
-            Decimal::try_from_i128_with_scale(m, scale).ok()
-        }
-        (AmountUnit::Wanyuan, AmountUnit::Yuan) => v.checked_mul(Decimal::from(10_000)),
-        _ => None,
-    }
-}
-
 /// The unit a set of figures is shown in: theirs when they agree, else 万元.
 fn common_unit(units: &[AmountUnit], fallback: AmountUnit) -> AmountUnit {
     match units.split_first() {
@@ -187,19 +169,18 @@ impl Builder {
                         from.as_str()
                     ));
                 }
-                if k.blank {
-                    source.push_str("（原表此格空白，即为零）");
+                if let Some(n) = &k.note {
+                    source.push_str(&format!("（{n}）"));
                 }
+                // Not read from its own cell (a blank, an empty table, another line, the
+                // text): the note says where it comes from.
+                let note = k.note.clone().map(|n| self.note(n));
                 Ok(FigureView {
-                    text: if k.blank {
-                        "空白".into()
-                    } else {
-                        amount::format_grouped(v)
-                    },
+                    text: show_value(v),
                     value: Some(v.to_string()),
                     href: Some(format!("{page_url}#{}", k.anchor)),
                     source,
-                    note: None,
+                    note,
                 })
             }
             Err(why) => {
@@ -371,6 +352,7 @@ pub fn across_years(base: &str, u: &UnitListing) -> Result<Option<AcrossYears>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     #[test]

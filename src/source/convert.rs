@@ -410,6 +410,23 @@ fn disclosure(
     for d in [&src.published, &src.approved].into_iter().flatten() {
         check_date(ctx, d);
     }
+    let catalogue_edition = src.catalogue_edition.as_ref().and_then(|e| {
+        // A broken built-in catalogue is reported by the check itself.
+        let editions = crate::model::catalogue::Editions::builtin().ok()?;
+        if editions.holds(e.value) {
+            return Some(e.value);
+        }
+        let (first, last) = editions.range();
+        let loc = ctx.loc(e);
+        ctx.error(
+            &rules::VALUE_ENUM,
+            loc,
+            format!("catalogue_edition 只能是 {first}–{last} 年中的一个版本"),
+        )
+        .found(e.value.to_string())
+        .expected(format!("{first}–{last}"));
+        None
+    });
     let mut tables = Vec::new();
     let mut ids: BTreeMap<String, Loc> = BTreeMap::new();
     for t in src.tables {
@@ -449,6 +466,7 @@ fn disclosure(
         published: src.published.map(|p| p.value),
         approved: src.approved.map(|p| p.value),
         source: src.source.map(|s| s.value),
+        catalogue_edition,
         tables,
         acks,
         text,
@@ -793,6 +811,10 @@ fn table(ctx: &mut Ctx, t: schema::TableSrc, doc_unit: AmountUnit) -> Table {
         status,
         reason: t.reason.map(|r| r.value),
         note: t.note,
+        footnote: t.footnote.map(|f| Footnote {
+            loc: ctx.loc(&f),
+            text: f.value,
+        }),
         fields,
         columns,
         rows,

@@ -44,6 +44,8 @@ pub struct DisclosureSrc {
     #[serde(default)]
     pub source: Option<S>,
     #[serde(default)]
+    pub catalogue_edition: Option<Spanned<u32>>,
+    #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
     pub tables: Vec<TableSrc>,
@@ -67,6 +69,8 @@ pub struct TableSrc {
     pub reason: Option<S>,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub footnote: Option<S>,
     #[serde(default)]
     pub fields: Vec<FieldSrc>,
     #[serde(default)]

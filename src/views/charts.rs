@@ -270,7 +270,8 @@ fn economic(d: &Disclosure) -> Option<ChartView> {
     None
 }
 
-/// Basic expenditure, project expenditure and the others, from the total line.
+/// Basic expenditure, project expenditure and the others, from the total line of an
+/// expenditure table, else from the summary table's lines of them.
 fn nature(d: &Disclosure) -> Option<ChartView> {
     let parts = [
         ("basic", "基本支出"),
@@ -299,7 +300,35 @@ fn nature(d: &Disclosure) -> Option<ChartView> {
             return chart("chart-nature", d, "基本支出与项目支出", t, items);
         }
     }
-    None
+    // No expenditure table prints a 基本支出 column: the summary table's lines of the
+    // same parts (Shaanxi: 人员经费和公用经费支出, 专项业务经费支出, …).
+    let lines = [
+        ("exp_basic", "基本支出"),
+        ("exp_project", "项目支出"),
+        ("exp_upper", "上缴上级支出"),
+        ("exp_business", "事业单位经营支出"),
+        ("exp_subsidiary", "对附属单位补助支出"),
+    ];
+    let t = ["summary", "final_summary"]
+        .iter()
+        .find_map(|k| present(d, k))
+        .filter(|t| t.row("exp_basic").is_some() && t.row("exp_project").is_some())?;
+    let items: Vec<Item> = lines
+        .iter()
+        .filter_map(|(key, name)| {
+            let value = amount(t.row(key)?, "amount")?;
+            (value > Decimal::ZERO).then(|| Item {
+                code: String::new(),
+                name: name.to_string(),
+                value,
+                anchor: super::row_anchor(t, key),
+            })
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    chart("chart-nature", d, "基本支出与项目支出", t, items)
 }
 
 /// The 三公 components: budget for a budget, actual for final accounts.
@@ -584,8 +613,8 @@ fn paired_bars(
     Ok(with_title(&svg, id, title, desc))
 }
 
-/// A unit's 本年支出合计 over the years, one chart per kind with at least two years
-/// printed in the same unit.
+/// A unit's 本年支出合计 over the years, one chart per kind with at least two years (in
+/// their unit, or in 万元 when the years print different units).
 pub fn over_years(u: &Unit) -> Vec<ChartView> {
     let mut out = Vec::new();
     for kind in [Kind::Budget, Kind::Final] {
@@ -599,10 +628,23 @@ pub fn over_years(u: &Unit) -> Vec<ChartView> {
             })
             .collect();
         points.sort_by_key(|p| p.0);
-        if points.len() < 2 || points.iter().any(|p| p.2 != points[0].2) {
+        if points.len() < 2 {
             continue;
         }
-        let unit = points[0].2.as_str();
+        // Years printed in different units are drawn in 万元, each converted exactly.
+        let unit = if points.iter().all(|p| p.2 == points[0].2) {
+            points[0].2
+        } else {
+            AmountUnit::Wanyuan
+        };
+        let Some(points) = points
+            .iter()
+            .map(|(y, v, u)| Some((*y, amount::convert(*v, *u, unit)?, unit)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let unit = unit.as_str();
         let items: Vec<Item> = points
             .iter()
             .map(|(year, v, _)| Item {

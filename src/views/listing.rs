@@ -10,12 +10,11 @@
 //! resources are.
 
 use super::findings::DisclosureFindings;
-use super::{Measure, UnitSummary, disclosure_path, key_cell, key_figures, unit_summary};
+use super::{Measure, UnitSummary, disclosure_path, unit_summary};
 use crate::model::Disclosure;
 use crate::model::amount::AmountUnit;
 use crate::model::templates::Templates;
 use crate::model::{Kind, Unit};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// What the listings need of one unit (see the module docs).
@@ -97,7 +96,7 @@ pub fn of(
                 amount_unit: d.amount_unit,
                 path: link,
                 figures: reads(d, templates),
-                summary: format!("{}{}。", feed_summary(u, d), findings.verdict()),
+                summary: format!("{}{}。", feed_summary(u, d, templates), findings.verdict()),
                 findings,
             }
         })
@@ -127,44 +126,34 @@ pub type Read = Result<KeyRead, Missing>;
 #[serde(transparent)]
 pub struct Missing(pub String);
 
-/// The cell a compared figure is read from (`site::key_cell`), as the pages need it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct KeyRead {
-    /// The amount unit of its table.
-    pub unit: AmountUnit,
-    /// As printed; zero for a blank cell.
-    pub value: Decimal,
-    /// Printed blank: zero as published.
-    pub blank: bool,
-    /// Its row's anchor on the disclosure page.
-    pub anchor: String,
-    /// `T01 收支总表 › 本年支出合计 › 金额`.
-    pub source: String,
-}
+/// A compared figure as the disclosure prints it (`headline::derive`: its cell, a
+/// labelled line, an empty table's zero, or the text), as the pages need it.
+pub type KeyRead = super::headline::Derived;
 
 /// The measures of `d` (`MEASURES`, in order), each read once.
 pub fn reads(d: &Disclosure, templates: &Templates) -> Vec<Read> {
+    let text = super::headline::TextFigures::new(d);
     MEASURES
         .iter()
-        .map(|(m, _)| match key_cell(d, *m) {
-            Ok(k) => Ok(KeyRead {
-                unit: k.table.unit,
-                value: k.value,
-                blank: k.blank,
-                source: k.source(),
-                anchor: k.anchor,
-            }),
-            Err(absent) => Err(Missing(absent.describe(templates))),
-        })
+        .map(|(m, _)| super::headline::derive_with(d, *m, templates, &text).map_err(Missing))
         .collect()
 }
 
-/// The entry's summary: the year and kind, then the key figures as printed.
-pub fn feed_summary(u: &Unit, d: &Disclosure) -> String {
+/// The entry's summary: the year and kind, then the key figures as the disclosure
+/// prints them (`headline::derive`).
+pub fn feed_summary(u: &Unit, d: &Disclosure, templates: &Templates) -> String {
     let mut s = format!("{}{}年{}。", u.name, d.year, d.kind.label_zh());
-    let figures: Vec<String> = key_figures(d)
+    let text = super::headline::TextFigures::new(d);
+    let figures: Vec<String> = super::key_sources(d.kind)
         .iter()
-        .map(|k| format!("{}{}{}", k.label, k.amount, k.unit))
+        .filter_map(|(m, label, _)| {
+            let v = super::headline::derive_with(d, *m, templates, &text).ok()?;
+            Some(format!(
+                "{label}{}{}",
+                super::headline::show_value(v.value),
+                v.unit.as_str()
+            ))
+        })
         .collect();
     if figures.is_empty() {
         s.push_str("公开表中未读出主要数字。");

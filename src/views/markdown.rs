@@ -554,6 +554,7 @@ mod tests {
             title: String::new(),
             amount_unit: crate::model::amount::AmountUnit::Wanyuan,
             text_unit: crate::model::amount::AmountUnit::Wanyuan,
+            catalogue_edition: None,
             published: None,
             approved: None,
             source: None,

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod findings;
+pub mod headline;
 pub mod listing;
 pub mod markdown;
 pub mod paths;
@@ -17,6 +18,7 @@ use crate::model::amount;
 use crate::model::catalogue::Catalogue;
 use crate::model::templates::Templates;
 use crate::model::{ColType, Disclosure, Kind, Row, Status, Table, Unit, Value};
+pub use headline::KeyFigure;
 use markdown::{Heading, Rendered};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -138,6 +140,8 @@ pub struct TableView {
     pub reason: Option<String>,
     /// `此表为空：…` or `原文无法辨认：…`, for empty and missing tables.
     pub status_text: Option<String>,
+    /// What the publication prints under the table.
+    pub footnote: Option<String>,
     /// A template-specific table outside the standard set.
     pub extra: bool,
     pub fields: Vec<FieldView>,
@@ -173,17 +177,6 @@ pub struct TocEntry {
     pub depth: usize,
 }
 
-/// One headline figure of a disclosure, with the cell it is read from.
-#[derive(Clone, Debug, Serialize)]
-pub struct KeyFigure {
-    pub label: String,
-    pub amount: String,
-    pub unit: &'static str,
-    /// `T01 收支总表 › 本年收入合计 › 预算数`.
-    pub source: String,
-    pub source_anchor: String,
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct DisclosureView {
     pub unit: UnitSummary,
@@ -199,7 +192,10 @@ pub struct DisclosureView {
     /// the author's text.
     pub explanation: sections::Explanation,
     pub tables: Vec<TableView>,
+    /// 主要数字 (`headline::key_figures`).
     pub key_figures: Vec<KeyFigure>,
+    /// Final accounts: 财政拨款支出 年初预算, 决算 and 完成率.
+    pub budget_actual: Option<headline::BudgetActual>,
     pub toc: Vec<TocEntry>,
     pub charts: Vec<charts::ChartView>,
     /// The whole disclosure's data as JSON (`paths::DATA_JSON`).
@@ -503,6 +499,7 @@ pub fn ordered_tables(d: &Disclosure, templates: &Templates) -> Vec<TableView> {
                 status: "absent",
                 reason: None,
                 status_text: None,
+                footnote: None,
                 extra: false,
                 fields: Vec::new(),
                 has_code: false,
@@ -665,6 +662,7 @@ pub fn table_view(t: &Table, templates: &Templates, extra: bool) -> TableView {
                 t.reason.as_deref().unwrap_or("原文此表无法辨认")
             )),
         },
+        footnote: t.footnote.as_ref().map(|f| f.text.clone()),
         extra,
         fields: t
             .fields
@@ -827,23 +825,6 @@ pub fn key_cell(d: &Disclosure, measure: Measure) -> Result<KeyCell<'_>, Absent>
     Err(Absent::NotPublished(cells.first().map_or("", |c| c.0)))
 }
 
-/// The headline figures a reader looks for first — totals, basic and project
-/// expenditure, 公用经费, 三公 — each read from the first table that prints it.
-pub fn key_figures(d: &Disclosure) -> Vec<KeyFigure> {
-    key_sources(d.kind)
-        .iter()
-        .filter_map(|(m, _, _)| key_cell(d, *m).ok())
-        .filter(|k| !k.blank)
-        .map(|k| KeyFigure {
-            label: k.label.to_string(),
-            amount: amount::format_grouped(k.value),
-            unit: k.table.unit.as_str(),
-            source: k.source(),
-            source_anchor: k.anchor.clone(),
-        })
-        .collect()
-}
-
 fn toc_from(headings: &[Heading], out: &mut Vec<TocEntry>) {
     let top = headings.iter().map(|h| h.level).min().unwrap_or(2);
     for h in headings {
@@ -948,7 +929,8 @@ pub fn disclosure_view(
         overview,
         explanation,
         tables,
-        key_figures: key_figures(d),
+        key_figures: headline::key_figures(&info.base, u, d, templates),
+        budget_actual: headline::budget_actual(d),
         toc,
         charts,
         data_url: format!(

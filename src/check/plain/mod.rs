@@ -23,6 +23,8 @@ pub enum FigUnit {
     Wanyuan,
     Yiyuan,
     Percent,
+    /// No figure but a word saying a change of zero (`与上年持平`), in the text's unit.
+    Level,
 }
 
 /// How a stated figure was matched.
@@ -93,6 +95,9 @@ pub(crate) struct Item {
     pub in_parens: bool,
     /// `Some` for a marked figure: its expression, when it has one.
     pub marked: Option<Option<Expr>>,
+    /// Stated after the sentence gives a reason (`主要原因是…专项经费280万元`): a part of
+    /// the explanation, not a figure the words before it name.
+    pub after_reason: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -141,12 +146,16 @@ pub fn annotate(d: &Disclosure) -> Option<String> {
         let Outcome::Matched { text: expr, .. } = &f.outcome else {
             continue;
         };
-        let Some(printed) = md.get(f.range.clone()) else {
+        if f.unit == FigUnit::Level {
+            continue; // `持平` prints no number to mark
+        }
+        if md.get(f.range.clone()).is_none() {
             continue;
-        };
+        }
         out.push_str(&md[last..f.range.start]);
         out.push_str("{{ ");
-        out.push_str(printed.trim());
+        // The number without the spaces a text layer may have put inside it.
+        out.push_str(&f.published.text);
         out.push_str(" = ");
         out.push_str(expr);
         out.push_str(" }}");
@@ -214,6 +223,8 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
     // Whether only an opening parenthesis stands between the previous figure and here.
     let mut after_figure_paren = false;
     let mut just_after_figure = false;
+    // Where the sentence's current statement begins in its words (after a `；`).
+    let mut statement = 0;
     while i < line.len() {
         let rest = &line[i..];
         if *in_comment {
@@ -239,12 +250,34 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             after_figure_paren = false;
             continue;
         }
+        if let Some(w) = level_word(rest, &prefix) {
+            sentence.items.push(Item {
+                range: base + i..base + i + w.len(),
+                published: Some(Published {
+                    value: rust_decimal::Decimal::new(0, 2),
+                    percent: false,
+                    text: w.to_string(),
+                }),
+                unit: FigUnit::Level,
+                prefix: std::mem::take(&mut prefix),
+                in_parens: false,
+                marked: None,
+                after_reason: gives_reason(&sentence.words[statement..]),
+            });
+            sentence.words.push_str(w);
+            i += w.len();
+            after_figure_paren = false;
+            just_after_figure = false;
+            last_visible = '平';
+            continue;
+        }
         let c = rest.chars().next().unwrap_or(' ');
         if c.is_ascii_digit()
             && (i == 0
                 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','))
         {
             let (nlen, num) = number(rest);
+            let num = num.as_str();
             // Only figures a document could print: long digit strings are not amounts.
             let plausible = num.len() <= 24 && num.split('.').nth(1).is_none_or(|f| f.len() <= 4);
             let after = &rest[nlen..];
@@ -284,6 +317,7 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
                             prefix: std::mem::take(&mut prefix),
                             in_parens: after_figure_paren,
                             marked: None,
+                            after_reason: gives_reason(&sentence.words[statement..]),
                         });
                         i += nlen + spaces + w.len();
                         after_figure_paren = false;
@@ -300,11 +334,15 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
             continue;
         }
         i += c.len_utf8();
+        if matches!(c, '；' | ';') {
+            statement = sentence.words.len();
+        }
         if sentence_break(c) {
             close_sentence(&mut p, &mut sentence);
+            statement = 0;
             prefix.clear();
             after_figure_paren = false;
-        } else if clause_break(c) {
+        } else if clause_break(c) && !(matches!(c, '：' | ':') && ends_with_level(&prefix)) {
             prefix.clear();
             after_figure_paren = false;
             just_after_figure = false;
@@ -322,35 +360,83 @@ fn paragraph(line: &str, base: usize, in_comment: &mut bool) -> Paragraph {
     p
 }
 
+/// A word saying that a figure did not change (`与上年持平`, `与上年预算数相等`) at the
+/// start of `rest`: `持平` wherever it stands, `相等` / `相同` after a comparison with last
+/// year in the same clause.
+fn level_word(rest: &str, prefix: &str) -> Option<&'static str> {
+    if rest.starts_with("持平") {
+        return Some("持平");
+    }
+    let compared = prefix.contains("上年") && (prefix.contains('与') || prefix.contains('同'));
+    ["相等", "相同"]
+        .into_iter()
+        .find(|w| compared && rest.starts_with(w))
+}
+
+/// Whether a statement's words so far give a reason (`主要原因是`, `由于`).
+fn gives_reason(words: &str) -> bool {
+    ["原因", "由于"].iter().any(|w| words.contains(w))
+}
+
+/// Whether `prefix` ends with a level mark: `检察（款）：预算支出合计…` states the line's
+/// figure after the colon.
+fn ends_with_level(prefix: &str) -> bool {
+    words::LEVEL_MARKS.iter().any(|m| prefix.ends_with(m))
+}
+
 fn close_sentence(p: &mut Paragraph, s: &mut Sentence) {
     if !s.items.is_empty() || !s.words.is_empty() {
         p.sentences.push(std::mem::take(s));
     }
 }
 
-/// A number as printed: digits with optional thousands separators and decimals.
-fn number(s: &str) -> (usize, &str) {
+/// A number as printed: digits with optional thousands separators and decimals; its
+/// length in the text and the number without spaces. A single space between two of
+/// its characters is taken as part of the number (`1 1 6.5`, `9,146.7 9`, `1,1 31.92`):
+/// a PDF's text layer splits letter-spaced figures so, and the figure is the one printed.
+fn number(s: &str) -> (usize, String) {
     let b = s.as_bytes();
+    let part = |c: u8| c.is_ascii_digit() || c == b',' || c == b'.';
+    // The number's characters and, for each, the length of the text up to it.
+    let mut chars: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    // Thousands groups: `,` followed by exactly three digits.
-    while i + 3 < b.len() + 1
-        && b.get(i) == Some(&b',')
-        && b.len() >= i + 4
-        && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
-        && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
-    {
-        i += 4;
-    }
-    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
+    while i < b.len() {
+        if part(b[i]) {
+            chars.push(b[i]);
+            ends.push(i + 1);
             i += 1;
+        } else if b[i] == b' '
+            && i > 0
+            && part(b[i - 1])
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            i += 1;
+        } else {
+            break;
         }
     }
-    (i, &s[..i])
+    let c = &chars;
+    let mut j = 0;
+    while j < c.len() && c[j].is_ascii_digit() {
+        j += 1;
+    }
+    // Thousands groups: `,` followed by exactly three digits.
+    while c.get(j) == Some(&b',')
+        && c.len() >= j + 4
+        && c[j + 1..j + 4].iter().all(u8::is_ascii_digit)
+        && !c.get(j + 4).is_some_and(u8::is_ascii_digit)
+    {
+        j += 4;
+    }
+    if c.get(j) == Some(&b'.') && c.get(j + 1).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    let len = if j == 0 { 0 } else { ends[j - 1] };
+    (len, String::from_utf8_lossy(&c[..j]).into_owned())
 }
 
 /// A `{{ … }}` figure, kept as context for the plain figures around it.
@@ -375,6 +461,7 @@ fn marked(rest: &str, at: usize, prefix: &str) -> (usize, Item) {
             prefix: prefix.to_string(),
             in_parens: false,
             marked: Some(expr),
+            after_reason: false,
         },
     )
 }
@@ -416,6 +503,38 @@ mod tests {
         let f = figures("筹资4.22亿元，其中1,239,844.00元");
         assert_eq!(f[0].1, FigUnit::Yiyuan);
         assert_eq!(f[1].0, "1,239,844.00");
+    }
+
+    #[test]
+    fn reads_a_number_split_by_single_spaces_whole() {
+        let f =
+            figures("公务接待费支出1 1 6.5万元，占6 1.1 0%，合计9,146.7 9万元，1,1 31.92万元。");
+        let got: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(got, ["116.5", "61.10%", "9,146.79", "1,131.92"]);
+        // Two spaces, or a space before a word, end the number.
+        let f = figures("2017  年 100万元");
+        assert_eq!(f[0].0, "100");
+    }
+
+    #[test]
+    fn level_words_are_changes_of_zero() {
+        let f = figures("培训费700万元，与上年持平。公务用车50万元，与上年预算数相等。相等的");
+        assert_eq!(f.len(), 4);
+        assert_eq!((f[1].0.as_str(), f[1].1), ("持平", FigUnit::Level));
+        assert_eq!(f[1].2, "与上年");
+        assert_eq!(f[3].0, "相等");
+    }
+
+    #[test]
+    fn a_reason_covers_the_figures_after_it_until_a_semicolon() {
+        let items: Vec<bool> =
+            segment("收入100万元，主要原因是增加10万元；支出90万元。主要是20万元。")
+                .into_iter()
+                .flat_map(|p| p.sentences)
+                .flat_map(|s| s.items)
+                .map(|i| i.after_reason)
+                .collect();
+        assert_eq!(items, [false, true, false, false]);
     }
 
     #[test]

@@ -152,7 +152,21 @@ fn sentence(
         let Some(published) = item.published.clone() else {
             continue;
         };
-        let (outcome, info) = if item.unit == FigUnit::Yiyuan {
+        // 亿元 are matched as 万元 (the tables' unit), then the expression is scaled back.
+        let in_wanyuan;
+        let matched_item = if item.unit == FigUnit::Yiyuan {
+            in_wanyuan = Item {
+                published: Some(crate::check::narrative::Published {
+                    value: published.value * Decimal::from(YI),
+                    ..published.clone()
+                }),
+                ..item.clone()
+            };
+            &in_wanyuan
+        } else {
+            item
+        };
+        let (outcome, info) = if item.after_reason {
             (Outcome::Unmatched, None)
         } else if item.unit == FigUnit::Percent {
             (
@@ -160,8 +174,12 @@ fn sentence(
                 None,
             )
         } else {
-            amount_figure(st, item, &seen, &mut subject, lead.as_ref(), locate)
+            amount_figure(st, matched_item, &seen, &mut subject, lead.as_ref(), locate)
         };
+        // `持平` with nothing to compare is no figure: nothing is printed to count.
+        if item.unit == FigUnit::Level && !matches!(outcome, Outcome::Matched { .. }) {
+            continue;
+        }
         if let Outcome::Matched {
             expr: Expr::Ref(r),
             how: How::Words,
@@ -173,7 +191,18 @@ fn sentence(
         }
         let value = match &outcome {
             Outcome::Matched { expr, .. } => expr.clone(),
-            _ => Expr::Num(published.value),
+            _ => Expr::Num(
+                matched_item
+                    .published
+                    .as_ref()
+                    .map_or(published.value, |p| p.value),
+            ),
+        };
+        let outcome = match outcome {
+            Outcome::Matched { expr, how, .. } if item.unit == FigUnit::Yiyuan => {
+                matched(bin(expr, Op::Div, Expr::Num(Decimal::from(YI))), how)
+            }
+            o => o,
         };
         let (change, subj, aspect) = info.unwrap_or((None, None, None));
         seen.push(Seen {
@@ -195,6 +224,25 @@ fn sentence(
     own_lead
 }
 
+/// Whether `prefix` speaks of last year (`上年预算数`, not `上年结转`) or of a year other
+/// than `year`.
+fn other_year(prefix: &str, year: u32) -> bool {
+    let last = prefix
+        .match_indices("上年")
+        .any(|(i, _)| !prefix[i..].starts_with("上年结转"));
+    let b = prefix.as_bytes();
+    let another = prefix.match_indices('年').any(|(i, _)| {
+        i >= 4
+            && b[i - 4..i].iter().all(u8::is_ascii_digit)
+            && (i == 4 || !b[i - 5].is_ascii_digit())
+            && prefix[i - 4..i] != *year.to_string()
+    });
+    last || another
+}
+
+/// 万元 in 1 亿元.
+const YI: i64 = 10_000;
+
 type Info = Option<(Option<Change>, Option<Subject>, Option<Aspect>)>;
 
 fn amount_figure(
@@ -207,8 +255,16 @@ fn amount_figure(
 ) -> (Outcome, Info) {
     let d = st.d;
     let prefix = item.prefix.as_str();
-    let unit = amount_unit(item.unit);
-    if let Some((at, sign)) = words::change_word(prefix) {
+    let unit = match item.unit {
+        FigUnit::Level => d.text_unit,
+        u => amount_unit(u),
+    };
+    // `持平` is a change of zero, in no direction.
+    let change = match item.unit {
+        FigUnit::Level => Some((prefix.len(), 0)),
+        _ => words::change_word(prefix),
+    };
+    if let Some((at, sign)) = change {
         let before = &prefix[..at];
         let against_budget = prefix.contains("年初预算") && !prefix.contains("上年");
         let this = words::subject_in(before, &st.names)
@@ -216,7 +272,11 @@ fn amount_figure(
             .or_else(|| {
                 seen.iter()
                     .rev()
-                    .find(|x| !x.percent && x.change.is_none() && x.aspect != Some(Aspect::Budget))
+                    .find(|x| {
+                        !x.percent
+                            && x.change.is_none()
+                            && !matches!(x.aspect, Some(Aspect::Budget | Aspect::LastYear))
+                    })
                     .map(|x| x.value.clone())
             })
             .or_else(|| {
@@ -250,6 +310,7 @@ fn amount_figure(
             // The stated direction must be that of the difference.
             if let (Some(t), Some(bv)) = (value_of(d, &this, unit), value_of(d, &b, unit))
                 && let Some(diff) = t.checked_sub(bv)
+                && sign != 0
                 && !diff.is_zero()
                 && (diff.is_sign_negative() == (sign > 0))
             {
@@ -265,7 +326,7 @@ fn amount_figure(
                     target: format!("text/direction/{}", printed(item)),
                 });
             }
-            let expr = if sign > 0 {
+            let expr = if sign >= 0 {
                 bin(this.clone(), Op::Sub, b.clone())
             } else {
                 bin(b.clone(), Op::Sub, this.clone())
@@ -291,7 +352,25 @@ fn amount_figure(
     } else {
         None
     };
-    let named = words::subject_in(prefix, &st.names).map(|(s, _)| s);
+    let named = match words::subject_in(prefix, &st.names) {
+        // A line named with its level mark after the one found is a line the tables do
+        // not print by that name (`法院（款）一般行政事务管理（项）支出`): which is unknown.
+        Some((_, end)) if words::LEVEL_MARKS.iter().any(|m| prefix[end..].contains(m)) => {
+            return (Outcome::Unmatched, None);
+        }
+        // A line named with its level mark that the tables do not print.
+        None if words::LEVEL_MARKS.iter().any(|m| prefix.contains(m)) => {
+            return (Outcome::Unmatched, None);
+        }
+        // Last year's figure, or another year's (`2016年度…为8,648.07万元`).
+        _ if other_year(prefix, d.year) => {
+            return (
+                Outcome::Unmatched,
+                Some((None, None, Some(Aspect::LastYear))),
+            );
+        }
+        named => named.map(|(s, _)| s),
+    };
     let found = match named {
         Some(s) => Some(s),
         None if aspect.is_some() => subject.clone(),
@@ -303,7 +382,8 @@ fn amount_figure(
     };
     *subject = Some(found.clone());
     let info = Some((None, Some(found.clone()), aspect));
-    match cell_for(st, &found, aspect, lead) {
+    let printed_zero = item.published.as_ref().is_some_and(|p| p.value.is_zero());
+    match cell_for_printed(st, &found, aspect, lead, printed_zero) {
         Ok(expr) => (matched(expr, How::Words), info),
         Err(Some(why)) => (Outcome::Unreadable(why), info),
         Err(None) => {
@@ -341,6 +421,7 @@ fn percent(
             return Outcome::Unmatched;
         };
         if let Some((_, sign)) = word
+            && c.sign != 0
             && sign != c.sign
         {
             st.scan.contradictions.push(Contradiction {
@@ -528,6 +609,18 @@ fn cell_for(
     aspect: Option<Aspect>,
     lead: Option<&CellRef>,
 ) -> Result<Expr, Option<String>> {
+    cell_for_printed(st, subject, aspect, lead, false)
+}
+
+/// `cell_for` for a figure printed as `printed_zero` (0 or 0.00): the only figure that
+/// economic lines absent from the basic-expenditure table can confirm.
+fn cell_for_printed(
+    st: &State,
+    subject: &Subject,
+    aspect: Option<Aspect>,
+    lead: Option<&CellRef>,
+    printed_zero: bool,
+) -> Result<Expr, Option<String>> {
     let d = st.d;
     let lead_table = lead.and_then(|r| d.table(&r.table));
     if let Subject::Code(code) = subject {
@@ -578,7 +671,10 @@ fn cell_for(
             };
             let table = d.table(basic).filter(|t| t.status == Status::Present);
             match (codes.is_empty(), table) {
-                (false, Some(t)) => {
+                // A line the table does not print reads as zero: that confirms a stated
+                // zero, but says nothing of a stated amount (the item may be booked in
+                // project expenditure, or printed in a table this disclosure lacks).
+                (false, Some(t)) if printed_zero || codes.iter().any(|c| t.row(c).is_some()) => {
                     let col = if t.column("total").is_some() {
                         "total"
                     } else {
@@ -730,7 +826,9 @@ fn value_alone(st: &mut State, item: &Item) -> Outcome {
     let Some(p) = &item.published else {
         return Outcome::Unmatched;
     };
-    if p.value.is_zero() {
+    // A zero matches any blank cell; 亿元 printed to two decimals, any cell within a
+    // million 元 of it: neither says which figure is meant.
+    if p.value.is_zero() || item.unit == FigUnit::Yiyuan {
         return Outcome::Unmatched;
     }
     let d = st.d;

@@ -69,6 +69,8 @@ impl Subject {
 pub enum Aspect {
     Budget,
     Actual,
+    /// Last year's figure, or another year's, stated for comparison.
+    LastYear,
 }
 
 /// Strong words: each names one subject wherever it stands.
@@ -80,6 +82,15 @@ const WORDS: &[(&str, Subject)] = &[
     ("财政拨款支出总计", Subject::FiscalExpGrand),
     ("财政拨款收入", Subject::FiscalIncome),
     ("财政拨款支出", Subject::FiscalExp),
+    // Jiangsu writes 预算 inside the measure's name (财政拨款预算支出, 收入预算总计).
+    ("财政拨款预算收入", Subject::FiscalIncome),
+    ("财政拨款收入预算", Subject::FiscalIncome),
+    ("财政拨款预算支出", Subject::FiscalExp),
+    ("财政拨款支出预算", Subject::FiscalExp),
+    ("收入预算总计", Subject::IncomeGrand),
+    ("支出预算总计", Subject::ExpGrand),
+    ("收入预算合计", Subject::IncomeTotal),
+    ("支出预算合计", Subject::ExpTotal),
     ("财政拨款基本支出", Subject::FiscalBasic),
     ("收入合计", Subject::IncomeTotal),
     ("本年收入", Subject::IncomeTotal),
@@ -90,6 +101,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("支出预算", Subject::ExpTotal),
     ("预算支出", Subject::ExpTotal),
     ("一般公共预算拨款收入", Subject::GeneralIncome),
+    ("一般公共预算收入", Subject::GeneralIncome),
     ("一般公共预算拨款", Subject::GeneralIncome),
     ("一般共预算拨款收入", Subject::GeneralIncome),
     ("一般公共预算当年拨款", Subject::GeneralIncome),
@@ -101,10 +113,14 @@ const WORDS: &[(&str, Subject)] = &[
     ("政府性基金拨款收入", Subject::FundIncome),
     ("政府性基金预算当年拨款", Subject::FundIncome),
     ("政府性基金预算拨款收入", Subject::FundIncome),
+    ("政府性基金收入", Subject::FundIncome),
+    ("政府性基金预算收入", Subject::FundIncome),
+    ("政府性基金支出", Subject::FundExp),
     ("政府性基金拨款支出", Subject::FundExp),
     ("政府性基金预算支出", Subject::FundExp),
     ("国有资本经营预算拨款", Subject::StateCapital),
     ("国有资本经营预算拨款收入", Subject::StateCapital),
+    ("国有资本经营预算收入", Subject::StateCapital),
     ("社会保障基金预算资金", Subject::SocialInsurance),
     ("社会保险基金预算资金", Subject::SocialInsurance),
     ("财政专户管理资金", Subject::SpecialAccount),
@@ -119,6 +135,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("上级补助收入", Subject::UpperUnit),
     ("附属单位上缴收入", Subject::Subsidiary),
     ("其他收入", Subject::OtherIncome),
+    ("其他资金收入", Subject::OtherIncome),
     ("上年结转", Subject::Carryover),
     ("上年结转结余", Subject::Carryover),
     ("年初结转和结余", Subject::Carryover),
@@ -141,6 +158,7 @@ const WORDS: &[(&str, Subject)] = &[
     ("公务用车购置费及运行费", Subject::Vehicle),
     ("公务用车购置和运行维护费", Subject::Vehicle),
     ("公务用车购置费", Subject::VehiclePurchase),
+    ("公务用车购置", Subject::VehiclePurchase),
     ("公务用车运行维护费", Subject::VehicleRunning),
     ("公务用车运行费", Subject::VehicleRunning),
     ("公务接待费", Subject::Reception),
@@ -224,10 +242,21 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
             }
         }
         for (name, code) in names {
-            if rest.starts_with(name.as_str())
-                && longest.as_ref().is_none_or(|(l, _, _)| name.len() > *l)
+            let len = if rest.starts_with(name.as_str()) && stands_alone(name, &rest[name.len()..])
             {
-                longest = Some((name.len(), 3, Subject::Code(code.clone())));
+                // With its level mark the name is the line's, not a measure's of the same
+                // name: `会议费（款）` is the economic line 30215, not all of 会议费. A mark of
+                // another level says it is another line (`…离退休费（项）` is no 退休费).
+                match level_mark(&rest[name.len()..]) {
+                    Some(m) if fits(m, code) => name.len() + m.len(),
+                    Some(_) => 0,
+                    None => name.len(),
+                }
+            } else {
+                marked_inside(name, code, rest)
+            };
+            if len > 0 && longest.as_ref().is_none_or(|(l, _, _)| len > *l) {
+                longest = Some((len, 3, Subject::Code(code.clone())));
             }
         }
         match longest {
@@ -240,6 +269,56 @@ pub fn subject_in(clause: &str, names: &[(String, String)]) -> Option<(Subject, 
     }
     best.map(|(_, end, s)| (s, end))
 }
+
+/// Whether a classification name found in a clause names its line: a name of two
+/// characters (检察, 法院, 人大) is also part of many other words (`省检察院本年收入`), so
+/// it counts only with its level mark or its 支出 (`检察（款）`, `法院支出`).
+fn stands_alone(name: &str, after: &str) -> bool {
+    name.chars().count() > 2
+        || ["（类", "（款", "（项", "(类", "(款", "(项", "支出"]
+            .iter()
+            .any(|m| after.starts_with(m))
+}
+
+/// The length of `name` written with its level mark before its trailing 支出
+/// (`公共安全（类）支出`, `一般公共服务（类）` for 一般公共服务支出) at the start of `rest`; 0
+/// when it is not.
+fn marked_inside(name: &str, code: &str, rest: &str) -> usize {
+    let Some(stem) = name
+        .strip_suffix("支出")
+        .filter(|s| s.chars().count() >= 2 && rest.starts_with(s))
+    else {
+        return 0;
+    };
+    let Some(mark) = level_mark(&rest[stem.len()..]).filter(|m| fits(m, code)) else {
+        return 0;
+    };
+    let len = stem.len() + mark.len();
+    if rest[len..].starts_with("支出") {
+        len + "支出".len()
+    } else {
+        len
+    }
+}
+
+/// Whether a level mark is the level of `code` (类 3 digits, 款 5, 项 7).
+fn fits(mark: &str, code: &str) -> bool {
+    let level = match code.len() {
+        3 => '类',
+        5 => '款',
+        7 => '项',
+        _ => return false,
+    };
+    mark.contains(level)
+}
+
+/// The level mark (`（类）`, `（款）`, `（项）`) at the start of `s`.
+pub fn level_mark(s: &str) -> Option<&'static str> {
+    LEVEL_MARKS.into_iter().find(|m| s.starts_with(m))
+}
+
+/// The marks of a classification line's level, as texts write them.
+pub const LEVEL_MARKS: [&str; 6] = ["（类）", "（款）", "（项）", "(类)", "(款)", "(项)"];
 
 /// A weak subject (`收入`, `支出`) in `clause`.
 pub fn weak_subject_in(clause: &str) -> Option<Subject> {
@@ -326,7 +405,12 @@ pub fn cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
     match headline {
         // A year-start budget is not a headline figure.
         Some(m) if !(kind == Kind::Final && aspect == Some(Aspect::Budget)) => {
-            let mut out = measures::cells(kind, m);
+            let mut out = Vec::new();
+            // Jiangsu prints 机关运行经费 in a table of its own: the text states its total.
+            if *subject == Subject::Running && kind == Kind::Budget {
+                out.push(("running_costs", "total", "total"));
+            }
+            out.extend(measures::cells(kind, m));
             for c in own {
                 if !out.contains(&c) {
                     out.push(c);
@@ -344,9 +428,13 @@ fn own_cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
     let budget = kind == Kind::Budget;
     let three = |col: &'static str| -> Vec<At> {
         if budget {
+            // Jiangsu prints 三公, 会议费 and 培训费 in one table, whose 合计 column adds
+            // 会议费 and 培训费 to the 三公 subtotal.
+            let joint = if col == "total" { "three_public" } else { col };
             vec![
                 ("three_public", "budget", col),
                 ("three_public", "total", col),
+                ("three_public_meetings", "total", joint),
             ]
         } else if aspect == Some(Aspect::Budget) {
             vec![("final_three_public", "budget", col)]
@@ -366,8 +454,16 @@ fn own_cells(subject: &Subject, kind: Kind, aspect: Option<Aspect>) -> Vec<At> {
                 ("expenditure", "total", "total"),
             ],
             S::ExpGrand => vec![("summary", "exp_grand_total", "amount")],
-            S::FiscalIncome => vec![("fiscal_summary", "income_total", "amount")],
-            S::FiscalExp => vec![("fiscal_summary", "exp_total", "amount")],
+            // Jiangsu's 财政拨款收支总表 prints no 本年 subtotal (nor 结转): its 合计 is it.
+            S::FiscalIncome => vec![
+                ("fiscal_summary", "income_total", "amount"),
+                ("summary", "income_fiscal", "amount"),
+                ("fiscal_summary", "income_grand_total", "amount"),
+            ],
+            S::FiscalExp => vec![
+                ("fiscal_summary", "exp_total", "amount"),
+                ("fiscal_summary", "exp_grand_total", "amount"),
+            ],
             S::FiscalIncomeGrand => vec![("fiscal_summary", "income_grand_total", "amount")],
             S::FiscalExpGrand => vec![("fiscal_summary", "exp_grand_total", "amount")],
             S::FiscalBasic => vec![("general_expenditure", "total", "basic")],
@@ -555,19 +651,24 @@ pub fn code_tables(code: &str, kind: Kind, aspect: Option<Aspect>) -> &'static [
     }
 }
 
-/// Words that say a figure is a change (增减额 or 增减率), and its direction.
+/// Words that say a figure is a change (增减额 or 增减率), and its direction: the last
+/// one in `clause`, when only a few words (`了`, `幅度为`) stand between it and the figure
+/// — `增加了“事业运行”项级科目分流315万元` states no change of 315.
 pub fn change_word(clause: &str) -> Option<(usize, i8)> {
     let up = ["增加", "增长", "上升", "提高"];
     let down = ["减少", "下降", "降低"];
-    let mut best: Option<(usize, i8)> = None;
+    let mut best: Option<(usize, i8, usize)> = None;
     for (words, sign) in [(&up[..], 1i8), (&down[..], -1i8)] {
         for w in words {
             if let Some(i) = clause.rfind(w)
-                && best.is_none_or(|(j, _)| i > j)
+                && best.is_none_or(|(j, _, _)| i > j)
             {
-                best = Some((i, sign));
+                best = Some((i, sign, i + w.len()));
             }
         }
     }
-    best
+    let (i, sign, end) = best?;
+    let tail = &clause[end..];
+    (tail.chars().count() <= 3 && tail.chars().all(|c| "了为约额达共计幅度率".contains(c)))
+        .then_some((i, sign))
 }

@@ -35,12 +35,18 @@ pub fn apply(site: &Site, diags: &mut Vec<Diagnostic>) {
                 let indices = files.iter().filter_map(|f| by_file.get(f)).flatten();
                 for &i in indices {
                     let diag = &mut diags[i];
-                    let target_ok = match (&ack.target, &diag.target) {
-                        (None, _) => true,
-                        (Some(a), Some(t)) => a == t,
-                        (Some(_), None) => false,
+                    let names = |rule: &str, target: &Option<String>| {
+                        rule == ack.rule
+                            && match (&ack.target, target) {
+                                (None, _) => true,
+                                (Some(a), Some(t)) => a == t,
+                                (Some(_), None) => false,
+                            }
                     };
-                    if diag.rule == ack.rule && target_ok && diag.severity != Severity::Notice {
+                    // A merged finding is acknowledged through any rule that saw it.
+                    let named = names(diag.rule, &diag.target)
+                        || diag.also.iter().any(|a| names(a.rule, &a.target));
+                    if named && diag.severity != Severity::Notice {
                         diag.acknowledged = Some(ack.reason.clone());
                         matched = true;
                     }

@@ -6,6 +6,7 @@ use super::{Context, Doc};
 use crate::check::narrative;
 use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::templates::Template;
 use crate::model::{Status, Value};
 
 pub const TABLE_KIND: Rule = Rule {
@@ -61,19 +62,8 @@ pub const COMPLETE_SECTION: Rule = Rule {
     severity: Severity::Error,
     module: "completeness",
     summary: "A required explanation item is absent from the text.",
-    doc: "Required: 三公 (`three-public`), 机关运行经费 (`running-costs`), 会议费/培训费 (`meetings-training`), 政府采购 (`procurement`), 国有资产 (`assets`), 绩效目标/绩效评价 (`performance`), 名词解释 (`glossary`).",
+    doc: "Each template lists the items its text must contain (`sections:` in `data/templates.yaml`; see the table below), some only from a given year: 三公 (`three-public`), 机关运行经费 (`running-costs`), 会议费/培训费 (`meetings-training`), 政府采购 (`procurement`), 国有资产 (`assets`), 绩效目标/绩效评价 (`performance`), 名词解释 (`glossary`).",
 };
-
-/// Explanation items every disclosure must contain: (section id, what it is).
-pub const REQUIRED_SECTIONS: &[(&str, &str)] = &[
-    ("three-public", "“三公”经费情况说明"),
-    ("running-costs", "机关运行经费情况说明"),
-    ("meetings-training", "会议费、培训费情况说明"),
-    ("procurement", "政府采购情况说明"),
-    ("assets", "国有资产占用情况说明"),
-    ("performance", "绩效目标或绩效评价情况说明"),
-    ("glossary", "名词解释"),
-];
 
 pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
@@ -172,7 +162,7 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         }
     }
     contents(doc, diags);
-    sections(doc, diags);
+    sections(cx, template, doc, diags);
     deadline(doc, diags);
 }
 
@@ -275,8 +265,22 @@ fn contents(doc: &Doc, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The required explanation items are present in the text.
-fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
+fn sections(cx: &Context, template: &Template, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
+    let required: Vec<(&str, &str)> = template
+        .required_sections(d.year)
+        .map(|id| (id, cx.templates.section_name(id)))
+        .collect();
+    if required.is_empty() {
+        return;
+    }
+    let listed = || {
+        required
+            .iter()
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let Some(text) = &d.text else {
         diags.push(
             Diagnostic::new(
@@ -285,11 +289,7 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
                     "缺少情况说明文字（{}-{}.md）：应包括 {}",
                     d.year,
                     d.kind.as_str(),
-                    REQUIRED_SECTIONS
-                        .iter()
-                        .map(|(_, n)| *n)
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    listed()
                 ),
             )
             .at(d.loc)
@@ -297,49 +297,37 @@ fn sections(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    let top = crate::model::diagnostic::Loc {
+        file: text.file,
+        line: 1,
+        col: 1,
+    };
     let found = narrative::sections(&text.markdown, text.file);
-    let absent: Vec<&(&str, &str)> = REQUIRED_SECTIONS
+    let absent: Vec<&(&str, &str)> = required
         .iter()
         .filter(|(id, _)| !found.iter().any(|s| s.id == *id))
         .collect();
-    if absent.len() == REQUIRED_SECTIONS.len() {
+    if absent.len() == required.len() {
         // No explanation at all: one diagnostic, not seven.
         diags.push(
             Diagnostic::new(
                 &COMPLETE_SECTION,
-                format!(
-                    "情况说明中没有任何必须说明的事项：应包括 {}",
-                    REQUIRED_SECTIONS
-                        .iter()
-                        .map(|(_, n)| *n)
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
+                format!("情况说明中没有任何必须说明的事项：应包括 {}", listed()),
             )
-            .at(crate::model::diagnostic::Loc {
-                file: text.file,
-                line: 1,
-                col: 1,
-            })
+            .at(top)
             .target("text".to_string()),
         );
         return;
     }
     for (id, name) in absent {
-        if !found.iter().any(|s| s.id == *id) {
-            diags.push(
-                Diagnostic::new(
-                    &COMPLETE_SECTION,
-                    format!("情况说明缺少「{name}」（标题标注 {{#{id}}} 的一节）"),
-                )
-                .at(crate::model::diagnostic::Loc {
-                    file: text.file,
-                    line: 1,
-                    col: 1,
-                })
-                .expected(format!("{{#{id}}}"))
-                .target(format!("section/{id}")),
-            );
-        }
+        diags.push(
+            Diagnostic::new(
+                &COMPLETE_SECTION,
+                format!("情况说明缺少「{name}」（标题标注 {{#{id}}} 的一节）"),
+            )
+            .at(top)
+            .expected(format!("{{#{id}}}"))
+            .target(format!("section/{id}")),
+        );
     }
 }

@@ -1,14 +1,13 @@
 //! `cross.table`, `cross.code-amount`, `cross.code-name`: the same quantity printed in
 //! two places agrees.
 
-use super::{Context, Doc, Verdict, judge};
+use super::{Context, Doc, Verdict, judge, spread_zh};
 use crate::check::expr::{self, CellRef, EvalError, Iv};
 use crate::check::lookup::{self, Lookup};
 use crate::model::amount::{self, AmountUnit};
-use crate::model::catalogue;
 use crate::model::diagnostic::Rule;
 use crate::model::diagnostic::{Diagnostic, Loc, Severity};
-use crate::model::{Disclosure, Row, Status, Table};
+use crate::model::{Disclosure, Row, Table};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -33,7 +32,7 @@ pub const CROSS_CODE_AMOUNT: Rule = Rule {
     severity: Severity::Error,
     module: "cross_table",
     summary: "The same code carries different amounts in two tables that must agree line by line.",
-    doc: "Checked for the table pairs listed below (`cross_table::CODE_PAIRS`), per code, aggregating 项 to 款 and 类 where one table prints less detail; only when the two tables' totals agree (otherwise `cross.table` reports the totals).",
+    doc: "The pairs are derived (`code_pairs::SOURCES`): each column that prints a measure per code is declared once with its scope (全部资金 ⊇ 财政拨款 ⊇ 一般公共预算 / 政府性基金 / 国有资本经营) and nature (合计, 基本支出, 项目支出, 人员经费, 公用经费, …), and every two tables of a disclosure printing the same nature in the same unit are compared for every code either prints, aggregating 项 to 款 and 类 where one table prints less detail. Same scope: always. One scope inside the other (财政拨款收支总表's 类 lines against the 一般公共预算支出表): only when the two tables' totals of that column agree, which, amounts being never negative, makes every line agree. One printed figure against another is a copy, exact or this error; a line summed from several printed figures may differ by their rounding. The table that disagrees with more of the others is the one reported. The pairs each template's tables give are listed below.",
 };
 
 /// A quantity printed in two places: `left` (one cell) must equal `right` (an expression).
@@ -308,97 +307,12 @@ pub const PAIRS: &[Pair] = &[
     ),
 ];
 
-/// Two tables whose lines must agree code by code, on the listed (left, right) columns,
-/// when their totals (`guard`) agree.
-pub struct CodePair {
-    pub left: &'static str,
-    pub right: &'static str,
-    pub columns: &'static [(&'static str, &'static str)],
-    pub guard: (&'static str, &'static str),
-}
-
-pub const CODE_PAIRS: &[CodePair] = &[
-    CodePair {
-        left: "expenditure",
-        right: "general_expenditure",
-        columns: &[
-            ("total", "total"),
-            ("basic", "basic"),
-            ("project", "project"),
-        ],
-        guard: ("expenditure.total.total", "general_expenditure.total.total"),
-    },
-    CodePair {
-        left: "expenditure",
-        right: "expenditure_gov_econ",
-        columns: &[("total", "total")],
-        guard: (
-            "expenditure.total.total",
-            "expenditure_gov_econ.total.total",
-        ),
-    },
-    CodePair {
-        left: "expenditure",
-        right: "expenditure_dept_econ",
-        columns: &[
-            ("total", "total"),
-            ("basic", "basic"),
-            ("project", "project"),
-        ],
-        guard: (
-            "expenditure.total.total",
-            "expenditure_dept_econ.total.total",
-        ),
-    },
-    CodePair {
-        left: "summary",
-        right: "expenditure",
-        columns: &[("amount", "total")],
-        guard: ("summary.exp_total.amount", "expenditure.total.total"),
-    },
-    CodePair {
-        left: "fiscal_summary",
-        right: "general_expenditure",
-        columns: &[("amount", "total")],
-        guard: (
-            "fiscal_summary.income_general.amount",
-            "general_expenditure.total.total",
-        ),
-    },
-    CodePair {
-        left: "final_expenditure",
-        right: "final_general_expenditure",
-        columns: &[
-            ("total", "total"),
-            ("basic", "basic"),
-            ("project", "project"),
-        ],
-        guard: (
-            "final_expenditure.total.total",
-            "final_general_expenditure.total.total",
-        ),
-    },
-    CodePair {
-        left: "final_summary",
-        right: "final_expenditure",
-        columns: &[("amount", "total")],
-        guard: (
-            "final_summary.exp_total.amount",
-            "final_expenditure.total.total",
-        ),
-    },
-];
-
-/// Checks the pairs of `doc`; returns how many pairs (and lines of line-by-line pairs)
-/// were compared.
+/// Checks the pairs of `doc`; returns how many pairs were compared.
 pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
     let d = doc.disclosure;
     let mut compared = 0;
     for p in PAIRS {
         compared += usize::from(pair(cx, d, p, diags));
-    }
-    for p in CODE_PAIRS {
-        compared += code_pair(cx, d, p, diags);
     }
     code_names(cx, d, diags);
     compared
@@ -421,30 +335,75 @@ fn parsed(src: &str) -> Option<&'static expr::Expr> {
     use std::sync::OnceLock;
     static CACHE: OnceLock<HashMap<&'static str, expr::Expr>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| {
-        let sides = PAIRS.iter().flat_map(|p| [p.left, p.right]);
-        let guards = CODE_PAIRS.iter().flat_map(|p| [p.guard.0, p.guard.1]);
-        sides
-            .chain(guards)
+        PAIRS
+            .iter()
+            .flat_map(|p| [p.left, p.right])
             .filter_map(|s| expr::parse(s).ok().map(|e| (s, e)))
             .collect()
     });
     cache.get(src)
 }
 
+/// One cell an expression reads: its table's unit and its value in 元 as an interval.
+#[derive(Clone, Copy)]
+struct Term {
+    unit: AmountUnit,
+    value: Iv,
+}
+
 fn eval_yuan(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>)> {
+    eval_terms(cx, d, src).map(|(v, loc, _)| (v, loc))
+}
+
+/// `eval_yuan`, with the cells read.
+fn eval_terms(cx: &Context, d: &Disclosure, src: &str) -> Option<(Iv, Option<Loc>, Vec<Term>)> {
     let e = parsed(src)?;
     let first = std::cell::Cell::new(None);
+    let terms = std::cell::RefCell::new(Vec::new());
     let resolve = |r: &CellRef| match lookup::cell(d, r, AmountUnit::Yuan, &cx.suspect) {
         Lookup::Value(v, loc) => {
             if first.get().is_none() {
                 first.set(loc);
             }
+            let unit = d.table(&r.table).map_or(d.amount_unit, |t| t.unit);
+            terms.borrow_mut().push(Term { unit, value: v });
             Ok(v)
         }
         _ => Err(EvalError::Unknown(r.to_string())),
     };
     let v = expr::eval(e, &resolve).ok()?;
-    Some((v, first.get()))
+    Some((v, first.get(), terms.into_inner()))
+}
+
+/// How a figure compares with the figure or sum it must equal: a copy of one figure in
+/// the same unit and decimals is exact or different; a figure converted between 元 and
+/// 万元 (or printed with other decimals) may differ by half a unit of the coarser; a sum
+/// of rounded parts by what `judge` allows.
+fn copy_verdict(left: &[Term], right: &[Term], l: Iv, r: Iv) -> Verdict {
+    let width = |t: &Term| t.value.hi - t.value.lo;
+    if let ([a], [b]) = (left, right)
+        && a.unit == b.unit
+        && (width(a) == width(b) || width(a).is_zero() || width(b).is_zero())
+    {
+        return if l.mid == r.mid {
+            Verdict::Equal
+        } else {
+            Verdict::Different
+        };
+    }
+    let converted = right
+        .iter()
+        .chain(left)
+        .any(|t| Some(t.unit) != left.first().map(|t| t.unit));
+    let mut units: Vec<Decimal> = right.iter().map(width).collect();
+    let mut expected = r;
+    if converted || right.len() <= 1 {
+        // The left figure is itself rounded from the same amount: half of its own unit more.
+        expected.lo -= l.mid - l.lo;
+        expected.hi += l.hi - l.mid;
+        units.extend(left.iter().map(width));
+    }
+    judge(l.mid, &expected, &units)
 }
 
 /// Shows a 元 amount in the unit of the table `reference` starts with.
@@ -457,42 +416,53 @@ fn show_in(d: &Disclosure, reference: &str, yuan: Decimal) -> String {
 
 /// Judges one pair; false when a side cannot be evaluated (nothing compared).
 fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) -> bool {
-    let (Some((left, left_loc)), Some((right, right_loc))) =
-        (eval_yuan(cx, d, p.left), eval_yuan(cx, d, p.right))
+    let (Some((left, left_loc, lt)), Some((right, right_loc, rt))) =
+        (eval_terms(cx, d, p.left), eval_terms(cx, d, p.right))
     else {
         return false;
     };
-    // Both sides are printed figures: the left one is judged against the right's interval,
-    // widened by the left's own rounding.
-    let widened = Iv {
-        mid: right.mid,
-        lo: right.lo - (left.mid - left.lo),
-        hi: right.hi + (left.hi - left.mid),
-    };
-    let verdict = if left.mid == right.mid {
-        Verdict::Equal
-    } else {
-        judge(left.mid, &widened)
-    };
+    let verdict = copy_verdict(&lt, &rt, left, right);
     let table = |r: &str| {
         let k = r.split('.').next().unwrap_or("");
         d.table(k).map(Table::label).unwrap_or_default()
     };
-    let (rounding, rule) = match verdict {
-        Verdict::Equal => return true,
-        Verdict::Rounding => (true, &super::sums::ROUNDING),
-        Verdict::Different => (false, &CROSS_TABLE),
-    };
     let found = show_in(d, p.left, left.mid);
     let expected = show_in(d, p.left, right.mid);
-    let message = if rounding {
-        format!(
-            "尾数误差：{}（{found} 与 {expected}），在四舍五入允许范围内",
-            p.what
-        )
-    } else {
-        format!("表间数字不一致：{}。应为 {expected}，实为 {found}", p.what)
+    let unit = {
+        let kind = p.left.split('.').next().unwrap_or("");
+        d.table(kind).map_or(d.amount_unit, |t| t.unit)
     };
+    let in_unit = |s: &super::Spread| super::Spread {
+        half: s.half / unit.yuan_factor(),
+        bound: s.bound / unit.yuan_factor(),
+        two_sd: s.two_sd / unit.yuan_factor(),
+        diff: s.diff / unit.yuan_factor(),
+        n: s.n,
+    };
+    let (rule, message) = match &verdict {
+        Verdict::Equal => return true,
+        Verdict::Rounding(s) => (
+            &super::sums::ROUNDING,
+            format!(
+                "尾数误差：{}（{found} 与 {expected}）；{}，在四舍五入允许范围内",
+                p.what,
+                spread_zh(&in_unit(s), unit)
+            ),
+        ),
+        Verdict::Unlikely(s) => (
+            &super::sums::ROUNDING_UNLIKELY,
+            format!(
+                "差异不太可能只是尾数误差：{}（{found} 与 {expected}）；{}，已达两倍标准差，请核对",
+                p.what,
+                spread_zh(&in_unit(s), unit)
+            ),
+        ),
+        Verdict::Different => (
+            &CROSS_TABLE,
+            format!("表间数字不一致：{}。应为 {expected}，实为 {found}", p.what),
+        ),
+    };
+    let rounding = rule.id != CROSS_TABLE.id;
     let mut diag = Diagnostic::new(rule, message)
         .at_opt(left_loc)
         .table(table(p.left))
@@ -510,128 +480,6 @@ fn pair(cx: &Context, d: &Disclosure, p: &Pair, diags: &mut Vec<Diagnostic>) -> 
     true
 }
 
-/// The amount of `code` in `table`: its own rows, else the sum of its top-level descendants.
-fn aggregate(cx: &Context, table: &Table, code: &str, col: &str) -> Option<(Decimal, Loc, usize)> {
-    let own: Vec<&Row> = table
-        .rows
-        .iter()
-        .filter(|r| r.code.as_deref() == Some(code))
-        .collect();
-    let rows: Vec<&Row> = if !own.is_empty() {
-        own
-    } else {
-        table
-            .rows
-            .iter()
-            .filter(|r| {
-                let Some(c) = r.code.as_deref() else {
-                    return false;
-                };
-                c.len() > code.len()
-                    && c.starts_with(code)
-                    && !table.rows.iter().any(|o| {
-                        o.code.as_deref().is_some_and(|oc| {
-                            oc.len() > code.len() && oc.len() < c.len() && c.starts_with(oc)
-                        })
-                    })
-            })
-            .collect()
-    };
-    if rows.is_empty() {
-        return None;
-    }
-    let mut sum = Decimal::ZERO;
-    for r in &rows {
-        if r.cells
-            .get(col)
-            .is_some_and(|c| cx.suspect.contains(&c.loc))
-        {
-            return None;
-        }
-        sum = sum.checked_add(r.amount(col)?)?;
-    }
-    let loc = rows[0].cells.get(col).map_or(rows[0].loc, |c| c.loc);
-    Some((sum, loc, rows.len()))
-}
-
-/// Judges a line-by-line pair; returns how many lines were compared.
-fn code_pair(cx: &Context, d: &Disclosure, p: &CodePair, diags: &mut Vec<Diagnostic>) -> usize {
-    let (Some(a), Some(b)) = (d.table(p.left), d.table(p.right)) else {
-        return 0;
-    };
-    if a.status != Status::Present || b.status != Status::Present || a.unit != b.unit {
-        return 0;
-    }
-    match (eval_yuan(cx, d, p.guard.0), eval_yuan(cx, d, p.guard.1)) {
-        (Some((x, _)), Some((y, _))) if x.mid == y.mid => {}
-        _ => return 0,
-    }
-    let mut compared = 0;
-    let mut codes: Vec<&str> = a.rows.iter().filter_map(|r| r.code.as_deref()).collect();
-    codes.sort();
-    codes.dedup();
-    for code in codes {
-        if catalogue::Class::of(code) != Some(catalogue::Class::Functional) {
-            continue;
-        }
-        for (ca, cb) in p.columns {
-            if a.column(ca).is_none() || b.column(cb).is_none() {
-                continue;
-            }
-            let (Some((va, la, na)), Some((vb, lb, nb))) =
-                (aggregate(cx, a, code, ca), aggregate(cx, b, code, cb))
-            else {
-                continue;
-            };
-            compared += 1;
-            if va == vb {
-                continue;
-            }
-            let addends = Decimal::from(na.max(nb) as u64);
-            let tolerance = Decimal::new(5, 3) * addends; // half of 0.01 per addend
-            let row_name = a
-                .rows
-                .iter()
-                .find(|r| r.code.as_deref() == Some(code))
-                .map_or(code.to_string(), Row::label);
-            let diff = (va - vb).abs();
-            let (rounding, rule) = if diff <= tolerance && (na > 1 || nb > 1) {
-                (true, &super::sums::ROUNDING)
-            } else {
-                (false, &CROSS_CODE_AMOUNT)
-            };
-            let col_name = a.column(ca).map_or(*ca, |c| c.name.as_str());
-            diags.push(
-                Diagnostic::new(
-                    rule,
-                    format!(
-                        "{}「{row_name}」的「{col_name}」在「{}」中为 {}，在「{}」中为 {}，相差 {}",
-                        if rounding {
-                            "尾数误差："
-                        } else {
-                            "同一科目在两张表中金额不一致："
-                        },
-                        a.title,
-                        amount::show(va, a.unit),
-                        b.title,
-                        amount::show(vb, b.unit),
-                        amount::show(diff, a.unit)
-                    ),
-                )
-                .at(la)
-                .related(lb, format!("{} 中的对应数字", b.id))
-                .table(format!("{} ↔ {}", a.label(), b.label()))
-                .row(row_name)
-                .column(col_name)
-                .expected(amount::show(vb, b.unit))
-                .found(amount::show(va, a.unit))
-                .target(format!("{}~{}/{}/{}", a.id, b.id, code, ca)),
-            );
-        }
-    }
-    compared
-}
-
 /// The same code printed with different names, for codes the catalogue does not know.
 fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
     let norm = super::classification::normalize;
@@ -641,7 +489,7 @@ fn code_names(cx: &Context, d: &Disclosure, diags: &mut Vec<Diagnostic>) {
             let (Some(code), Some(name)) = (r.code.as_deref(), r.name.as_deref()) else {
                 continue;
             };
-            if cx.catalogue.name(code).is_some() {
+            if cx.catalogue_of(d).name(code).is_some() {
                 continue;
             }
             match first.get(code) {
@@ -677,9 +525,6 @@ mod tests {
         for p in super::PAIRS {
             assert!(super::parsed(p.left).is_some(), "{}", p.left);
             assert!(super::parsed(p.right).is_some(), "{}", p.right);
-        }
-        for p in super::CODE_PAIRS {
-            assert!(super::parsed(p.guard.0).is_some() && super::parsed(p.guard.1).is_some());
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `sum.hierarchy`, `sum.row`, `sum.column`, `rounding`, `value.scale`: every total in a
 //! table equals its parts, within rounding.
 
-use super::{Context, Doc, Verdict, judge};
+use super::{Context, Doc, Verdict, judge, last_unit, spread_zh};
 use crate::check::expr::Iv;
 use crate::model::amount::{self, AmountUnit};
 use crate::model::catalogue::{self, Class};
@@ -15,7 +15,7 @@ pub const VALUE_SCALE: Rule = Rule {
     severity: Severity::Error,
     module: "sums",
     summary: "A figure written in the wrong unit (元 in a 万元 table or the reverse).",
-    doc: "When an identity fails and dividing or multiplying one of its figures by 10,000 makes it hold, that figure is reported instead of the identity.",
+    doc: "When an identity fails beyond its rounding bound and dividing or multiplying one of its figures by 10,000 makes it hold, that figure is reported instead of the identity — but only when the scaling is what makes it hold: a figure whose removal would make the identity hold just as well (a 0.09 that happens to equal the difference, which divided by 10,000 is next to nothing) is not blamed, and the identity's own error is reported.",
 };
 
 pub const SUM_HIERARCHY: Rule = Rule {
@@ -55,7 +55,15 @@ pub const ROUNDING: Rule = Rule {
     severity: Severity::Notice,
     module: "sums",
     summary: "A difference explained by rounding (尾数误差).",
-    doc: "Tables are kept in 元 and printed rounded; a difference no larger than half a unit of the last printed digit per addend is reported as this notice, not as an error. The same holds for figures in the text.",
+    doc: "Tables are kept in 元 and printed rounded; a sum of n rounded parts may differ from its printed total by at most n × half a unit of the last printed digit, and such a difference is this notice, naming n and the bound. A copy of one figure in the same unit and decimals cannot round: any difference is an error (`cross.table`, `cross.code-amount`, `narrative.figure`). A figure converted from 元 to 万元 may differ by half a unit. See *Rounding verdicts* below.",
+};
+
+pub const ROUNDING_UNLIKELY: Rule = Rule {
+    id: "rounding.unlikely",
+    severity: Severity::Warning,
+    module: "sums",
+    summary: "A difference within the rounding bound of n parts but unlikely to be rounding.",
+    doc: "The difference is at least two units of the last printed digit and at or beyond two standard deviations of the summed rounding errors of the n parts (unit × √(n/12) each side): rounding can give it, but seldom; look at the figures. The message names n, the bound and two standard deviations.",
 };
 
 /// Checks every identity of `doc`'s tables; returns how many were evaluated.
@@ -167,29 +175,44 @@ fn evaluate(id: Identity, out: &mut Out) {
     let unit = id.table.unit;
     let show = |d: Decimal| amount::show(d, unit);
     let diff = (found - expected.mid).abs();
-    match judge(found, &expected) {
+    let units: Vec<Decimal> = values.iter().map(|(_, v)| last_unit(*v)).collect();
+    let verdict = judge(found, &expected, &units);
+    match &verdict {
         Verdict::Equal => {}
-        Verdict::Rounding => diags.push(
-            Diagnostic::new(
-                &ROUNDING,
-                format!(
-                    "尾数误差：「{}」的「{}」{} 与{} {} 相差 {}，在四舍五入允许范围内",
-                    id.row,
-                    id.column,
-                    show(found),
-                    id.parts_desc,
-                    show(expected.mid),
-                    show(diff)
-                ),
+        Verdict::Rounding(spread) | Verdict::Unlikely(spread) => {
+            let unlikely = matches!(verdict, Verdict::Unlikely(_));
+            let (rule, head, tail) = if unlikely {
+                (
+                    &ROUNDING_UNLIKELY,
+                    "差异不太可能只是尾数误差",
+                    "已达两倍标准差，请核对",
+                )
+            } else {
+                (&ROUNDING, "尾数误差", "在四舍五入允许范围内")
+            };
+            diags.push(
+                Diagnostic::new(
+                    rule,
+                    format!(
+                        "{head}：「{}」的「{}」{} 与{} {} 相差 {}；{}，{tail}",
+                        id.row,
+                        id.column,
+                        show(found),
+                        id.parts_desc,
+                        show(expected.mid),
+                        show(diff),
+                        spread_zh(spread, unit)
+                    ),
+                )
+                .at(id.total_loc)
+                .table(id.table.label())
+                .row(id.row.clone())
+                .column(id.column.clone())
+                .expected(show(expected.mid))
+                .found(show(found))
+                .target(format!("{}:{}", id.rule.id, id.target)),
             )
-            .at(id.total_loc)
-            .table(id.table.label())
-            .row(id.row.clone())
-            .column(id.column.clone())
-            .expected(show(expected.mid))
-            .found(show(found))
-            .target(format!("{}:{}", id.rule.id, id.target)),
-        ),
+        }
         Verdict::Different => {
             if let Some(d) = scale_slip(&id, found, &values, unit) {
                 diags.push(d);
@@ -232,7 +255,10 @@ fn scale_slip(
 ) -> Option<Diagnostic> {
     let ten_k = Decimal::from(10_000);
     let holds = |total: Decimal, parts: &[(bool, Decimal)]| {
-        sum_parts(parts).is_some_and(|iv| judge(total, &iv) != Verdict::Different)
+        sum_parts(parts).is_some_and(|iv| {
+            let units: Vec<Decimal> = parts.iter().map(|(_, v)| last_unit(*v)).collect();
+            judge(total, &iv, &units) != Verdict::Different
+        })
     };
     let report = |loc: Loc, v: Decimal, scaled: Decimal| {
         let (wrong, right) = match unit {
@@ -259,9 +285,11 @@ fn scale_slip(
         AmountUnit::Yuan => [ten_k, Decimal::ONE / ten_k],
     };
     for factor in factors {
+        // Scaling is the explanation only when dropping the figure would not do as well.
         if let Some(scaled) = found.checked_mul(factor)
             && !found.is_zero()
             && holds(scaled, values)
+            && !holds(Decimal::ZERO, values)
         {
             return Some(report(id.total_loc, found, amount::round(scaled, 2)));
         }
@@ -275,7 +303,11 @@ fn scale_slip(
             };
             let mut alt = values.to_vec();
             alt[i] = (neg, scaled);
-            if holds(found, &alt) {
+            if !holds(found, &alt) {
+                continue;
+            }
+            alt[i] = (neg, Decimal::ZERO);
+            if !holds(found, &alt) {
                 return Some(report(p.loc, v, amount::round(scaled, 2)));
             }
         }

@@ -10,7 +10,7 @@ pub const TEXT_PLACEHOLDER: Rule = Rule {
     severity: Severity::Warning,
     module: "template",
     summary: "A template's placeholder or instruction to the author left in the published text.",
-    doc: "Placeholders `XX`, `××`, `（略）`, `待填写`, and instructions such as `请填写…`, `仍保留该表格式，并在本表下方作下述说明`: the template was not filled in.",
+    doc: "Placeholders `XX`, `××`, `（略）`, `待填写`, and instructions such as `请填写…`, `仍保留该表格式，并在本表下方作下述说明`: the template was not filled in. Looked for in the text and in what a table prints under itself (its `footnote:`).",
 };
 
 pub const TEXT_DATE: Rule = Rule {
@@ -26,7 +26,7 @@ pub const TEXT_TITLE: Rule = Rule {
     severity: Severity::Warning,
     module: "template",
     summary: "A title that does not name this unit, or names another year: a copied template.",
-    doc: "The disclosure's `title` must contain the unit's name and the disclosure's year; a table title that names a year (`2022年…表`) must name the disclosure's year.",
+    doc: "The disclosure's `title` must contain the unit's name and the disclosure's year. A table title that names a year (`2022年…表`) must name the disclosure's year; a Markdown heading that names years must name the disclosure's among them. A table title or heading that names a unit next to a year (`衡山县医疗保障局2023年…`, `2018年度江苏省高级人民法院收支预算总表`) must name this unit: the name written there and the unit's may abbreviate one another (`省法院`, `中共江苏省委办公厅`), but another unit's name is a copied template.",
 };
 
 const PLACEHOLDERS: &[&str] = &[
@@ -46,6 +46,24 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
     let d = doc.disclosure;
     titles(doc, diags);
+    for t in &d.tables {
+        let Some(f) = &t.footnote else { continue };
+        if let Some((_, p)) = placeholder_in(&f.text) {
+            diags.push(
+                Diagnostic::new(
+                    &TEXT_PLACEHOLDER,
+                    format!(
+                        "表「{}」下方的说明留有模板的占位符或填写说明「{p}」：模板未填写完整",
+                        t.title
+                    ),
+                )
+                .at(f.loc)
+                .table(t.label())
+                .found(p.to_string())
+                .target(format!("{}/footnote/{p}", t.id)),
+            );
+        }
+    }
     let Some(text) = &d.text else {
         return;
     };
@@ -58,11 +76,7 @@ pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
         if line.trim_start().starts_with("<!--") {
             continue; // a transcriber's comment, not the published text
         }
-        if let Some((i, p)) = PLACEHOLDERS
-            .iter()
-            .filter_map(|p| line.find(p).map(|i| (i, p)))
-            .min_by_key(|(i, _)| *i)
-        {
+        if let Some((i, p)) = placeholder_in(line) {
             diags.push(
                 Diagnostic::new(
                     &TEXT_PLACEHOLDER,
@@ -90,6 +104,14 @@ pub fn check(_cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The first placeholder or instruction in `line`, with its byte offset.
+fn placeholder_in(line: &str) -> Option<(usize, &'static str)> {
+    PLACEHOLDERS
+        .iter()
+        .filter_map(|p| line.find(p).map(|i| (i, *p)))
+        .min_by_key(|(i, _)| *i)
 }
 
 /// `M月D日` in `line`: byte offset, month, day.
@@ -128,7 +150,8 @@ fn titles(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         .filter(|c| !c.is_whitespace())
         .collect();
     let mut problems = Vec::new();
-    if !unit.is_empty() && !title.contains(&unit) {
+    let named = title.contains(&unit) || units_in(&title).iter().any(|n| same_unit(n, &unit));
+    if !unit.is_empty() && !named {
         problems.push(format!("没有写本单位名称「{}」", doc.unit.name));
     }
     let years = years_in(&title);
@@ -147,11 +170,21 @@ fn titles(doc: &Doc, diags: &mut Vec<Diagnostic>) {
         );
     }
     for t in &d.tables {
+        let mut problems = Vec::new();
         if let Some(y) = years_in(&t.title).into_iter().find(|y| *y != year) {
+            problems.push(format!("写的是 {y} 年，本公开是 {year} 年的"));
+        }
+        if let Some(other) = other_unit(&t.title, &unit) {
+            problems.push(format!(
+                "写的是「{other}」，不是本单位「{}」",
+                doc.unit.name
+            ));
+        }
+        if !problems.is_empty() {
             diags.push(
                 Diagnostic::new(
                     &TEXT_TITLE,
-                    format!("表「{}」的标题写的是 {y} 年，本公开是 {year} 年的", t.title),
+                    format!("表「{}」的标题{}", t.title, problems.join("，")),
                 )
                 .at(t.loc)
                 .found(t.title.clone())
@@ -159,10 +192,172 @@ fn titles(doc: &Doc, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    if let Some(text) = &d.text {
+        headings(doc, text, &year, &unit, diags);
+    }
+}
+
+/// The Markdown headings: those naming years must name this one; a unit named next to a
+/// year must be this unit.
+fn headings(
+    doc: &Doc,
+    text: &crate::model::Text,
+    year: &str,
+    unit: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut in_fence = false;
+    for (n, line) in text.markdown.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence || !t.starts_with('#') {
+            continue;
+        }
+        // The heading's words: without the marks and the `{#id}` attributes.
+        let words = t.trim_start_matches('#');
+        let words = words.split(" {#").next().unwrap_or(words).trim();
+        let mut problems = Vec::new();
+        let years = years_in(words);
+        if !years.is_empty() && !years.iter().any(|y| y == year) {
+            problems.push(format!("写的是 {} 年，本公开是 {year} 年的", years[0]));
+        }
+        if let Some(other) = other_unit(words, unit) {
+            problems.push(format!(
+                "写的是「{other}」，不是本单位「{}」",
+                doc.unit.name
+            ));
+        }
+        if problems.is_empty() {
+            continue;
+        }
+        let col = line.len() - t.len();
+        diags.push(
+            Diagnostic::new(
+                &TEXT_TITLE,
+                format!("标题「{words}」{}", problems.join("，")),
+            )
+            .at(Loc {
+                file: text.file,
+                line: n as u32 + 1,
+                col: line[..col].chars().count() as u32 + 1,
+            })
+            .found(words.to_string())
+            .target(format!("text/heading/{words}")),
+        );
+    }
+}
+
+/// How the names of units end (局, 委员会, 中心, 法院 …).
+const UNIT_ENDS: &[char] = &[
+    '局', '厅', '院', '委', '会', '心', '室', '办', '部', '所', '站', '队', '馆', '校', '府', '司',
+    '处', '社', '团', '署',
+];
+
+/// Where the words of a document's own title begin after a unit's name
+/// (`2018年度江苏省高级人民法院收支预算总表`).
+const DOC_WORDS: &[&str] = &[
+    "部门",
+    "单位",
+    "预算",
+    "决算",
+    "收支",
+    "收入",
+    "支出",
+    "财政",
+    "一般公共",
+    "政府性",
+    "国有",
+    "三公",
+    "政府采购",
+    "机关",
+    "项目",
+    "基本",
+    "公开",
+    "情况",
+    "说明",
+    "主要",
+    "工作",
+    "绩效",
+    "名词",
+    "总表",
+];
+
+/// A unit named next to a year in `title` (`衡山县医疗保障局2023年`, `2018年度江苏省高级人民
+/// 法院收支…`) that is not `unit`: neither name is an abbreviation of the other.
+fn other_unit(title: &str, unit: &str) -> Option<String> {
+    units_in(title)
+        .into_iter()
+        .find(|name| !same_unit(name, unit))
+}
+
+/// Whether two names of units name the same one: one abbreviates the other
+/// (`省法院`, `江苏省高级人民法院`; `中共江苏省委办公厅`, `中国共产党江苏省委员会办公厅`).
+fn same_unit(a: &str, b: &str) -> bool {
+    abbreviates(a, b) || abbreviates(b, a)
+}
+
+/// The names of units written next to a year in `title`.
+fn units_in(title: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let s: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for (i, _) in s.match_indices('年') {
+        let Some(y) = i.checked_sub(4).and_then(|j| s.get(j..i)) else {
+            continue;
+        };
+        if !y.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let before: String = s[..i - 4]
+            .chars()
+            .rev()
+            .take_while(|c| han(*c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let after_year = s[i + '年'.len_utf8()..].trim_start_matches('度');
+        let run: String = after_year.chars().take_while(|c| han(*c)).collect();
+        let cut = DOC_WORDS
+            .iter()
+            .filter_map(|w| run.find(w))
+            .min()
+            .unwrap_or(run.len());
+        for name in [before.as_str(), &run[..cut]] {
+            let name = without_enumerator(name).trim_start_matches(['本', '我', '该']);
+            if name.chars().count() >= 3 && name.ends_with(UNIT_ENDS) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `name` without a leading `第二部分` / `第三章` / `一、`.
+fn without_enumerator(name: &str) -> &str {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    if let Some(rest) = name.strip_prefix('第') {
+        let rest = rest.trim_start_matches(numeral);
+        for w in ["部分", "章", "节", "篇"] {
+            if let Some(r) = rest.strip_prefix(w) {
+                return r;
+            }
+        }
+    }
+    name
+}
+
+/// Whether `short`'s characters appear in `long` in order (`省法院` in `江苏省高级人民法院`).
+fn abbreviates(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
 }
 
 /// Four-digit years written `2023年`.
 fn years_in(s: &str) -> Vec<String> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     s.match_indices('年')
         .filter_map(|(i, _)| {
             let y = s.get(i.checked_sub(4)?..i)?;

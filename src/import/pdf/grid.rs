@@ -129,11 +129,7 @@ pub(crate) fn build(region: Region, rules: &BTreeMap<u32, Vec<Rule>>) -> Printed
     let empty = Vec::new();
     let page_rules = rules.get(&first_page).unwrap_or(&empty);
     let columns = columns(&header_lines, &body, page_rules);
-    let header = header_cells(
-        &header_lines,
-        &columns,
-        rules.get(&title_page).unwrap_or(&empty),
-    );
+    let header = header_cells(&header_lines, &columns, rules);
     let rows = rows(&body, &columns, rules);
     PrintedTable {
         number,
@@ -306,13 +302,28 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         return Vec::new();
     }
     let empty = Vec::new();
-    // Rows are ruled when there are about as many horizontal rules as lines.
+    let has_amount = |l: &Line| l.chunks.iter().any(|c| is_amount(&c.text));
+    let (table_l, table_r) = (
+        columns.first().map_or(0.0, |c| c.l),
+        columns.last().map_or(0.0, |c| c.r),
+    );
+    // Rows are ruled when rules stand between most lines that print figures (labels may
+    // wrap over several lines each); without two such lines, when there are about as
+    // many horizontal rules as lines.
     let ruled = |page: u32| {
         let r = rules.get(&page).unwrap_or(&empty);
         let on_page: Vec<&Line> = body.iter().filter(|l| l.page == page).collect();
         let (Some(top), Some(bottom)) = (on_page.first(), on_page.last()) else {
             return false;
         };
+        let figures: Vec<&&Line> = on_page.iter().filter(|l| has_amount(l)).collect();
+        if figures.len() >= 3 {
+            let apart = figures
+                .windows(2)
+                .filter(|w| rule_between(r, w[0].center_y(), w[1].center_y(), table_l, table_r))
+                .count();
+            return apart * 2 >= figures.len() - 1;
+        }
         let ys = dedupe(
             r.iter()
                 .filter(|r| {
@@ -339,7 +350,6 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
         .copied()
         .unwrap_or(f64::INFINITY)
         .max(1.5 * size);
-    let has_amount = |l: &Line| l.chunks.iter().any(|c| is_amount(&c.text));
 
     // Group lines into rows.
     let mut groups: Vec<Vec<&Line>> = Vec::new();
@@ -379,21 +389,71 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
             _ => groups.push(vec![line]),
         }
     }
+    // A text in a drawn box over several rows (a group label merged over its lines)
+    // names each of them: the box's texts, joined, go to every row it covers.
+    let boxed = |l: &Line, c: &Chunk| {
+        let is_ruled = ruled_pages.get(&l.page).copied().unwrap_or(false);
+        if !is_ruled || is_amount(&c.text) {
+            return None;
+        }
+        box_of(c, rules.get(&l.page).unwrap_or(&empty)).map(|(top, bottom)| (l.page, top, bottom))
+    };
+    let mut boxes: Vec<MergedText> = Vec::new();
+    for lines in &groups {
+        for l in lines {
+            for c in &l.chunks {
+                let Some(key) = boxed(l, c) else { continue };
+                let r = rules.get(&l.page).unwrap_or(&empty);
+                let Some(col) = cell_column(c, columns, r).or_else(|| column_of(c, columns)) else {
+                    continue;
+                };
+                match boxes.iter_mut().find(|b| b.place == key && b.column == col) {
+                    Some(b) => b.texts.push(c.text.as_str()),
+                    None => boxes.push(MergedText {
+                        place: key,
+                        column: col,
+                        texts: vec![c.text.as_str()],
+                    }),
+                }
+            }
+        }
+    }
+    let covers = |(page, top, bottom): (u32, f64, f64), lines: &[&Line]| {
+        lines
+            .iter()
+            .any(|l| l.page == page && l.center_y() < top && l.center_y() > bottom)
+    };
     let mut out = Vec::new();
     for lines in groups {
         let Some(first) = lines.first() else { continue };
         let mut pieces: Vec<Vec<&str>> = vec![Vec::new(); columns.len()];
+        let mut placed: Vec<usize> = Vec::new();
         let mut unsure = Vec::new();
         for l in &lines {
             for c in &l.chunks {
                 let r = rules.get(&l.page).unwrap_or(&empty);
-                match cell_column(c, columns, r).or_else(|| column_of(c, columns)) {
-                    Some(i) => pieces[i].push(c.text.as_str()),
-                    None => unsure.push(format!(
+                let Some(i) = cell_column(c, columns, r).or_else(|| column_of(c, columns)) else {
+                    unsure.push(format!(
                         "第{}页：「{}」不在任何一列内（横向位置 {:.0}）",
                         l.page, c.text, c.x0
-                    )),
+                    ));
+                    continue;
+                };
+                let b = boxed(l, c)
+                    .and_then(|key| boxes.iter().position(|b| b.place == key && b.column == i));
+                match b {
+                    Some(b) if placed.contains(&b) => {}
+                    Some(b) => {
+                        placed.push(b);
+                        pieces[i].extend(&boxes[b].texts);
+                    }
+                    None => pieces[i].push(c.text.as_str()),
                 }
+            }
+        }
+        for (b, merged) in boxes.iter().enumerate() {
+            if !placed.contains(&b) && covers(merged.place, &lines) {
+                pieces[merged.column].extend(&merged.texts);
             }
         }
         out.push(PrintedRow {
@@ -405,15 +465,47 @@ fn rows(body: &[Line], columns: &[Column], rules: &BTreeMap<u32, Vec<Rule>>) -> 
     out
 }
 
+/// The texts drawn in one box of a ruled table: its page, top and bottom, its column.
+struct MergedText<'a> {
+    place: (u32, f64, f64),
+    column: usize,
+    texts: Vec<&'a str>,
+}
+
+/// The rules above and below a chunk's middle that cross it: the top and bottom of the
+/// box it is drawn in, if both are drawn.
+fn box_of(chunk: &Chunk, rules: &[Rule]) -> Option<(f64, f64)> {
+    let (cx, cy) = (chunk.center(), (chunk.y0 + chunk.y1) / 2.0);
+    let crossing = || {
+        rules
+            .iter()
+            .filter(move |r| r.horizontal && r.a0 <= cx && r.a1 >= cx)
+    };
+    let top = crossing()
+        .filter(|r| r.at > cy)
+        .map(|r| r.at)
+        .fold(f64::INFINITY, f64::min);
+    let bottom = crossing()
+        .filter(|r| r.at < cy)
+        .map(|r| r.at)
+        .fold(f64::NEG_INFINITY, f64::max);
+    (top.is_finite() && bottom.is_finite()).then_some((top, bottom))
+}
+
 /// Header cells: pieces of text in one drawn box (or, unruled, stacked and centred on
 /// each other) are one cell; a cell spans the columns under it. Rows of the header are
-/// the distinct tops of the cells.
-fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<HeaderCell>> {
+/// the distinct tops of the cells, page by page (a header may run onto the next page).
+fn header_cells(
+    lines: &[Line],
+    columns: &[Column],
+    page_rules: &BTreeMap<u32, Vec<Rule>>,
+) -> Vec<Vec<HeaderCell>> {
     if lines.is_empty() || columns.is_empty() {
         return Vec::new();
     }
     struct Cell {
         texts: Vec<String>,
+        page: u32,
         l: f64,
         r: f64,
         top: f64,
@@ -421,9 +513,15 @@ fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<H
         center: f64,
         x0: f64,
     }
-    let ruled = rules.iter().any(|r| !r.horizontal);
+    let empty = Vec::new();
+    let ruled = lines.iter().any(|l| {
+        page_rules
+            .get(&l.page)
+            .is_some_and(|r| r.iter().any(|r| !r.horizontal))
+    });
     let mut cells: Vec<Cell> = Vec::new();
     for (li, line) in lines.iter().enumerate() {
+        let rules = page_rules.get(&line.page).unwrap_or(&empty);
         for c in &line.chunks {
             let cy = (c.y0 + c.y1) / 2.0;
             let cx = c.center();
@@ -455,7 +553,10 @@ fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<H
             };
             let same = cells.iter_mut().rev().find(|k| {
                 if ruled {
-                    (k.l - l).abs() < 2.0 && (k.r - r).abs() < 2.0 && (k.top - top).abs() < 2.0
+                    k.page == line.page
+                        && (k.l - l).abs() < 2.0
+                        && (k.r - r).abs() < 2.0
+                        && (k.top - top).abs() < 2.0
                 } else {
                     k.last_line + 1 == li
                         && ((k.center - cx).abs() < 0.6 * c.size
@@ -473,6 +574,7 @@ fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<H
                 }
                 None => cells.push(Cell {
                     texts: vec![c.text.clone()],
+                    page: line.page,
                     l,
                     r,
                     top,
@@ -483,12 +585,23 @@ fn header_cells(lines: &[Line], columns: &[Column], rules: &[Rule]) -> Vec<Vec<H
             }
         }
     }
-    let tops = dedupe(cells.iter().map(|c| -c.top).collect(), 2.5);
+    // Levels top to bottom: pages in order, on each the distinct tops downwards.
+    let mut tops: Vec<(u32, f64)> = Vec::new();
+    let mut pages: Vec<u32> = cells.iter().map(|c| c.page).collect();
+    pages.dedup();
+    for page in pages {
+        let on_page = cells.iter().filter(|c| c.page == page).map(|c| -c.top);
+        tops.extend(
+            dedupe(on_page.collect(), 2.5)
+                .into_iter()
+                .map(|t| (page, t)),
+        );
+    }
     let mut header: Vec<Vec<HeaderCell>> = vec![Vec::new(); tops.len()];
     for cell in cells {
         let level = tops
             .iter()
-            .position(|t| (t + cell.top).abs() <= 2.5)
+            .position(|&(p, t)| p == cell.page && (t + cell.top).abs() <= 2.5)
             .unwrap_or(0);
         let inside: Vec<usize> = columns
             .iter()
@@ -686,5 +799,117 @@ mod tests {
         assert_eq!(t.rows[1].cells, ["其他", "12.00", ""]);
         // The empty third column is there because its header is.
         assert_eq!(t.header[0].last().map(|c| (c.first, c.last)), Some((2, 2)));
+    }
+
+    /// Labels wrapped over three lines in ruled rows (more lines than twice the rules),
+    /// and a group label drawn in a box over two rows: one row per figure, the group
+    /// naming both.
+    #[test]
+    fn ruled_rows_keep_wrapped_labels_and_share_a_merged_label() {
+        let mut rules = vec![v(0.0, 550.0, 720.0), v(100.0, 550.0, 720.0)];
+        rules.extend([v(200.0, 550.0, 720.0), v(300.0, 550.0, 720.0)]);
+        for y in [720.0, 700.0, 650.0, 550.0] {
+            rules.push(h(y, 0.0, 300.0));
+        }
+        rules.push(h(600.0, 100.0, 300.0)); // not under the group's box
+        let region = Region {
+            number: None,
+            title: "政府采购预算表".into(),
+            title_page: 1,
+            lines: vec![
+                line(vec![
+                    chunk("品目", 10.0, 705.0),
+                    chunk("名称", 110.0, 705.0),
+                    chunk("金额", 210.0, 705.0),
+                ]),
+                line(vec![
+                    chunk("一、货物", 10.0, 670.0),
+                    chunk("27.00", 210.0, 670.0),
+                ]),
+                line(vec![chunk("便携式计算", 110.0, 635.0)]),
+                line(vec![
+                    chunk("机（20万", 110.0, 622.0),
+                    chunk("16.00", 210.0, 622.0),
+                ]),
+                line(vec![chunk("以下）", 110.0, 609.0)]),
+                line(vec![chunk("办公设备", 10.0, 597.0)]),
+                line(vec![chunk("打印设备", 110.0, 585.0)]),
+                line(vec![
+                    chunk("（20万以", 110.0, 572.0),
+                    chunk("15.00", 210.0, 572.0),
+                ]),
+                line(vec![chunk("下）", 110.0, 559.0)]),
+            ],
+        };
+        let t = build(region, &BTreeMap::from([(1, rules)]));
+        let rows: Vec<&[String]> = t.rows.iter().map(|r| r.cells.as_slice()).collect();
+        assert_eq!(
+            rows,
+            [
+                ["一、货物", "", "27.00"],
+                ["办公设备", "便携式计算机（20万以下）", "16.00"],
+                ["办公设备", "打印设备（20万以下）", "15.00"],
+            ]
+        );
+    }
+
+    /// A header that starts at the foot of one page (收入 | 支出) and goes on at the top
+    /// of the next: each part placed by its own page's rules, the levels in page order.
+    #[test]
+    fn a_header_over_two_pages_keeps_its_levels() {
+        let mut page1 = vec![h(110.0, 0.0, 400.0), h(90.0, 0.0, 400.0)];
+        page1.extend([0.0, 200.0, 400.0].map(|x| v(x, 90.0, 110.0)));
+        let mut page2 = vec![h(780.0, 0.0, 400.0), h(750.0, 0.0, 400.0)];
+        page2.push(h(700.0, 0.0, 400.0));
+        page2.extend([0.0, 100.0, 200.0, 300.0, 400.0].map(|x| v(x, 700.0, 780.0)));
+        let on = |page: u32, l: Line| Line { page, ..l };
+        let region = Region {
+            number: None,
+            title: "财政拨款收支预算总表".into(),
+            title_page: 1,
+            lines: vec![
+                on(
+                    1,
+                    line(vec![chunk("收入", 80.0, 95.0), chunk("支出", 280.0, 95.0)]),
+                ),
+                on(
+                    2,
+                    line(vec![
+                        chunk("项目", 10.0, 760.0),
+                        chunk("金额", 110.0, 760.0),
+                        chunk("项目", 210.0, 760.0),
+                        chunk("金额", 310.0, 760.0),
+                    ]),
+                ),
+                on(
+                    2,
+                    line(vec![
+                        chunk("一、甲", 10.0, 720.0),
+                        chunk("1.00", 110.0, 720.0),
+                        chunk("一、乙", 210.0, 720.0),
+                        chunk("2.00", 310.0, 720.0),
+                    ]),
+                ),
+            ],
+        };
+        let t = build(region, &BTreeMap::from([(1, page1), (2, page2)]));
+        let cell = |text: &str, first, last| HeaderCell {
+            text: text.into(),
+            first,
+            last,
+        };
+        assert_eq!(
+            t.header,
+            [
+                vec![cell("收入", 0, 1), cell("支出", 2, 3)],
+                vec![
+                    cell("项目", 0, 0),
+                    cell("金额", 1, 1),
+                    cell("项目", 2, 2),
+                    cell("金额", 3, 3)
+                ],
+            ]
+        );
+        assert_eq!(t.rows[0].cells, ["一、甲", "1.00", "一、乙", "2.00"]);
     }
 }

@@ -98,12 +98,59 @@ pub(crate) fn join_pieces<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Stri
     out
 }
 
-/// Splits a span's text where the producer aligned columns with runs of spaces, and trims
-/// each piece; x positions are shared out by character count (no glyph widths here).
-fn split_span(span: &Span) -> Vec<Span> {
+/// Where each character of a span starts, and where the last one ends: a full-width
+/// character (Chinese, full-width punctuation) is twice as wide as any other, and the
+/// box's width is shared out in that proportion. Trailing spaces take what the visible
+/// characters cannot fill at one em each: some producers space cells apart with a wide
+/// space the library counts into the box (`采 ` 102 points wide at 17 points).
+fn char_edges(span: &Span, chars: &[char]) -> Vec<f64> {
+    let weight = |c: &char| if is_full_width(*c) { 1.0 } else { 0.5 };
+    let visible = chars
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(0, |i| i + 1);
+    let total: f64 = chars.iter().map(weight).sum::<f64>().max(0.5);
+    let mut unit = (span.x1 - span.x0) / total;
+    if visible < chars.len() && unit > span.size {
+        unit = span.size.max(0.0);
+    }
+    let mut edges = Vec::with_capacity(chars.len() + 1);
+    let mut x = span.x0;
+    edges.push(x);
+    for (i, c) in chars.iter().enumerate() {
+        x += weight(c) * unit;
+        // The trailing spaces end where the box does.
+        edges.push(if i + 1 == chars.len() {
+            x.max(span.x1)
+        } else {
+            x
+        });
+    }
+    edges
+}
+
+fn is_full_width(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+/// Splits a span's text where the producer aligned columns with runs of spaces, and
+/// where a drawn vertical rule (`verticals`) crosses it (a producer may run the texts of
+/// two neighbouring cells into one span); trims each piece.
+fn split_span(span: &Span, verticals: &[&Rule]) -> Vec<Span> {
     let chars: Vec<char> = span.text.chars().collect();
-    let n = chars.len().max(1) as f64;
-    let per_char = (span.x1 - span.x0) / n;
+    let edges = char_edges(span, &chars);
+    let cy = (span.y0 + span.y1) / 2.0;
+    // A rule between characters i-1 and i: right of the middle of i-1, left of i's.
+    let cut = |i: usize| {
+        let l = (edges[i - 1] + edges[i]) / 2.0;
+        let r = (edges[i] + edges[i + 1]) / 2.0;
+        verticals
+            .iter()
+            .any(|v| v.a0 <= cy && v.a1 >= cy && v.at > l && v.at < r)
+    };
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut spaces = 0usize;
@@ -117,6 +164,12 @@ fn split_span(span: &Span) -> Vec<Span> {
                 out.push((s, end));
             }
         } else {
+            if i > 0
+                && cut(i)
+                && let Some(s) = start.take()
+            {
+                out.push((s, end));
+            }
             if start.is_none() {
                 start = Some(i);
             }
@@ -130,8 +183,8 @@ fn split_span(span: &Span) -> Vec<Span> {
     out.into_iter()
         .map(|(s, e)| Span {
             text: chars[s..e].iter().collect::<String>().trim().to_string(),
-            x0: span.x0 + per_char * s as f64,
-            x1: span.x0 + per_char * e as f64,
+            x0: edges[s],
+            x1: edges[e],
             y0: span.y0,
             y1: span.y1,
             size: span.size,
@@ -142,7 +195,12 @@ fn split_span(span: &Span) -> Vec<Span> {
 
 /// Groups a page's spans into lines, top to bottom, each line's spans into chunks.
 pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
-    let mut spans: Vec<Span> = page.spans.iter().flat_map(split_span).collect();
+    let verticals: Vec<&Rule> = page.rules.iter().filter(|r| !r.horizontal).collect();
+    let mut spans: Vec<Span> = page
+        .spans
+        .iter()
+        .flat_map(|s| split_span(s, &verticals))
+        .collect();
     spans.retain(|s| s.x1 >= s.x0 && s.y1 >= s.y0 && s.size > 0.0);
     spans.sort_by(|a, b| {
         let (ca, cb) = ((a.y0 + a.y1) / 2.0, (b.y0 + b.y1) / 2.0);
@@ -169,16 +227,31 @@ pub(crate) fn lines_of(page: &Page) -> Vec<Line> {
             let mut chunks: Vec<Chunk> = Vec::new();
             for s in g {
                 let size = s.size;
+                // A drawn rule between two pieces is a cell border, however close the
+                // pieces stand (letter-spaced headers leave no gap at the border).
+                let ruled_apart = |c: &Chunk| {
+                    let cy = (s.y0 + s.y1 + c.y0 + c.y1) / 4.0;
+                    verticals
+                        .iter()
+                        .any(|r| r.at > c.x1 - 1.0 && r.at < s.x0 + 1.0 && r.a0 <= cy && r.a1 >= cy)
+                };
                 match chunks.last_mut() {
                     // Pieces of one cell or sentence touch; cells have a gap. A colon
                     // binds a label to its value (`单位` `：万元`).
                     Some(c)
-                        if s.x0 - c.x1 < 0.3 * size.min(c.size)
-                            || (s.x0 - c.x1 < 2.0 * size
-                                && (c.text.ends_with(['：', ':'])
-                                    || s.text.starts_with(['：', ':']))) =>
+                        if !ruled_apart(c)
+                            && (s.x0 - c.x1 < 0.3 * size.min(c.size)
+                                || (s.x0 - c.x1 < 2.0 * size
+                                    && (c.text.ends_with(['：', ':'])
+                                        || s.text.starts_with(['：', ':'])))) =>
                     {
-                        c.text = join_pieces([c.text.as_str(), s.text.as_str()]);
+                        // Pieces whose glyphs touch are one word: no space is printed
+                        // between them (a figure drawn as `33,1` and `72.15`).
+                        if s.x0 - c.x1 < 0.1 * size.min(c.size) {
+                            c.text.push_str(&s.text);
+                        } else {
+                            c.text = join_pieces([c.text.as_str(), s.text.as_str()]);
+                        }
                         c.x1 = c.x1.max(s.x1);
                         c.y0 = c.y0.min(s.y0);
                         c.y1 = c.y1.max(s.y1);
@@ -305,9 +378,95 @@ mod tests {
         assert_eq!(lines[0].text(), "3");
     }
 
+    /// A figure drawn as two runs whose glyphs touch (`33,1` | `72.15`) is printed
+    /// without a space; runs with a gap between them keep one (`PC` `服务器` need none,
+    /// `2019` `年` neither, Latin words do).
+    #[test]
+    fn runs_that_touch_join_without_a_space() {
+        let run = |text: &str, x0: f64, x1: f64| Span {
+            text: text.into(),
+            x0,
+            x1,
+            y0: 500.0,
+            y1: 509.0,
+            size: 9.0,
+        };
+        let page = Page {
+            number: 1,
+            height: 800.0,
+            spans: vec![
+                run("33,1", 171.14, 189.24),
+                run("72.15", 189.26, 211.74),
+                run("Times", 300.0, 322.0),
+                run("Roman", 324.0, 350.0),
+            ],
+            rules: vec![],
+        };
+        let lines = lines_of(&page);
+        let texts: Vec<&str> = lines[0].chunks.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["33,172.15", "Times Roman"]);
+    }
+
+    /// Two cells' texts run into one span across the rule between the cells (letter-
+    /// spaced headers: `物采`), and a trailing space the library makes five ems wide.
+    #[test]
+    fn a_drawn_rule_splits_a_span_and_its_chunk() {
+        let head = |text: &str, x0: f64, x1: f64| Span {
+            text: text.into(),
+            x0,
+            x1,
+            y0: 242.7,
+            y1: 259.7,
+            size: 17.1,
+        };
+        let page = Page {
+            number: 1,
+            height: 800.0,
+            spans: vec![
+                head("采 ", 294.4, 396.7),
+                head("购 ", 319.1, 421.4),
+                head("物采 ", 343.7, 464.6),
+                head("购 ", 387.0, 489.3),
+                head("组", 411.7, 428.8),
+            ],
+            rules: vec![
+                Rule {
+                    horizontal: false,
+                    at: 361.5,
+                    a0: 200.0,
+                    a1: 270.0,
+                },
+                Rule {
+                    horizontal: false,
+                    at: 429.4,
+                    a0: 200.0,
+                    a1: 270.0,
+                },
+            ],
+        };
+        let lines = lines_of(&page);
+        // Every piece lies within one cell (the letter spacing leaves the pieces of a
+        // cell apart; the header joins them by the box they are drawn in).
+        let cell = |c: &Chunk| {
+            if c.x1 <= 361.5 + 1.0 {
+                Some(0)
+            } else if c.x0 >= 361.5 - 1.0 && c.x1 <= 429.4 + 1.0 {
+                Some(1)
+            } else {
+                None
+            }
+        };
+        let mut cells = [String::new(), String::new()];
+        for c in &lines[0].chunks {
+            let i = cell(c).unwrap_or_else(|| panic!("{c:?} crosses a rule"));
+            cells[i].push_str(&c.text);
+        }
+        assert_eq!(cells, ["采购物", "采购组"]);
+    }
+
     #[test]
     fn spaces_inside_a_span_split_it() {
-        let parts = split_span(&span("一、财政拨款    13,297.11", 0.0, 0.0));
+        let parts = split_span(&span("一、财政拨款    13,297.11", 0.0, 0.0), &[]);
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[1].text, "13,297.11");
         assert!(parts[1].x0 > parts[0].x1);

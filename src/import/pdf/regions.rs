@@ -6,8 +6,9 @@
 use super::classify::{
     is_amount, is_code, is_heading, is_note, is_part_heading, table_number, table_title,
 };
-use super::layout::Line;
+use super::layout::{Line, Rule};
 use crate::import::printed::{Place, PrintedText};
+use std::collections::BTreeMap;
 
 /// A table's lines, before the grid is made.
 pub(crate) struct Region {
@@ -33,9 +34,14 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
     }
     // A long title may wrap, leaving a few characters (`表`) on the next line.
     let next = lines.get(i + 1).filter(|n| n.page == line.page);
+    // The first part names what the table is about (`…培训费` / `支出预算表`): a stray
+    // `计` closing a table above a title is no part of it.
+    let starts_title = ["预算", "决算", "经费", "收支", "支出", "收入", "采购"]
+        .iter()
+        .any(|k| text.contains(k));
     let wrapped = next
         .filter(|n| n.chunks.len() == 1 && n.text().chars().count() <= 6)
-        .filter(|_| table_title(&text).is_none())
+        .filter(|_| starts_title && table_title(&text).is_none())
         .and_then(|n| table_title(&format!("{text}{}", n.text())));
     if let Some((number, title)) = wrapped {
         let max_chunks = if number.is_some() { 4 } else { 2 };
@@ -69,6 +75,20 @@ fn tabular(line: &Line) -> bool {
         || is_note(&line.text())
 }
 
+/// A line drawn inside a table's grid: at its middle, at least three vertical rules
+/// cross, one left of its text and one right of it (a box around prose has two).
+fn in_grid(line: &Line, rules: &[Rule]) -> bool {
+    let cy = line.center_y();
+    let crossing: Vec<f64> = rules
+        .iter()
+        .filter(|r| !r.horizontal && r.a0 <= cy && r.a1 >= cy)
+        .map(|r| r.at)
+        .collect();
+    crossing.len() >= 3
+        && crossing.iter().any(|&x| x <= line.x0() + 1.0)
+        && crossing.iter().any(|&x| x >= line.x1() - 1.0)
+}
+
 /// A line of running prose: one long sentence-like chunk.
 fn prose_like(line: &Line) -> bool {
     let text = line.text();
@@ -80,8 +100,13 @@ fn prose_like(line: &Line) -> bool {
             .any(|c| c.is_ascii_digit() && text.contains(',') && text.len() < 12)
 }
 
-/// Splits the document's lines into table regions and prose.
-pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
+/// Splits the document's lines into table regions and prose; `rules` are each page's
+/// drawn rules.
+pub(crate) fn split(
+    lines: &[Line],
+    rules: &BTreeMap<u32, Vec<Rule>>,
+) -> (Vec<Region>, Vec<PrintedText>) {
+    let empty = Vec::new();
     let mut regions = Vec::new();
     let mut prose_lines: Vec<&Line> = Vec::new();
     let mut i = 0;
@@ -105,7 +130,10 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
                     .get(end + 1)
                     .is_some_and(|n| n.page == line.page && tabular(n));
                 let short = line.text().chars().count() <= 20;
-                if !(tabular(line) || (short && next_tabular)) {
+                // A table running onto the next page may start it with a label wrapped
+                // in its cell, or with several lines of labels alone.
+                let drawn = in_grid(line, rules.get(&line.page).unwrap_or(&empty));
+                if !(tabular(line) || (short && next_tabular) || drawn) {
                     break;
                 }
             }
@@ -195,4 +223,81 @@ fn paragraphs(lines: &[&Line]) -> Vec<PrintedText> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::pdf::layout::Chunk;
+
+    fn line(page: u32, y: f64, texts: &[(&str, f64)]) -> Line {
+        let chunks = texts
+            .iter()
+            .map(|&(text, x0)| Chunk {
+                text: text.into(),
+                x0,
+                x1: x0 + 10.0 * text.chars().count() as f64,
+                y0: y,
+                y1: y + 10.0,
+                size: 10.0,
+            })
+            .collect();
+        Line {
+            page,
+            chunks,
+            y0: y,
+            y1: y + 10.0,
+            size: 10.0,
+        }
+    }
+
+    /// A table whose next page starts with labels alone, wrapped in their cells (the
+    /// figures further down): the page is in the table's drawn grid, so the table goes
+    /// on. A `计` left of a title, closing the table's last label, stays in the table.
+    #[test]
+    fn a_table_goes_on_over_a_page_of_labels_in_its_grid() {
+        let lines = vec![
+            line(1, 700.0, &[("收支预算总表", 100.0)]),
+            line(
+                1,
+                650.0,
+                &[("项目", 10.0), ("金额", 110.0), ("科目", 210.0)],
+            ),
+            line(
+                1,
+                620.0,
+                &[
+                    ("一、财政拨款", 10.0),
+                    ("9.00", 110.0),
+                    ("八、社会保障和就", 210.0),
+                ],
+            ),
+            line(2, 760.0, &[("业支出", 210.0)]),
+            line(2, 740.0, &[("九、医疗卫生与计", 210.0)]),
+            line(2, 720.0, &[("划生育支出", 210.0)]),
+            line(2, 700.0, &[("十八、住房保障支", 210.0), ("9.00", 310.0)]),
+            line(
+                2,
+                680.0,
+                &[("收入合", 10.0), ("9.00", 110.0), ("支出合计", 210.0)],
+            ),
+            line(2, 665.0, &[("计", 10.0)]),
+            line(2, 600.0, &[("收入预算总表", 100.0)]),
+            line(2, 560.0, &[("收入总计", 10.0), ("9.00", 110.0)]),
+        ];
+        let grid: Vec<Rule> = [0.0, 100.0, 200.0, 300.0, 400.0]
+            .iter()
+            .map(|&x| Rule {
+                horizontal: false,
+                at: x,
+                a0: 650.0,
+                a1: 780.0,
+            })
+            .collect();
+        let (regions, prose) = split(&lines, &BTreeMap::from([(2, grid)]));
+        let titles: Vec<&str> = regions.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles, ["收支预算总表", "收入预算总表"]);
+        assert_eq!(regions[0].lines.len(), 8, "{:#?}", regions[0].lines);
+        assert!(prose.is_empty(), "{prose:?}");
+    }
 }
