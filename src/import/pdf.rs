@@ -218,7 +218,7 @@ fn lay_out(file: std::path::PathBuf, pages: &[layout::Page]) -> PrintedDocument 
             eprintln!("p{} y={:.0}-{:.0} {}", l.page, l.y0, l.y1, chunks.join(" "));
         }
     }
-    let (regions, text) = regions::split(&lines);
+    let (regions, text) = regions::split(&lines, &rules);
     let tables = join_continued(
         regions
             .into_iter()

@@ -25,10 +25,14 @@ fn is_body_line(line: &Line) -> bool {
         return false;
     };
     let t = squeeze(&first.text);
-    // A total with nothing beside it but figures (an empty table prints `合计` alone); a
-    // header may start with `合计` too, followed by other headings.
+    // A total with nothing beside it but figures (an empty table prints `合计` alone, or
+    // `合计 0`); a header may start with `合计` too, followed by other headings.
     let total = ["合计", "总计", "收入总计", "支出总计"].contains(&t.as_str())
-        && line.chunks.iter().skip(1).all(|c| is_amount(&c.text));
+        && line
+            .chunks
+            .iter()
+            .skip(1)
+            .all(|c| is_amount(&c.text) || c.text.trim() == "0");
     // A row label numbered like `一、…` or `1.…` (a blank template has no figures).
     let numbered = t.split_once(['、', '.', '．']).is_some_and(|(head, rest)| {
         !head.is_empty()

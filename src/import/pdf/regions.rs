@@ -6,7 +6,8 @@
 use super::classify::{
     is_amount, is_code, is_heading, is_note, is_part_heading, table_number, table_title,
 };
-use super::layout::Line;
+use super::layout::{Line, Rule};
+use std::collections::BTreeMap;
 use crate::import::printed::{Place, PrintedText};
 
 /// A table's lines, before the grid is made.
@@ -24,17 +25,22 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
     let line = lines.get(i)?;
     let text = line.text();
     if let Some(number) = table_number(&text) {
-        let next = lines.get(i + 1).filter(|n| n.page == line.page)?;
+        // The number may be the last line of a page and the title the next page's first.
+        let next = lines
+            .get(i + 1)
+            .filter(|n| n.page == line.page || n.page == line.page + 1)?;
         let (_, title) = table_title(&next.text())?;
         return Some((Some(number), title, 2));
     }
     if is_part_heading(&text) {
         return None;
     }
-    // A long title may wrap, leaving a few characters (`表`) on the next line.
+    // A long title may wrap, leaving a few characters (`表`) on the next line, in the
+    // same type: a row's last words (`计` of `收入合计`) above a title are not its start.
     let next = lines.get(i + 1).filter(|n| n.page == line.page);
     let wrapped = next
         .filter(|n| n.chunks.len() == 1 && n.text().chars().count() <= 6)
+        .filter(|n| (n.size - line.size).abs() <= 0.15 * n.size.max(line.size))
         .filter(|_| table_title(&text).is_none())
         .and_then(|n| table_title(&format!("{text}{}", n.text())));
     if let Some((number, title)) = wrapped {
@@ -69,6 +75,23 @@ fn tabular(line: &Line) -> bool {
         || is_note(&line.text())
 }
 
+/// A line inside a drawn grid: at least three vertical rules cross it, left and right of
+/// its text. A table continued on a page without its header starts so, even where its
+/// first lines are the wrapped ends of names (`业支出`).
+fn in_ruled_grid(line: &Line, rules: &[Rule]) -> bool {
+    let y = line.center_y();
+    let mut xs: Vec<f64> = rules
+        .iter()
+        .filter(|r| !r.horizontal && r.a0 < y && r.a1 > y)
+        .map(|r| r.at)
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup_by(|a, b| (*a - *b).abs() < 3.0);
+    xs.len() >= 3
+        && xs.first().is_some_and(|&l| l <= line.x0() + 1.0)
+        && xs.last().is_some_and(|&r| r >= line.x1() - 1.0)
+}
+
 /// A line of running prose: one long sentence-like chunk.
 fn prose_like(line: &Line) -> bool {
     let text = line.text();
@@ -81,7 +104,10 @@ fn prose_like(line: &Line) -> bool {
 }
 
 /// Splits the document's lines into table regions and prose.
-pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
+pub(crate) fn split(
+    lines: &[Line],
+    rules: &BTreeMap<u32, Vec<Rule>>,
+) -> (Vec<Region>, Vec<PrintedText>) {
     let mut regions = Vec::new();
     let mut prose_lines: Vec<&Line> = Vec::new();
     let mut i = 0;
@@ -105,7 +131,10 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
                     .get(end + 1)
                     .is_some_and(|n| n.page == line.page && tabular(n));
                 let short = line.text().chars().count() <= 20;
-                if !(tabular(line) || (short && next_tabular)) {
+                let ruled = rules
+                    .get(&line.page)
+                    .is_some_and(|r| in_ruled_grid(line, r));
+                if !(tabular(line) || (short && next_tabular) || ruled) {
                     break;
                 }
             }
@@ -127,7 +156,9 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Region>, Vec<PrintedText>) {
             regions.push(Region {
                 number,
                 title,
-                title_page: lines[i].page,
+                // The page the title ends on (its number may stand at the foot of the
+                // page before).
+                title_page: lines[start - 1].page,
                 lines: body.to_vec(),
             });
             i = end;
