@@ -1,10 +1,11 @@
 //! Imports the Jiangsu corpus into one temporary site (one import per unit-year) and
 //! prints every `sum.*` and `cross.*` error that `check` reports on it: unit-year, file
 //! and page of the table, rule, table, row, column, printed and expected values.
-//! `cargo run --release --example import_corpus -- [CORPUS/jiangsu] [--keep DIR] [--pairs]`
+//! `cargo run --release --example import_corpus -- [CORPUS/jiangsu] [--keep DIR] [--pairs] [--all-rules]`
 //! (`--keep` writes the site into DIR and leaves it there for `gongkai check DIR`;
 //! `--pairs` also lists the cross-table pairs the checker had to skip on a disclosure
-//! that has both tables: a row or column not keyed, or a cell unreadable).
+//! that has both tables: a row or column not keyed, or a cell unreadable;
+//! `--all-rules` counts every rule's diagnostics on standard error).
 
 #[path = "../tests/import_corpus/run.rs"]
 mod run;
@@ -19,9 +20,12 @@ fn main() {
     ));
     let mut keep: Option<PathBuf> = None;
     let mut pairs = false;
+    let mut all_rules = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--pairs" {
+        if a == "--all-rules" {
+            all_rules = true;
+        } else if a == "--pairs" {
             pairs = true;
         } else if a == "--keep" {
             keep = it.next().map(PathBuf::from);
@@ -56,6 +60,16 @@ fn main() {
             f.expected,
             f.message
         );
+    }
+    if all_rules {
+        let mut all = std::collections::BTreeMap::new();
+        for d in &report.diagnostics {
+            *all.entry((d.rule, format!("{:?}", d.severity)))
+                .or_insert(0) += 1;
+        }
+        for ((rule, severity), n) in all {
+            eprintln!("{rule} {severity}: {n}");
+        }
     }
     let mut by_rule = std::collections::BTreeMap::new();
     for f in &findings {

@@ -26,13 +26,16 @@ fn is_body_line(line: &Line) -> bool {
     };
     let t = squeeze(&first.text);
     // A total with nothing beside it but figures (an empty table prints `合计` alone, or
-    // `合计 0`); a header may start with `合计` too, followed by other headings.
-    let total = ["合计", "总计", "收入总计", "支出总计"].contains(&t.as_str())
-        && line
-            .chunks
-            .iter()
-            .skip(1)
-            .all(|c| is_amount(&c.text) || c.text.trim() == "0");
+    // `合 计 0` spaced out); a header may start with `合计` too, followed by other
+    // headings.
+    let figure = |c: &Chunk| is_amount(&c.text) || c.text.trim() == "0";
+    let label_len = line.chunks.iter().take_while(|c| !figure(c)).count();
+    let label: String = line.chunks[..label_len]
+        .iter()
+        .map(|c| squeeze(&c.text))
+        .collect();
+    let total = ["合计", "总计", "收入总计", "支出总计"].contains(&label.as_str())
+        && line.chunks[label_len..].iter().all(figure);
     // A row label numbered like `一、…` or `1.…` (a blank template has no figures).
     let numbered = t.split_once(['、', '.', '．']).is_some_and(|(head, rest)| {
         !head.is_empty()
@@ -133,11 +136,24 @@ pub(crate) fn build(region: Region, rules: &BTreeMap<u32, Vec<Rule>>) -> Printed
     let empty = Vec::new();
     let page_rules = rules.get(&first_page).unwrap_or(&empty);
     let columns = columns(&header_lines, &body, page_rules);
-    let header = header_cells(
-        &header_lines,
-        &columns,
-        rules.get(&title_page).unwrap_or(&empty),
-    );
+    // A header broken by a page (收入 | 支出 at the foot of one page, the rest at the top
+    // of the next) is laid out page by page, each part in its page's rules, top part
+    // first.
+    let mut header = Vec::new();
+    let mut pages: Vec<u32> = header_lines.iter().map(|l| l.page).collect();
+    pages.dedup();
+    for page in pages {
+        let part: Vec<Line> = header_lines
+            .iter()
+            .filter(|l| l.page == page)
+            .cloned()
+            .collect();
+        header.extend(header_cells(
+            &part,
+            &columns,
+            rules.get(&page).unwrap_or(&empty),
+        ));
+    }
     let rows = rows(&body, &columns, rules);
     PrintedTable {
         number,

@@ -7,8 +7,8 @@ use super::classify::{
     is_amount, is_code, is_heading, is_note, is_part_heading, table_number, table_title,
 };
 use super::layout::{Line, Rule};
-use std::collections::BTreeMap;
 use crate::import::printed::{Place, PrintedText};
+use std::collections::BTreeMap;
 
 /// A table's lines, before the grid is made.
 pub(crate) struct Region {

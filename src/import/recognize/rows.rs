@@ -228,7 +228,11 @@ fn label_spans_next(cx: &RowContext, segs: &[Segment], i: usize, r: usize) -> bo
 /// the page before; `出` under `十七、国土海洋气象等支`), belongs to the row above when
 /// the joined words name a line the importer knows and the first part alone does not.
 /// Returns the names and which rows were so joined to the row above.
-fn page_break_labels(cx: &RowContext, seg: &Segment, side_index: usize) -> (Vec<String>, Vec<bool>) {
+fn page_break_labels(
+    cx: &RowContext,
+    seg: &Segment,
+    side_index: usize,
+) -> (Vec<String>, Vec<bool>) {
     let (code_cols, name_cols, value_cols) = side_columns(cx.cols, seg);
     let rows = &cx.table.rows;
     let text = |r: usize, j: usize| rows[r].cells.get(j).map_or("", |s| s.trim());
