@@ -184,6 +184,12 @@ FILES = {
 # Labels the rules cut apart, read from the page image: a cell wrapped over a rule drawn
 # by a neighbouring cell, or a row whose top rule is on the page before.
 LABEL_FIXES = {
+    "renda-2017": {
+        # Wrapped inside its cell (page 7: `八、社会保障和就` over `业支出`), and cut by the
+        # page break (page 8 `当 年 收 入`, page 9 `小计`).
+        "label:八、社会保障和就": "label:八、社会保障和就业支出",
+        "label:当年收入": "label:当年收入小计",
+    },
     "jianchayuan-2018": {
         "label:1.一般公共预": "label:1.一般公共预算",
         "label:三、单位预留机动": "label:三、单位预留机动经费",

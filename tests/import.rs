@@ -1250,3 +1250,78 @@ fn percent_columns() {
     let errors = import_errors(&w.dir);
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// 公开01表 as Jiangsu's PDFs print it: 当年支出小计 and 支出合计 stand in the 功能分类
+/// group and their figures under 支出用途/金额 (one header cell, 支出, over both groups).
+/// The label owns the figure; and a label cut by a page break (`当年收入` at the foot of
+/// one page, `小计` at the top of the next, 人大 2017) is one line again, while a line
+/// that merely starts a page keeps its own label.
+#[test]
+fn totals_across_two_column_groups_and_labels_cut_by_a_page() {
+    let printed = |break_before: &str, cut: bool| {
+        let mut t = t01();
+        for row in &mut t.rows {
+            if ["当年支出小计", "支出合计"].contains(&row.cells[2].as_str()) {
+                row.cells[5] = std::mem::take(&mut row.cells[3]);
+            }
+        }
+        let at = t
+            .rows
+            .iter()
+            .position(|r| r.cells[0] == "当年收入小计")
+            .unwrap();
+        if cut {
+            t.rows[at].cells[0] = "当年收入".to_string();
+            let mut rest = t.rows[at].clone();
+            rest.cells = ["小计", "", "", "", "", ""].map(String::from).to_vec();
+            t.rows.insert(at + 1, rest);
+        }
+        let mut page = 1;
+        for row in &mut t.rows {
+            if row.cells[0] == break_before {
+                page = 2;
+            }
+            row.place = Place::Page(page);
+        }
+        let d = recognize::recognize(&[document(vec![t])], Some("jiangsu-zxbgt")).unwrap();
+        d.disclosure.tables[0].rows.clone()
+    };
+    let value = |rows: &[gongkai::import::draft::RowDraft], key: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r.key.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("no row {key}: {rows:#?}"));
+        (row.name.clone().unwrap_or_default(), row.values.clone())
+    };
+    let amount = |v: &str| vec![("amount".to_string(), v.to_string())];
+
+    let rows = printed("小计", true);
+    assert_eq!(
+        value(&rows, "exp_total"),
+        ("当年支出小计".to_string(), amount("13,377.11"))
+    );
+    assert_eq!(
+        value(&rows, "exp_grand_total"),
+        ("支出合计".to_string(), amount("13,377.11"))
+    );
+    assert_eq!(
+        value(&rows, "income_total"),
+        ("当年收入小计".to_string(), amount("13,377.11"))
+    );
+    // No figure left on an unnamed line, no line named by the cut-off part alone.
+    assert!(
+        rows.iter().all(|r| {
+            let unnamed = r.key.as_deref().is_some_and(|k| k.starts_with('r'));
+            (!unnamed || r.values.is_empty()) && r.name.as_deref() != Some("小计")
+        }),
+        "{rows:#?}"
+    );
+
+    // A page that starts with a line of its own: nothing is joined.
+    let rows = printed("上年结转资金", false);
+    assert_eq!(value(&rows, "carryover").0, "上年结转资金");
+    assert_eq!(
+        value(&rows, "income_total"),
+        ("当年收入小计".to_string(), amount("13,377.11"))
+    );
+}

@@ -366,6 +366,25 @@ mod tests {
     }
 
     #[test]
+    fn touching_pieces_of_a_figure_are_one_word() {
+        // A producer's runs `33,1` and `72.15` touch (省法院 2018, 公开01表); `2018` and
+        // `年度` too. Pieces a word space apart keep the space.
+        let mut spans = vec![span("33,1", 100.0, 500.0), span("72.15", 140.2, 500.0)];
+        spans.push(span("Excel", 100.0, 400.0));
+        spans.push(span("2019", 152.5, 400.0));
+        let page = Page {
+            number: 1,
+            height: 800.0,
+            spans,
+            rules: vec![],
+        };
+        let lines = lines_of(&page);
+        assert_eq!(lines[0].chunks.len(), 1);
+        assert_eq!(lines[0].chunks[0].text, "33,172.15");
+        assert_eq!(lines[1].chunks[0].text, "Excel 2019");
+    }
+
+    #[test]
     fn page_numbers_in_the_margin_are_dropped() {
         let page = Page {
             number: 3,

@@ -25,14 +25,18 @@ fn title_at(lines: &[Line], i: usize) -> Option<(Option<String>, String, usize)>
     let line = lines.get(i)?;
     let text = line.text();
     if let Some(number) = table_number(&text) {
-        let next = lines.get(i + 1).filter(|n| n.page == line.page)?;
+        // The number may be the last line of a page and the title the next page's first.
+        let next = lines
+            .get(i + 1)
+            .filter(|n| n.page == line.page || n.page == line.page + 1)?;
         let (_, title) = table_title(&next.text())?;
         return Some((Some(number), title, 2));
     }
     if is_part_heading(&text) {
         return None;
     }
-    // A long title may wrap, leaving a few characters (`表`) on the next line.
+    // A long title may wrap, leaving a few characters (`表`) on the next line, in the
+    // same type: a row's last words (`计` of `收入合计`) above a title are not its start.
     let next = lines.get(i + 1).filter(|n| n.page == line.page);
     // The first part names what the table is about (`…培训费` / `支出预算表`): a stray
     // `计` closing a table above a title is no part of it.
@@ -155,7 +159,9 @@ pub(crate) fn split(
             regions.push(Region {
                 number,
                 title,
-                title_page: lines[i].page,
+                // The page the title ends on (its number may stand at the foot of the
+                // page before).
+                title_page: lines[start - 1].page,
                 lines: body.to_vec(),
             });
             i = end;

@@ -388,11 +388,14 @@ fn name_keys(table: &PrintedTable, cols: &mut [Col], s: &Segment) {
             }
         }
         if figures.len() == 1 && cols[j].role == Role::Amount {
-            let single = matches!(key.as_deref(), None | Some("amount" | "budget" | "actual"));
+            let coded = (s.first..=s.last).any(|i| cols[i].role == Role::Code);
+            // A lone 基本支出 column over classified lines (省法院's 一般公共预算基本支出表)
+            // is their whole figure too.
+            let single = matches!(key.as_deref(), None | Some("amount" | "budget" | "actual"))
+                || (coded && key.as_deref() == Some("basic"));
             if single {
                 // The one figure of a classified line is the line's total (so that the
                 // cross-table rules on `total` apply); of a labelled list, its amount.
-                let coded = (s.first..=s.last).any(|i| cols[i].role == Role::Code);
                 key = Some(if coded { "total" } else { "amount" }.to_string());
             }
         }

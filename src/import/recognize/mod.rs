@@ -293,8 +293,8 @@ fn table_draft(
         cols: &cols,
         catalogue,
     };
-    for (i, s) in segments.iter().enumerate() {
-        rows::read_rows(&cx, s, i, &mut read);
+    for i in 0..segments.len() {
+        rows::read_rows(&cx, &segments, i, &mut read);
     }
     // A table printed as one line of figures under its header (支出总表, the 三公 table)
     // is its own total line.

@@ -184,37 +184,127 @@ pub struct RowContext<'a> {
     pub catalogue: &'a Catalogue,
 }
 
-/// The rows of one side of the table.
-pub fn read_rows(
+/// The columns of a side by role: codes, names, values (amount, percent, text).
+fn side_columns(cols: &[Col], seg: &Segment) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let of = |keep: &dyn Fn(Role) -> bool| -> Vec<usize> {
+        (seg.first..=seg.last)
+            .filter(|&j| keep(cols[j].role))
+            .collect()
+    };
+    (
+        of(&|r| r == Role::Code),
+        of(&|r| r == Role::Name),
+        of(&|r| matches!(r, Role::Amount | Role::Percent | Role::Text)),
+    )
+}
+
+/// Whether, on printed row `r`, the label of side `i` owns the figures of side `i + 1`:
+/// a line that the layout prints across both sides under one header cell (Jiangsu's
+/// 收支总表 prints 当年支出小计 in the 功能分类 group and its figure in the 支出用途
+/// group's 金额 column). Side `i` prints a label and no figure on that row, side `i + 1`
+/// a figure and neither a label nor a code.
+fn label_spans_next(cx: &RowContext, segs: &[Segment], i: usize, r: usize) -> bool {
+    let (Some(a), Some(b)) = (segs.get(i), segs.get(i + 1)) else {
+        return false;
+    };
+    if a.side.is_empty() || a.side != b.side {
+        return false;
+    }
+    let row = &cx.table.rows[r];
+    let filled = |j: &usize| row.cells.get(*j).is_some_and(|c| !c.trim().is_empty());
+    let (a_codes, a_names, a_values) = side_columns(cx.cols, a);
+    let (b_codes, b_names, b_values) = side_columns(cx.cols, b);
+    a_names.iter().any(filled)
+        && !a_codes.iter().any(filled)
+        && !a_values.iter().any(filled)
+        && !b_codes.iter().any(filled)
+        && !b_names.iter().any(filled)
+        && b_values.iter().any(filled)
+}
+
+/// The name of each row on one side (name cells joined with `/`), with labels cut by a
+/// page break put back together: a row at the top of a page that prints no figure and no
+/// code on this side, only the end of a label (`小计` under `当年收入` at the foot of
+/// the page before; `出` under `十七、国土海洋气象等支`), belongs to the row above when
+/// the joined words name a line the importer knows and the first part alone does not.
+/// Returns the names and which rows were so joined to the row above.
+fn page_break_labels(
     cx: &RowContext,
-    seg: &super::columns::Segment,
+    seg: &Segment,
     side_index: usize,
-    out: &mut Rows,
-) {
+) -> (Vec<String>, Vec<bool>) {
+    let (code_cols, name_cols, value_cols) = side_columns(cx.cols, seg);
+    let rows = &cx.table.rows;
+    let text = |r: usize, j: usize| rows[r].cells.get(j).map_or("", |s| s.trim());
+    let mut names: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let parts: Vec<&str> = name_cols
+                .iter()
+                .map(|&j| text(r, j))
+                .filter(|s| !s.is_empty())
+                .collect();
+            parts.join("/")
+        })
+        .collect();
+    let mut cut = vec![false; rows.len()];
+    if name_cols.len() != 1 {
+        return (names, cut);
+    }
+    let income = side_is_income(seg, side_index);
+    let known = |label: &str| {
+        let bare = bare_label(label);
+        if is_summary_kind(cx.kind) {
+            summary_key(&bare, income).is_some()
+                || (!income && functional_code(cx.catalogue, &bare).is_some())
+        } else {
+            cx.catalogue.entries().any(|(_, n)| n == bare)
+        }
+    };
+    for r in 1..rows.len() {
+        let bare_row = code_cols
+            .iter()
+            .chain(&value_cols)
+            .all(|&j| text(r, j).is_empty());
+        if rows[r].place == rows[r - 1].place
+            || !bare_row
+            || names[r].is_empty()
+            || names[r - 1].is_empty()
+            || cut[r - 1]
+        {
+            continue;
+        }
+        let joined = format!("{}{}", names[r - 1], names[r]);
+        if known(&joined) && !known(&names[r - 1]) {
+            names[r - 1] = joined;
+            cut[r] = true;
+        }
+    }
+    (names, cut)
+}
+
+/// The rows of side `side_index` of the table (`segs` are all its sides).
+pub fn read_rows(cx: &RowContext, segs: &[Segment], side_index: usize, out: &mut Rows) {
     let cols = cx.cols;
-    let code_cols: Vec<usize> = (seg.first..=seg.last)
-        .filter(|&j| cols[j].role == Role::Code)
-        .collect();
-    let name_cols: Vec<usize> = (seg.first..=seg.last)
-        .filter(|&j| cols[j].role == Role::Name)
-        .collect();
-    let value_cols: Vec<usize> = (seg.first..=seg.last)
-        .filter(|&j| matches!(cols[j].role, Role::Amount | Role::Percent | Role::Text))
-        .collect();
+    let seg = &segs[side_index];
+    let (code_cols, name_cols, own_value_cols) = side_columns(cols, seg);
     let summary = is_summary_kind(cx.kind);
     let income_side = side_is_income(seg, side_index);
     // Split codes print only the changing parts (`  01` under `201 01`): the parts above
     // carry down.
     let mut carried: Vec<String> = vec![String::new(); code_cols.len()];
     let mut after_carryover = false;
+    let (names, cut) = page_break_labels(cx, seg, side_index);
     for (r, row) in cx.table.rows.iter().enumerate() {
+        // A figure printed for the previous side's label is read with that label.
+        if (side_index > 0 && label_spans_next(cx, segs, side_index - 1, r)) || cut[r] {
+            continue;
+        }
+        let mut value_cols = own_value_cols.clone();
+        if label_spans_next(cx, segs, side_index, r) {
+            value_cols.extend(side_columns(cols, &segs[side_index + 1]).2);
+        }
         let cell = |j: usize| row.cells.get(j).map(|s| s.trim()).unwrap_or("");
-        let name: Vec<&str> = name_cols
-            .iter()
-            .map(|&j| cell(j))
-            .filter(|s| !s.is_empty())
-            .collect();
-        let mut name = name.join("/");
+        let mut name = names[r].clone();
         let has_values = value_cols.iter().any(|&j| !cell(j).is_empty());
         let printed_code: Vec<&str> = code_cols.iter().map(|&j| cell(j)).collect();
         if name.is_empty() && !has_values && printed_code.iter().all(|c| c.is_empty()) {
