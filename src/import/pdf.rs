@@ -7,7 +7,7 @@
 //! thread of a reader that overran the deadline is left to finish on its own: the import
 //! has already failed and writes nothing. See docs/import.md.
 
-mod classify;
+pub(crate) mod classify;
 mod extract;
 mod grid;
 mod layout;

@@ -366,9 +366,10 @@ fn is_number_line(t: &str) -> bool {
         && s.chars().count() <= 10
 }
 
+/// `单位：万元`, `部门：…`, `部门名称：…`, `编制单位：…`: the PDF reader's rule, so that a
+/// workbook and the PDF of the same tables read the same head lines.
 fn is_head_line(t: &str) -> bool {
-    let s: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    s.contains("单位：") || s.contains("单位:") || s.starts_with("部门：") || s.starts_with("部门:")
+    super::pdf::classify::is_head_text(t)
 }
 
 fn is_note_line(t: &str) -> bool {
@@ -559,6 +560,15 @@ mod tests {
         let err = check_zip(file, &bytes, 1 << 20).unwrap_err();
         assert!(matches!(err, ImportError::TooLarge { .. }), "{err}");
         assert!(check_zip(file, &bytes, 4 << 20).is_ok());
+    }
+
+    #[test]
+    fn head_lines() {
+        assert!(is_head_line("部门名称：江苏省高级人民法院"));
+        assert!(is_head_line("部门：江苏省政协办公厅 单位：万元"));
+        assert!(is_head_line("金额单位：元"));
+        assert!(!is_head_line("部门预算"));
+        assert!(!is_head_line("项目名称"));
     }
 
     #[test]
