@@ -18,6 +18,8 @@ struct Run {
 
 /// `gongkai import FILE --out DIR/content --unit bad`, waited for with `wait4` so that
 /// the child's own peak memory is known (other tests' children do not count).
+// `wait4` reaps the child; std's `Child` does not know it.
+#[allow(clippy::zombie_processes)]
 fn import(file: &Path) -> (Run, PathBuf) {
     let content = file.parent().unwrap().join("content");
     let start = Instant::now();
@@ -288,7 +290,7 @@ struct Bits {
 impl Bits {
     fn put(&mut self, value: u32, count: u32) {
         for i in 0..count {
-            if self.used % 8 == 0 {
+            if self.used.is_multiple_of(8) {
                 self.out.push(0);
             }
             let bit = ((value >> i) & 1) as u8;
