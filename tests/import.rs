@@ -611,6 +611,12 @@ mod jiangsu_set;
 #[path = "import/seeds_round_trip.rs"]
 mod seeds_round_trip;
 
+#[path = "import/bad_inputs.rs"]
+mod bad_inputs;
+
+#[path = "import/excel_pdf.rs"]
+mod excel_pdf;
+
 /// Titles printed in the corpus's Jiangsu budgets (2017–2019, five departments) and in
 /// Shanghai's final-accounts template, each to its kind; a whole set to its template.
 #[test]

@@ -24,17 +24,33 @@ pub fn read_file(path: &Path) -> Result<PrintedDocument, ImportError> {
             reason: "文件不存在或不是普通文件".to_string(),
         });
     }
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
+    match extension(path).as_str() {
         "xlsx" | "xls" => xlsx::read_workbook(path),
         "pdf" => pdf::read_pdf(path),
-        _ => Err(ImportError::NotReadable {
-            file: path.to_path_buf(),
-            reason: "只能导入 .pdf、.xlsx 或 .xls 文件".to_string(),
-        }),
+        _ => Err(unknown_extension(path)),
+    }
+}
+
+/// Reads a published file already in memory, as `read_file` reads it from the disk:
+/// the reader is chosen by `path`'s extension, and each reader's limits apply.
+pub fn read_bytes(path: &Path, bytes: Vec<u8>) -> Result<PrintedDocument, ImportError> {
+    match extension(path).as_str() {
+        "xlsx" | "xls" => xlsx::read_workbook_bytes(path, bytes),
+        "pdf" => pdf::read_pdf_bytes(path, bytes, pdf::Limits::default()),
+        _ => Err(unknown_extension(path)),
+    }
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn unknown_extension(path: &Path) -> ImportError {
+    ImportError::NotReadable {
+        file: path.to_path_buf(),
+        reason: "只能导入 .pdf、.xlsx 或 .xls 文件".to_string(),
     }
 }
 

@@ -7,7 +7,7 @@
 //! thread of a reader that overran the deadline is left to finish on its own: the import
 //! has already failed and writes nothing. See docs/import.md.
 
-mod classify;
+pub(crate) mod classify;
 mod extract;
 mod grid;
 mod layout;
@@ -16,6 +16,7 @@ mod regions;
 use crate::import::error::ImportError;
 use crate::import::printed::{Place, PrintedDocument, PrintedTable};
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -44,27 +45,44 @@ pub fn read_pdf(path: &Path) -> Result<PrintedDocument, ImportError> {
 
 /// Reads the PDF at `path`: tables as printed grids, prose as paragraphs.
 pub fn read_pdf_with(path: &Path, limits: Limits) -> Result<PrintedDocument, ImportError> {
-    let file = path.to_path_buf();
-    let size = std::fs::metadata(path)
-        .map_err(|e| ImportError::Read {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?
-        .len();
-    if size > limits.max_bytes {
-        return Err(ImportError::TooLarge {
-            file,
-            what: format!(
-                "文件大小 {} MiB，上限 {} MiB",
-                size.div_ceil(1024 * 1024),
-                limits.max_bytes / (1024 * 1024)
-            ),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
-        file: file.clone(),
+    let read_error = |e: std::io::Error| ImportError::Read {
+        file: path.to_path_buf(),
         reason: e.to_string(),
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > limits.max_bytes {
+        return Err(too_large(path, size, limits));
+    }
+    // Read through the limit too: the file may have grown since it was measured.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    read_pdf_bytes(path, bytes, limits)
+}
+
+fn too_large(path: &Path, size: u64, limits: Limits) -> ImportError {
+    ImportError::TooLarge {
+        file: path.to_path_buf(),
+        what: format!(
+            "文件大小 {} MiB，上限 {} MiB",
+            size.div_ceil(1024 * 1024),
+            limits.max_bytes / (1024 * 1024)
+        ),
+    }
+}
+
+/// Reads a PDF already in memory, `path` naming it in messages: what `read_pdf_with`
+/// does once the file is read (the fuzz target's entry).
+pub fn read_pdf_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> Result<PrintedDocument, ImportError> {
+    let file = path.to_path_buf();
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(too_large(path, bytes.len() as u64, limits));
+    }
     check_shape(&bytes).map_err(|reason| ImportError::NotReadable {
         file: file.clone(),
         reason: reason.to_string(),

@@ -158,7 +158,7 @@ fn workbook(path: &Path) {
     wb.save(path).unwrap();
 }
 
-fn made(dir: &Path) -> PathBuf {
+pub(crate) fn made(dir: &Path) -> PathBuf {
     let path = dir.join("江苏省政协办公厅2019年预算公开表.xlsx");
     workbook(&path);
     path

@@ -26,16 +26,20 @@ fn is_body_line(line: &Line) -> bool {
     };
     let t = squeeze(&first.text);
     // A total with nothing beside it but figures (an empty table prints `合计` alone, or
-    // `合 计 0` spaced out); a header may start with `合计` too, followed by other
-    // headings.
-    let figure = |c: &Chunk| is_amount(&c.text) || c.text.trim() == "0";
-    let label_len = line.chunks.iter().take_while(|c| !figure(c)).count();
-    let label: String = line.chunks[..label_len]
+    // `合计 0`: a whole number beside a total is a figure); a header may start with
+    // `合计` too, followed by other headings. The label may be letter-spaced into
+    // chunks of one character (`合   计`).
+    let figure = |c: &str| {
+        let c = c.trim();
+        is_amount(c) || (!c.is_empty() && c.chars().all(|d| d.is_ascii_digit()))
+    };
+    let label_chunks = line.chunks.iter().take_while(|c| !figure(&c.text)).count();
+    let label: String = line.chunks[..label_chunks]
         .iter()
         .map(|c| squeeze(&c.text))
         .collect();
     let total = ["合计", "总计", "收入总计", "支出总计"].contains(&label.as_str())
-        && line.chunks[label_len..].iter().all(figure);
+        && line.chunks[label_chunks..].iter().all(|c| figure(&c.text));
     // A row label numbered like `一、…` or `1.…` (a blank template has no figures).
     let numbered = t.split_once(['、', '.', '．']).is_some_and(|(head, rest)| {
         !head.is_empty()
