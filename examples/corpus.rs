@@ -589,7 +589,7 @@ fn budget_yaml(unit: &str, year: u32, f: &Figures, final_accounts: bool) -> (Str
     );
     let _ = writeln!(
         m,
-        "## 三、其他重要事项 {{#other-matters}}\n\n### （一）机关运行经费 {{#running-costs}}\n\n本部门机关运行经费{{{{ {} = T06.total.public }}}}万元，主要用于办公费、差旅费、会议费等。\n\n### （二）“三公”经费 {{#three-public}}\n\n“三公”经费{{{{ {} = T07.budget.total }}}}万元，其中公务接待费{{{{ {} = T07.budget.reception }}}}万元，与上年持平。\n\n### （三）会议费和培训费 {{#meetings-training}}\n\n会议费和培训费按规定标准安排。\n\n### （四）政府采购情况 {{#procurement}}\n\n本部门无政府采购预算。\n\n### （五）国有资产占用情况 {{#assets}}\n\n本部门无公务用车，无单位价值50万元以上通用设备。\n\n### （六）绩效目标 {{#performance}}\n\n本部门所有支出实行绩效目标管理。\n\n## 四、名词解释 {{#glossary}}\n\n机关运行经费：是指各部门的公用经费，包括办公及印刷费、邮电费、差旅费、会议费、福利费、日常维修费等。\n",
+        "## 三、其他重要事项 {{#other-matters}}\n\n### （一）机关运行经费 {{#running-costs}}\n\n本部门机关运行经费{{{{ {} = T06.total.public }}}}万元，主要用于办公费、差旅费、会议费等。\n\n### （二）“三公”经费 {{#three-public}}\n\n“三公”经费{{{{ {} = T07.budget.total }}}}万元，其中公务接待费{{{{ {} = T07.budget.reception }}}}万元。\n\n### （三）会议费和培训费 {{#meetings-training}}\n\n会议费和培训费按规定标准安排。\n\n### （四）政府采购情况 {{#procurement}}\n\n本部门无政府采购预算。\n\n### （五）国有资产占用情况 {{#assets}}\n\n本部门无公务用车，无单位价值50万元以上通用设备。\n\n### （六）绩效目标 {{#performance}}\n\n本部门所有支出实行绩效目标管理。\n\n## 四、名词解释 {{#glossary}}\n\n机关运行经费：是指各部门的公用经费，包括办公及印刷费、邮电费、差旅费、会议费、福利费、日常维修费等。\n",
         money(public),
         money(tp),
         money(f.reception)
