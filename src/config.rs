@@ -30,6 +30,12 @@ pub struct Config {
     /// unit makes its segment's index again, and a query fetches one file per term from
     /// each segment. Fewer per segment: faster rebuilds, more requests per query.
     pub search_segment_units: usize,
+    /// 主办单位: who runs the site, shown in the footer of every page.
+    pub organizer: Option<String>,
+    /// How to reach the organizer (telephone, address, e-mail), shown in the footer.
+    pub contact: Option<String>,
+    /// 备案号 (ICP filing number), shown in the footer.
+    pub icp: Option<String>,
 }
 
 impl Default for Config {
@@ -41,6 +47,9 @@ impl Default for Config {
             description: None,
             feed_authority: None,
             search_segment_units: 256,
+            organizer: None,
+            contact: None,
+            icp: None,
         }
     }
 }
@@ -104,6 +113,17 @@ impl Config {
         if c.search_segment_units == 0 {
             return Err(ConfigError::invalid("search_segment_units 应为正整数"));
         }
+        for (key, value) in [
+            ("organizer", &c.organizer),
+            ("contact", &c.contact),
+            ("icp", &c.icp),
+        ] {
+            if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(ConfigError::invalid(format!(
+                    "{key} 不能为空字符串（不需要时请删去这一行）"
+                )));
+            }
+        }
         if let Some(a) = &c.feed_authority
             && !valid_tag_authority(a)
         {
@@ -133,18 +153,19 @@ impl Config {
         }
     }
 
-    /// `base_url` with a trailing slash, for absolute URLs (sitemap); `None` when it
-    /// names no host.
+    /// `base_url` with a trailing slash, for absolute URLs (sitemap, robots, feed ids);
+    /// `None` unless it is an `http://` or `https://` address with a host.
     pub fn absolute_base(&self) -> Option<String> {
         let url = self.base_url.trim();
-        if !url.contains("://") {
+        let (scheme, rest) = url.split_once("://")?;
+        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
             return None;
         }
-        let scheme_end = url.find("://").map_or(0, |i| i + 3);
-        let host_end = url[scheme_end..]
-            .find('/')
-            .map_or(url.len(), |j| scheme_end + j);
-        Some(format!("{}{}", &url[..host_end], self.base_path()))
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return None;
+        }
+        Some(format!("{scheme}://{host}{}", self.base_path()))
     }
 }
 
@@ -216,6 +237,16 @@ mod tests {
         );
         c.base_url = "/a/b/".into();
         assert_eq!(c.base_path(), "/a/b/");
+        assert_eq!(c.absolute_base(), None);
+        for no_host in ["https:///a/", "ftp://example.gov.cn/", "example.gov.cn/a/"] {
+            c.base_url = no_host.into();
+            assert_eq!(c.absolute_base(), None, "{no_host}");
+        }
+        c.base_url = "http://example.gov.cn:8080/a".into();
+        assert_eq!(
+            c.absolute_base().as_deref(),
+            Some("http://example.gov.cn:8080/a/")
+        );
     }
 
     #[test]
@@ -224,6 +255,15 @@ mod tests {
         assert_eq!(c.title, "医保");
         assert_eq!(c.output_dir, "public");
         assert!(Config::parse("titel = \"x\"").is_err());
+        let c = Config::parse(
+            "organizer = \"某某市医疗保障局\"\ncontact = \"0734-1234567\"\nicp = \"湘ICP备00000000号\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.organizer.as_deref(), Some("某某市医疗保障局"));
+        assert_eq!(c.contact.as_deref(), Some("0734-1234567"));
+        assert_eq!(c.icp.as_deref(), Some("湘ICP备00000000号"));
+        let e = Config::parse("icp = \" \"").unwrap_err().to_string();
+        assert!(e.contains("icp 不能为空"), "{e}");
     }
 
     #[test]

@@ -303,6 +303,12 @@ fn run_build(
                     outcome.reused_units
                 );
             }
+            if config.absolute_base().is_none() {
+                eprintln!(
+                    "gongkai：提示：gongkai.toml 中的 base_url（{}）不是以 http:// 或 https:// 开头、带域名的完整网址，未生成 sitemap.xml（站点地图只能列出完整网址），robots.txt 也不指向站点地图；如需站点地图，请把 base_url 写成 https://域名/路径/",
+                    config.base_url
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -822,6 +822,27 @@ fn impossible_date() {
 }
 
 #[test]
+fn source_url_not_http() {
+    let s = Site::new();
+    s.edit(
+        YAML,
+        "published: \"2023-02-20\"",
+        "published: \"2023-02-20\"\nsource_url: https://www.example.gov.cn/a.html",
+    );
+    assert!(with_rule(&s.check(), "value.url").is_empty());
+    for bad in ["www.example.gov.cn/a.html", "javascript:alert(1)", "https:///a", "https://a b/"] {
+        let s = Site::new();
+        s.edit(
+            YAML,
+            "published: \"2023-02-20\"",
+            &format!("published: \"2023-02-20\"\nsource_url: \"{bad}\""),
+        );
+        let diags = s.check();
+        assert_eq!(with_rule(&diags, "value.url").len(), 1, "{bad}: {diags:#?}");
+    }
+}
+
+#[test]
 fn duplicate_row_and_table_id() {
     let s = Site::new();
     s.edit(

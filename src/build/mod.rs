@@ -137,6 +137,7 @@ pub fn render_into(
         .map(|u| renderer.listing(*u))
         .collect::<Result<_, _>>()?;
     drop(listing);
+    renderer.set_site_feed(crate::outputs::feeds::any_dated(&listings));
     let todo: Vec<(UnitRef, &UnitListing)> = units
         .iter()
         .copied()

@@ -241,6 +241,9 @@ pub struct Renderer {
     /// The findings of the check of the units read by this build, by unit folder
     /// ([`Renderer::set_findings`]); a kept unit's come with its listing.
     findings: std::sync::RwLock<crate::views::findings::SiteFindings>,
+    /// Whether the site's feed exists (some disclosure has a date; see
+    /// [`Renderer::set_site_feed`]): every page's header links it only then.
+    site_feed: std::sync::atomic::AtomicBool,
 }
 
 impl Renderer {
@@ -256,6 +259,7 @@ impl Renderer {
             store: None,
             unlisted: Default::default(),
             findings: Default::default(),
+            site_feed: Default::default(),
             absolute: config.absolute_base(),
             site_root: site_root.to_path_buf(),
         })
@@ -269,9 +273,21 @@ impl Renderer {
         }
     }
 
+    /// Whether the site has a feed (`feeds::any_dated` of every unit's listing), set
+    /// before the pages are rendered: every page links the feed only when it exists.
+    pub fn set_site_feed(&self, exists: bool) {
+        self.site_feed
+            .store(exists, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn has_site_feed(&self) -> bool {
+        self.site_feed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The key under which a unit's own files are carried over unrendered: its
     /// [`Renderer::unit_key`] and the findings its pages show (`listing`'s), so that a
-    /// unit whose findings change is rendered again even when its sources did not.
+    /// unit whose findings change is rendered again even when its sources did not, and
+    /// whether the site has a feed (its pages' headers link it).
     pub fn render_key(&self, digest: u64, listing: &UnitListing) -> Option<String> {
         let findings: Vec<_> = listing
             .disclosures
@@ -279,7 +295,8 @@ impl Renderer {
             .map(|d| d.findings.clone())
             .collect();
         let f = crate::views::findings::DisclosureFindings::digest(&findings);
-        Some(format!("{}-{f:016x}", self.unit_key(digest)?))
+        let feed = u8::from(self.has_site_feed());
+        Some(format!("{}-{f:016x}-{feed}", self.unit_key(digest)?))
     }
 
     /// What `unit_files(u)` renders from: the unit's sources (`Unit::digest`), and this
@@ -456,6 +473,12 @@ impl Renderer {
         let mut c = tera::Context::new();
         c.insert("site", &self.info);
         c.insert("asset_base", &format!("{}{ASSET_DIR}/", self.info.base));
+        c.insert(
+            "site_feed",
+            &self
+                .has_site_feed()
+                .then(|| format!("{}{}", self.info.base, crate::outputs::feeds::FEED)),
+        );
         c
     }
 
@@ -483,7 +506,7 @@ impl Renderer {
         );
         let mut out = pages?;
         out.extend(downloads?.into_iter().flatten());
-        out.push(crate::outputs::feeds::unit_feed(
+        out.extend(crate::outputs::feeds::unit_feed(
             &self.config,
             &self.info,
             listing,
@@ -502,10 +525,8 @@ impl Renderer {
             "across_years",
             &crate::outputs::compare::across_years(&self.info.base, listing)?,
         );
-        ctx.insert(
-            "feed",
-            &crate::outputs::feeds::unit_feed_link(&self.info.base, u),
-        );
+        let feed = crate::outputs::feeds::unit_feed_link(&self.info.base, u);
+        ctx.insert("feed", &feed);
         out.push((
             unit_path(u),
             render(&self.tera, "unit.html", &ctx)?.into_bytes(),
@@ -514,6 +535,7 @@ impl Renderer {
         for (i, d) in u.disclosures.iter().enumerate() {
             let findings = listing.disclosures.get(i).map_or(&none, |l| &l.findings);
             let mut ctx = self.context();
+            ctx.insert("feed", &feed);
             ctx.insert(
                 "page",
                 &disclosure_view(&self.info, u, d, &self.templates, &self.catalogue, findings),
@@ -575,11 +597,13 @@ impl Renderer {
             (
                 "订阅",
                 Box::new(|| {
-                    Ok(vec![crate::outputs::feeds::site_feed(
+                    Ok(crate::outputs::feeds::site_feed(
                         &self.config,
                         &self.info,
                         listings,
-                    )?])
+                    )?
+                    .into_iter()
+                    .collect())
                 }),
             ),
             (
@@ -686,36 +710,47 @@ impl Renderer {
         Ok(())
     }
 
-    /// `sitemap.xml` (listing `pages`, the output paths of every page) and `robots.txt`.
-    pub fn sitemap_files(&self, pages: &[String]) -> Result<Files, BuildError> {
-        let prefix = self
-            .absolute
-            .clone()
-            .unwrap_or_else(|| self.info.base.clone());
-        let mut urls: Vec<String> = pages
-            .iter()
-            .filter(|p| p.ends_with("index.html"))
-            .map(|p| format!("{prefix}{}", p.strip_suffix("index.html").unwrap_or(p)))
-            .collect();
-        urls.sort();
-        urls.dedup();
+    /// `robots.txt` and, when `base_url` is absolute, `sitemap.xml` listing `pages`
+    /// (the output paths of every page, each with its publication date when it has one):
+    /// the sitemap protocol allows absolute URLs only, so without a host there is none.
+    pub fn sitemap_files(&self, pages: &[Page]) -> Result<Files, BuildError> {
         let mut ctx = self.context();
-        ctx.insert("urls", &urls);
         // robots.txt may only name the sitemap by an absolute URL.
         ctx.insert(
             "sitemap_url",
             &self.absolute.as_ref().map(|a| format!("{a}sitemap.xml")),
         );
-        Ok(vec![
-            (
+        let mut out = Files::new();
+        if let Some(prefix) = &self.absolute {
+            let mut urls: Vec<SitemapUrl> = pages
+                .iter()
+                .filter(|p| p.path.ends_with("index.html"))
+                .map(|p| SitemapUrl {
+                    // Percent-encoded (RFC 3986), then escaped for XML (`&`, `'`).
+                    loc: crate::outputs::feeds::escape_xml(&format!(
+                        "{prefix}{}",
+                        crate::outputs::feeds::encode_path(
+                            p.path.strip_suffix("index.html").unwrap_or(&p.path)
+                        )
+                    )),
+                    lastmod: p.lastmod.clone(),
+                })
+                .collect();
+            urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+            urls.dedup_by(|a, b| a.loc == b.loc);
+            ctx.insert("urls", &urls);
+            out.push((
                 "sitemap.xml".into(),
                 render(&self.tera, "sitemap.xml", &ctx)?.into_bytes(),
-            ),
-            (
-                "robots.txt".into(),
-                render(&self.tera, "robots.txt", &ctx)?.into_bytes(),
-            ),
-        ])
+            ));
+        } else {
+            ctx.insert("urls", &Vec::<SitemapUrl>::new());
+        }
+        out.push((
+            "robots.txt".into(),
+            render(&self.tera, "robots.txt", &ctx)?.into_bytes(),
+        ));
+        Ok(out)
     }
 
     /// The built-in assets, then the site's `static/` files over them.
@@ -741,12 +776,36 @@ struct Memo {
     listings: std::collections::HashMap<String, UnitListing>,
 }
 
-/// The output paths of every page the site has, without rendering anything.
-pub fn page_paths(listings: &[UnitListing], site_files: &[String]) -> Vec<String> {
-    let mut pages: Vec<String> = site_files.to_vec();
+/// A page of the site, for the sitemap.
+pub struct Page {
+    /// Its output path (`<unit>/<year>-<kind>/index.html`).
+    pub path: String,
+    /// Its disclosure's publication date (`YYYY-MM-DD`), when it is one that has one.
+    pub lastmod: Option<String>,
+}
+
+/// One `<url>` of `sitemap.xml`.
+#[derive(serde::Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// Every page the site has, without rendering anything: a disclosure's page carries its
+/// publication date; no other page has a date the sources state.
+pub fn page_paths(listings: &[UnitListing], site_files: &[String]) -> Vec<Page> {
+    let page = |path: &str, lastmod: Option<&String>| Page {
+        path: path.to_string(),
+        lastmod: lastmod.cloned(),
+    };
+    let mut pages: Vec<Page> = site_files.iter().map(|p| page(p, None)).collect();
     for u in listings {
-        pages.push(u.path());
-        pages.extend(u.disclosures.iter().map(|d| d.path.clone()));
+        pages.push(page(&u.path(), None));
+        pages.extend(
+            u.disclosures
+                .iter()
+                .map(|d| page(&d.path, d.published.as_ref())),
+        );
     }
     pages
 }

@@ -107,6 +107,8 @@ pub struct Disclosure {
     pub published: Option<String>,
     pub approved: Option<String>,
     pub source: Option<String>,
+    /// The address of the original publication (`source_url:`), an `http(s)://` URL.
+    pub source_url: Option<String>,
     /// The edition of 政府收支分类科目 it follows (`catalogue_edition:`), when it says;
     /// otherwise its year's (see `catalogue::Editions::for_disclosure`).
     pub catalogue_edition: Option<u32>,

@@ -707,6 +707,9 @@ mod tests {
             title: "t".into(),
             description: None,
             base: "/".into(),
+            organizer: None,
+            contact: None,
+            icp: None,
         };
         let listings: Vec<UnitListing> = site
             .units

@@ -6,8 +6,9 @@
 //!   entry as new by its date, and the clock is never a source. The unit page says how
 //!   many of its disclosures are left out.
 //! - Dates are Beijing dates: `2023-02-20` is `2023-02-20T00:00:00+08:00`.
-//! - A feed's `updated` is its newest entry's; a feed without entries says
-//!   [`NO_DATE`] (the epoch), never the time of the build.
+//! - A feed's `updated` is its newest entry's. A feed would have no entry (no
+//!   disclosure it covers has a date) is not written and no page links it: Atom requires
+//!   a date, and neither the clock nor a placeholder such as the epoch is one.
 //! - Ids are the absolute URLs of the pages (and of the feeds) when `base_url` names a
 //!   host; otherwise `tag:` URIs (RFC 4151) of `feed_authority` (or
 //!   [`DEFAULT_FEED_AUTHORITY`]) and the page's path under the base, so moving the site
@@ -23,9 +24,6 @@ use crate::views::listing::{DisclosureListing, UnitListing};
 
 /// The file name of every feed.
 pub const FEED: &str = "feed.xml";
-
-/// `updated` of a feed with no dated entry.
-pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
 /// Output path of a unit's feed.
 pub fn unit_feed_path(slug: &str) -> String {
@@ -73,7 +71,7 @@ impl Ids {
 }
 
 /// Percent-encodes what may not stand in a URI path (unit folder names are free text).
-fn encode_path(p: &str) -> String {
+pub fn encode_path(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
@@ -156,14 +154,18 @@ struct FeedHead<'a> {
     author: &'a str,
 }
 
-fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, OutputError> {
+/// The feed of `items`; `None` when there are none (see the module's notes).
+fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Option<Vec<u8>>, OutputError> {
     let mut x = String::new();
-    let updated = match items.first() {
-        Some(i) => atom_date(i.date).map_err(|e| {
-            OutputError::Make(format!("{}/{}：{e}", i.unit.slug, i.disclosure.year))
-        })?,
-        None => NO_DATE.to_string(),
+    let Some(newest) = items.first() else {
+        return Ok(None);
     };
+    let updated = atom_date(newest.date).map_err(|e| {
+        OutputError::Make(format!(
+            "{}/{}：{e}",
+            newest.unit.slug, newest.disclosure.year
+        ))
+    })?;
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     x.push_str(&format!("<id>{}</id>\n", escape_xml(&ids.id(&head.path))));
@@ -222,20 +224,25 @@ fn feed(ids: &Ids, head: &FeedHead, items: &[Item]) -> Result<Vec<u8>, OutputErr
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
-    Ok(x.into_bytes())
+    Ok(Some(x.into_bytes()))
 }
 
-/// The site's feed: every unit's dated disclosures.
+/// Whether any of `units` has a dated disclosure: the site's feed exists.
+pub fn any_dated(units: &[UnitListing]) -> bool {
+    units
+        .iter()
+        .any(|u| u.disclosures.iter().any(|d| d.published.is_some()))
+}
+
+/// The site's feed: every unit's dated disclosures; none without a dated disclosure.
 pub fn site_feed(
     config: &Config,
     info: &SiteInfo,
     units: &[UnitListing],
-) -> Result<(String, Vec<u8>), OutputError> {
+) -> Result<Option<(String, Vec<u8>)>, OutputError> {
     let ids = Ids::new(config, info);
     let all: Vec<&UnitListing> = units.iter().collect();
-    Ok((
-        FEED.to_string(),
-        feed(
+    Ok(feed(
             &ids,
             &FeedHead {
                 path: FEED.into(),
@@ -246,21 +253,19 @@ pub fn site_feed(
                 alternate: "index.html".into(),
                 author: &info.title,
             },
-            &items(&all),
-        )?,
-    ))
+        &items(&all),
+    )?
+    .map(|bytes| (FEED.to_string(), bytes)))
 }
 
-/// A unit's feed.
+/// A unit's feed; none when no disclosure of the unit has a date.
 pub fn unit_feed(
     config: &Config,
     info: &SiteInfo,
     u: &UnitListing,
-) -> Result<(String, Vec<u8>), OutputError> {
+) -> Result<Option<(String, Vec<u8>)>, OutputError> {
     let ids = Ids::new(config, info);
-    Ok((
-        unit_feed_path(&u.slug),
-        feed(
+    Ok(feed(
             &ids,
             &FeedHead {
                 path: unit_feed_path(&u.slug),
@@ -272,27 +277,30 @@ pub fn unit_feed(
                 alternate: u.path(),
                 author: &u.summary.name,
             },
-            &items(&[u]),
-        )?,
-    ))
+        &items(&[u]),
+    )?
+    .map(|bytes| (unit_feed_path(&u.slug), bytes)))
 }
 
 /// A unit's feed, for its page: the link and how many disclosures it leaves out.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FeedLink {
-    pub url: String,
+    /// `None` when the unit has no feed (no dated disclosure).
+    pub url: Option<String>,
     /// Disclosures without a publication date (not in the feed).
     pub undated: usize,
 }
 
 pub fn unit_feed_link(base: &str, u: &Unit) -> FeedLink {
+    let undated = u
+        .disclosures
+        .iter()
+        .filter(|d| d.published.is_none())
+        .count();
     FeedLink {
-        url: format!("{base}{}", unit_feed_path(&u.slug)),
-        undated: u
-            .disclosures
-            .iter()
-            .filter(|d| d.published.is_none())
-            .count(),
+        url: (undated < u.disclosures.len())
+            .then(|| format!("{base}{}", unit_feed_path(&u.slug))),
+        undated,
     }
 }
 

@@ -371,6 +371,34 @@ fn check_date(ctx: &mut Ctx, s: &S) {
     }
 }
 
+/// `source_url:` as written when it is an `http://` or `https://` address with a host and
+/// nothing a link could not carry (spaces, quotes, angle brackets, control characters);
+/// otherwise a diagnostic and no link.
+fn check_url(ctx: &mut Ctx, s: S) -> Option<String> {
+    let v = s.value.trim();
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty()
+            && !r
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\`^{}|".contains(c))
+    });
+    if ok {
+        return Some(v.to_string());
+    }
+    let loc = ctx.loc(&s);
+    ctx.error(
+        &rules::VALUE_URL,
+        loc,
+        "source_url 应是以 http:// 或 https:// 开头的完整网址（原文发布页面的地址），不能含空格、引号或尖括号".to_string(),
+    )
+    .found(s.value.clone());
+    None
+}
+
 fn disclosure(
     ctx: &mut Ctx,
     src: schema::DisclosureSrc,
@@ -466,6 +494,7 @@ fn disclosure(
         published: src.published.map(|p| p.value),
         approved: src.approved.map(|p| p.value),
         source: src.source.map(|s| s.value),
+        source_url: src.source_url.and_then(|u| check_url(ctx, u)),
         catalogue_edition,
         tables,
         acks,

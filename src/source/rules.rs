@@ -99,6 +99,14 @@ pub const VALUE_DATE: Rule = Rule {
     doc: "",
 };
 
+pub const VALUE_URL: Rule = Rule {
+    id: "value.url",
+    severity: Severity::Error,
+    module: "source",
+    summary: "A `source_url` that is not an http:// or https:// address.",
+    doc: "",
+};
+
 pub const TABLE_DUPLICATE: Rule = Rule {
     id: "table.duplicate",
     severity: Severity::Error,

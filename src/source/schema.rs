@@ -44,6 +44,8 @@ pub struct DisclosureSrc {
     #[serde(default)]
     pub source: Option<S>,
     #[serde(default)]
+    pub source_url: Option<S>,
+    #[serde(default)]
     pub catalogue_edition: Option<Spanned<u32>>,
     #[serde(default)]
     pub note: Option<String>,

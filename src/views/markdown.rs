@@ -558,6 +558,7 @@ mod tests {
             published: None,
             approved: None,
             source: None,
+            source_url: None,
             tables: Vec::new(),
             acks: Vec::new(),
             text: None,

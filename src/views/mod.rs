@@ -31,6 +31,10 @@ pub struct SiteInfo {
     pub description: Option<String>,
     /// The path prefix of every internal link: `/` or `/sub/path/`.
     pub base: String,
+    /// 主办单位, contact and 备案号 (`gongkai.toml`), in the footer of every page.
+    pub organizer: Option<String>,
+    pub contact: Option<String>,
+    pub icp: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -187,6 +191,8 @@ pub struct DisclosureView {
     pub published: Option<String>,
     pub approved: Option<String>,
     pub source: Option<String>,
+    /// The original publication's address, linked from the page.
+    pub source_url: Option<String>,
     pub overview: Rendered,
     /// 情况说明: the preamble and the standard sections, each generated text followed by
     /// the author's text.
@@ -225,6 +231,9 @@ pub fn site_info(config: &Config) -> SiteInfo {
         title: config.title.clone(),
         description: config.description.clone(),
         base: config.base_path(),
+        organizer: config.organizer.clone(),
+        contact: config.contact.clone(),
+        icp: config.icp.clone(),
     }
 }
 
@@ -926,6 +935,7 @@ pub fn disclosure_view(
         published: d.published.clone(),
         approved: d.approved.clone(),
         source: d.source.clone(),
+        source_url: d.source_url.clone(),
         overview,
         explanation,
         tables,

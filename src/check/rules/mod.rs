@@ -37,6 +37,7 @@ pub const RULES: &[&Rule] = &[
     &crate::source::rules::VALUE_CODE,
     &crate::source::rules::VALUE_ENUM,
     &crate::source::rules::VALUE_DATE,
+    &crate::source::rules::VALUE_URL,
     &crate::source::rules::TABLE_DUPLICATE,
     &crate::source::rules::TABLE_REFERENCE,
     &completeness::TABLE_KIND,
