@@ -170,6 +170,8 @@ fn sitemap_lists_absolute_urls_with_publication_dates_and_robots_names_it() {
         1,
         "{urls:#?}"
     );
+    let unit_page = std::fs::read_to_string(out.join("demo/index.html")).unwrap();
+    assert!(unit_page.contains("1 份公开文件原文未注明公开日期，不在订阅中"));
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(
         robots
