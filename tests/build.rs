@@ -504,6 +504,12 @@ fn a_unit_with_several_years_lists_them_and_charts_the_totals() {
 #[test]
 fn page_snapshots_of_the_fixture_site() {
     let site = fixture_site("");
+    // A host (at the root, so links are as with `/`): the sitemap exists.
+    std::fs::write(
+        site.path().join("gongkai.toml"),
+        "title = \"部门预决算公开\"\nbase_url = \"https://example.gov.cn/\"\n",
+    )
+    .unwrap();
     let out = site.path().join("public");
     build(site.path(), &out);
     for (name, rel) in [
