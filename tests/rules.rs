@@ -830,7 +830,12 @@ fn source_url_not_http() {
         "published: \"2023-02-20\"\nsource_url: https://www.example.gov.cn/a.html",
     );
     assert!(with_rule(&s.check(), "value.url").is_empty());
-    for bad in ["www.example.gov.cn/a.html", "javascript:alert(1)", "https:///a", "https://a b/"] {
+    for bad in [
+        "www.example.gov.cn/a.html",
+        "javascript:alert(1)",
+        "https:///a",
+        "https://a b/",
+    ] {
         let s = Site::new();
         s.edit(
             YAML,

@@ -90,10 +90,13 @@ fn html_pages(out: &Path) -> BTreeMap<String, String> {
 fn w3c_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 10
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
         && (b.len() == 10 || b[10] == b'T')
 }
 
@@ -117,10 +120,19 @@ fn parse_sitemap(text: &str, prefix: &str) -> BTreeMap<String, Option<String>> {
             matches!(names.as_slice(), ["loc"] | ["loc", "lastmod"]),
             "{names:?}"
         );
-        assert!(kids.iter().all(|k| k.tag_name().namespace() == Some(SITEMAP_NS)));
+        assert!(
+            kids.iter()
+                .all(|k| k.tag_name().namespace() == Some(SITEMAP_NS))
+        );
         let loc = kids[0].text().unwrap_or("").to_string();
-        assert!(loc.starts_with(prefix), "not absolute under {prefix}: {loc}");
-        assert!(loc.len() <= 2048 && loc.is_ascii() && !loc.contains(' '), "{loc}");
+        assert!(
+            loc.starts_with(prefix),
+            "not absolute under {prefix}: {loc}"
+        );
+        assert!(
+            loc.len() <= 2048 && loc.is_ascii() && !loc.contains(' '),
+            "{loc}"
+        );
         let lastmod = kids.get(1).map(|k| k.text().unwrap_or("").to_string());
         if let Some(d) = &lastmod {
             assert!(w3c_date(d), "lastmod {d}");
@@ -230,7 +242,12 @@ fn no_feed_and_no_feed_link_while_no_disclosure_has_a_date_and_never_1970() {
     // including those of units carried over from the previous build — links the site's.
     let other = site.path().join("content/other");
     copy_dir(&site.path().join("content/demo"), &other);
-    edit(site.path(), "content/other/unit.yaml", "name:", "name: 另一");
+    edit(
+        site.path(),
+        "content/other/unit.yaml",
+        "name:",
+        "name: 另一",
+    );
     build(site.path(), &out);
     edit(
         site.path(),
@@ -293,12 +310,18 @@ fn the_footer_shows_the_configured_organizer_contact_and_icp_on_every_page() {
     build(site.path(), &out);
     for (path, html) in html_pages(&out) {
         assert!(html.contains("备案号：湘ICP备12345678号"), "{path}");
-        assert!(!html.contains("主办单位") && !html.contains("联系方式"), "{path}");
+        assert!(
+            !html.contains("主办单位") && !html.contains("联系方式"),
+            "{path}"
+        );
     }
     std::fs::write(site.path().join("gongkai.toml"), "title = \"示例\"\n").unwrap();
     build(site.path(), &out);
     for (path, html) in html_pages(&out) {
-        assert!(!html.contains("site-owner") && !html.contains("备案号"), "{path}");
+        assert!(
+            !html.contains("site-owner") && !html.contains("备案号"),
+            "{path}"
+        );
     }
 
     // An empty value is a configuration error, in Chinese.
@@ -329,7 +352,9 @@ fn a_disclosure_page_shows_its_publication_date_and_links_the_original() {
         "{page}"
     );
     assert!(
-        page.contains("<a class=\"source-url\" href=\"https://www.example.gov.cn/zwgk/ys/2023?id=7&amp;t=1\""),
+        page.contains(
+            "<a class=\"source-url\" href=\"https://www.example.gov.cn/zwgk/ys/2023?id=7&amp;t=1\""
+        ),
         "{page}"
     );
 

@@ -597,13 +597,11 @@ impl Renderer {
             (
                 "订阅",
                 Box::new(|| {
-                    Ok(crate::outputs::feeds::site_feed(
-                        &self.config,
-                        &self.info,
-                        listings,
-                    )?
-                    .into_iter()
-                    .collect())
+                    Ok(
+                        crate::outputs::feeds::site_feed(&self.config, &self.info, listings)?
+                            .into_iter()
+                            .collect(),
+                    )
                 }),
             ),
             (

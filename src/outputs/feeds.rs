@@ -243,16 +243,16 @@ pub fn site_feed(
     let ids = Ids::new(config, info);
     let all: Vec<&UnitListing> = units.iter().collect();
     Ok(feed(
-            &ids,
-            &FeedHead {
-                path: FEED.into(),
-                title: format!("{}：新公开的部门预算和决算", info.title),
-                subtitle:
-                    "各单位新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。"
-                        .into(),
-                alternate: "index.html".into(),
-                author: &info.title,
-            },
+        &ids,
+        &FeedHead {
+            path: FEED.into(),
+            title: format!("{}：新公开的部门预算和决算", info.title),
+            subtitle:
+                "各单位新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。"
+                    .into(),
+            alternate: "index.html".into(),
+            author: &info.title,
+        },
         &items(&all),
     )?
     .map(|bytes| (FEED.to_string(), bytes)))
@@ -266,17 +266,17 @@ pub fn unit_feed(
 ) -> Result<Option<(String, Vec<u8>)>, OutputError> {
     let ids = Ids::new(config, info);
     Ok(feed(
-            &ids,
-            &FeedHead {
-                path: unit_feed_path(&u.slug),
-                title: format!("{}：新公开的部门预算和决算", u.summary.name),
-                subtitle: format!(
-                    "{}新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。",
-                    u.summary.name
-                ),
-                alternate: u.path(),
-                author: &u.summary.name,
-            },
+        &ids,
+        &FeedHead {
+            path: unit_feed_path(&u.slug),
+            title: format!("{}：新公开的部门预算和决算", u.summary.name),
+            subtitle: format!(
+                "{}新公开的部门预算和部门决算，按原文公开日期排列；未注明公开日期的不列入。",
+                u.summary.name
+            ),
+            alternate: u.path(),
+            author: &u.summary.name,
+        },
         &items(&[u]),
     )?
     .map(|bytes| (unit_feed_path(&u.slug), bytes)))
@@ -298,8 +298,7 @@ pub fn unit_feed_link(base: &str, u: &Unit) -> FeedLink {
         .filter(|d| d.published.is_none())
         .count();
     FeedLink {
-        url: (undated < u.disclosures.len())
-            .then(|| format!("{base}{}", unit_feed_path(&u.slug))),
+        url: (undated < u.disclosures.len()).then(|| format!("{base}{}", unit_feed_path(&u.slug))),
         undated,
     }
 }
