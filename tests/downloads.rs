@@ -300,7 +300,11 @@ fn check_workbook(out: &Path, u: &Unit, d: &Disclosure) {
         );
         assert!(seen.insert(name.to_lowercase()), "{at_sheet}: repeated");
         let expected_start = format!("{} ", t.id);
-        assert!(name.starts_with(&expected_start), "{at_sheet}: not {}", t.id);
+        assert!(
+            name.starts_with(&expected_start),
+            "{at_sheet}: not {}",
+            t.id
+        );
         assert!(
             name.chars().count() > expected_start.chars().count(),
             "{at_sheet}: no title"

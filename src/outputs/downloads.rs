@@ -87,8 +87,7 @@ pub fn figure_header(t: &Table, c: &Column) -> String {
     }
     match column_unit(t, c) {
         Some(unit)
-            if !name.ends_with(&format!("（{unit}）"))
-                && !name.ends_with(&format!("({unit})")) =>
+            if !name.ends_with(&format!("（{unit}）")) && !name.ends_with(&format!("({unit})")) =>
         {
             format!("{name}（{unit}）")
         }

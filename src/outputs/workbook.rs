@@ -65,7 +65,10 @@ pub fn sheet_names(wanted: &[String]) -> Vec<String> {
             base = "表".into();
         }
         let fit = |s: &str, room: usize| -> String {
-            let cut: String = s.chars().take(room).collect();
+            let mut cut: String = s.chars().take(room).collect();
+            if cut.len() < s.len() {
+                cut = drop_open_bracket(&cut).to_string();
+            }
             cut.trim_end().trim_end_matches('\'').to_string()
         };
         let mut name = fit(&base, SHEET_NAME_MAX);
@@ -82,6 +85,29 @@ pub fn sheet_names(wanted: &[String]) -> Vec<String> {
         out.push(name);
     }
     out
+}
+
+/// A name cut short without the bracket left open at its end: `…人员经费（工资福利支出）（按`
+/// becomes `…人员经费（工资福利支出）`. Unchanged when that would leave nothing.
+fn drop_open_bracket(s: &str) -> &str {
+    let mut depth = 0usize;
+    let mut outermost_open = None;
+    for (i, c) in s.char_indices() {
+        match c {
+            '（' | '(' | '《' | '【' => {
+                if depth == 0 {
+                    outermost_open = Some(i);
+                }
+                depth += 1;
+            }
+            '）' | ')' | '》' | '】' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    match outermost_open {
+        Some(i) if depth > 0 && !s[..i].trim().is_empty() => &s[..i],
+        _ => s,
+    }
 }
 
 /// The tables of `d` that are sheets of its workbook, with their sheet names.
@@ -213,9 +239,7 @@ fn write_sheet(
                                 ws.write_number_with_format(row, ci, n, &nf)
                             }
                             // Not exact as a spreadsheet number: the printed text.
-                            None => {
-                                ws.write_string_with_format(row, ci, v.to_string(), &f.unknown)
-                            }
+                            None => ws.write_string_with_format(row, ci, v.to_string(), &f.unknown),
                         }
                         .map_err(xlsx_err)?;
                     }
@@ -280,6 +304,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_name_loses_its_open_bracket() {
+        let got =
+            names(&["T07 一般公共预算基本支出表——人员经费（工资福利支出）（按政府预算经济分类）"]);
+        assert_eq!(
+            got[0],
+            "T07 一般公共预算基本支出表——人员经费（工资福利支出）"
+        );
+        // A name that fits keeps its brackets.
+        let got = names(&["T03 支出总表（按功能科目）"]);
+        assert_eq!(got[0], "T03 支出总表（按功能科目）");
+    }
+
+    #[test]
     fn sheet_names_follow_excel_rules() {
         let long = "T21 2023年一般公共预算财政拨款基本支出经济分类预算表（按部门预算经济分类）";
         let got = names(&[
@@ -300,9 +337,15 @@ mod tests {
             assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
             assert!(!n.is_empty());
         }
-        assert_eq!(got[2].chars().count(), 31);
-        assert!(long.starts_with(&got[2]));
-        assert!(got[3].ends_with("（2）") && got[3].chars().count() == 31);
+        // Cut at 31 characters, then before the bracket the cut left open.
+        assert_eq!(
+            got[2],
+            "T21 2023年一般公共预算财政拨款基本支出经济分类预算表"
+        );
+        assert_eq!(
+            got[3],
+            "T21 2023年一般公共预算财政拨款基本支出经济分类预（2）"
+        );
         assert_eq!(got[4], "T09");
         assert_eq!(got[5], "表");
         assert_eq!(got[6], "表（2）");
