@@ -1,7 +1,7 @@
 //! The downloads of the seed site read back, with independent readers, to exactly the
 //! figures of the model loaded through the library: every table of every seed as CSV
-//! (the `csv` crate), XLSX (`calamine` for values and cell types, the sheet's XML for
-//! number formats) and JSON (`serde_json`), cell by cell, `Decimal` equality with the same
+//! (the `csv` crate), as a sheet of its disclosure's workbook (`calamine` for values and
+//! cell types, the sheet's XML for number formats) and JSON (`serde_json`), cell by cell, `Decimal` equality with the same
 //! scale. `datapackage.json` is validated by Frictionless (`frictionless validate`, which
 //! also checks every CSV against its schema), and the pages link every download.
 //!
@@ -52,8 +52,9 @@ fn flat(c: &Column) -> String {
         .join("-")
 }
 
-/// The header of each figure column: its flattened name, numbered `（2）` … when a
-/// label column or an earlier figure column has the same name.
+/// The header of each figure column: its flattened name with the unit of amounts
+/// (`（万元）`) or percentages (`（%）`) unless the name ends with it already, numbered
+/// `（2）` … when a label column or an earlier figure column has the same header.
 fn figure_headers(t: &Table) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     if t.rows.iter().any(|r| r.unit.is_some()) {
@@ -68,7 +69,17 @@ fn figure_headers(t: &Table) -> Vec<String> {
     t.columns
         .iter()
         .map(|c| {
-            let name = flat(c);
+            let unit = match c.ty {
+                gongkai::model::ColType::Amount => Some(t.unit.as_str()),
+                gongkai::model::ColType::Percent => Some("%"),
+                _ => None,
+            };
+            let name = match unit {
+                Some(u) if !flat(c).ends_with(&format!("（{u}）")) => {
+                    format!("{}（{u}）", flat(c))
+                }
+                _ => flat(c),
+            };
             let n = seen.iter().filter(|s| **s == name).count();
             seen.push(name.clone());
             if n == 0 {
@@ -205,8 +216,9 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     tag[i..].split('"').next()
 }
 
-/// The number format code of every cell of the first sheet, read from the XLSX's XML.
-fn number_formats(bytes: &[u8]) -> BTreeMap<(u32, u32), String> {
+/// The number format code of every cell of sheet `n` (1-based, in workbook order), read
+/// from the XLSX's XML.
+fn number_formats(bytes: &[u8], n: usize) -> BTreeMap<(u32, u32), String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut read = |name: &str| {
         let mut s = String::new();
@@ -214,7 +226,7 @@ fn number_formats(bytes: &[u8]) -> BTreeMap<(u32, u32), String> {
         s
     };
     let styles = read("xl/styles.xml");
-    let sheet = read("xl/worksheets/sheet1.xml");
+    let sheet = read(&format!("xl/worksheets/sheet{n}.xml"));
     let codes: BTreeMap<String, String> = styles
         .split("<numFmt ")
         .skip(1)
@@ -266,28 +278,85 @@ fn format_decimals(code: &str) -> Option<u32> {
     Some(code.split('.').nth(1).map_or(0, |d| d.len() as u32))
 }
 
-fn check_xlsx(out: &Path, u: &Unit, d: &Disclosure, t: &Table) {
-    let path = out.join(format!("{}{}.xlsx", dir(u, d), t.id));
+/// The disclosure's workbook: one sheet per table with columns, in order, named by the
+/// table id and a title within Excel's rules; each sheet's title, unit line, fields,
+/// header row and every cell as published.
+fn check_workbook(out: &Path, u: &Unit, d: &Disclosure) {
+    let path = out.join(format!("{}data.xlsx", dir(u, d)));
     let what = path.display().to_string();
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{what}: {e}"));
-    let formats = number_formats(&bytes);
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let range = book.worksheet_range(&t.id).unwrap();
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    let wanted: Vec<&Table> = tables(d).collect();
+    assert_eq!(names.len(), wanted.len(), "{what}: a sheet per table");
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, (t, name)) in wanted.iter().zip(&names).enumerate() {
+        let at_sheet = format!("{what} sheet {name:?}");
+        assert!(name.chars().count() <= 31, "{at_sheet}: too long");
+        assert!(
+            !name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+            "{at_sheet}: forbidden character"
+        );
+        assert!(seen.insert(name.to_lowercase()), "{at_sheet}: repeated");
+        let expected_start = format!("{} ", t.id);
+        assert!(
+            name.starts_with(&expected_start),
+            "{at_sheet}: not {}",
+            t.id
+        );
+        assert!(
+            name.chars().count() > expected_start.chars().count(),
+            "{at_sheet}: no title"
+        );
+        check_sheet(&mut book, &bytes, i + 1, name, t, &at_sheet);
+    }
+}
+
+fn check_sheet(
+    book: &mut Xlsx<std::io::Cursor<Vec<u8>>>,
+    bytes: &[u8],
+    n: usize,
+    name: &str,
+    t: &Table,
+    what: &str,
+) {
+    let formats = number_formats(bytes, n);
+    let range = book.worksheet_range(name).unwrap();
     let at = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let text = |r: u32| match at(r, 0) {
+        Data::String(s) => s,
+        other => panic!("{what}: row {} is {other:?}", r + 1),
+    };
+    assert_eq!(text(0), format!("{} {}", t.id, t.title), "{what}: title");
+    assert!(
+        text(1).starts_with(&format!("金额单位：{}", t.unit.as_str())),
+        "{what}: {}",
+        text(1)
+    );
+    for (i, f) in t.fields.iter().enumerate() {
+        assert!(
+            text(2 + i as u32).starts_with(&format!("{}：", f.name)),
+            "{what}: field {}",
+            f.name
+        );
+    }
+    let head = 2 + t.fields.len() as u32;
     let width = range.end().map_or(0, |e| e.1 + 1);
     let headers: Vec<String> = (0..width)
-        .map(|c| match at(0, c) {
+        .map(|c| match at(head, c) {
             Data::String(s) => s,
             other => panic!("{what}: header cell {c} is {other:?}"),
         })
         .collect();
-    let unit = t.unit.as_str();
+    let last = range.end().map_or(0, |e| e.0);
+    assert_eq!(last, head + t.rows.len() as u32, "{what}: rows");
     for (i, r) in t.rows.iter().enumerate() {
-        let row = i as u32 + 1;
+        let row = head + i as u32 + 1;
         let at_row = format!("{what} row {}", i + 1);
         for (header, value) in [("科目编码", &r.code), ("单位编码", &r.unit)] {
             if let Some(v) = value {
-                let c = position(&headers, header, &what) as u32;
+                let c = position(&headers, header, what) as u32;
                 // Codes are text cells: leading zeros stay.
                 assert_eq!(
                     at(row, c),
@@ -298,16 +367,11 @@ fn check_xlsx(out: &Path, u: &Unit, d: &Disclosure, t: &Table) {
             }
         }
         if let Some(n) = &r.name {
-            let c = position(&headers, name_header(t), &what) as u32;
+            let c = position(&headers, name_header(t), what) as u32;
             assert_eq!(at(row, c), Data::String(n.clone()), "{at_row}: name");
         }
         for (col, header) in t.columns.iter().zip(figure_headers(t)) {
-            let header = match col.ty {
-                gongkai::model::ColType::Amount => format!("{header}（{unit}）"),
-                gongkai::model::ColType::Percent => format!("{header}（%）"),
-                _ => header,
-            };
-            let c = position(&headers, &header, &what) as u32;
+            let c = position(&headers, &header, what) as u32;
             let at_cell = format!("{at_row} column {header}");
             match r.cells.get(&col.key).map(|c| &c.value) {
                 None | Some(Value::Blank) => assert_eq!(at(row, c), Data::Empty, "{at_cell}"),
@@ -406,13 +470,13 @@ fn every_download_reads_back_to_the_published_figures() {
         for d in &u.disclosures {
             for t in tables(d) {
                 amounts += check_csv(&out, u, d, t);
-                check_xlsx(&out, u, d, t);
                 tables_checked += 1;
                 unknown_seen |= t
                     .rows
                     .iter()
                     .any(|r| r.cells.values().any(|c| c.value == Value::Unknown));
             }
+            check_workbook(&out, u, d);
             check_json(&out, u, d);
         }
     }
@@ -458,6 +522,15 @@ fn pages_link_every_download_next_to_its_caption() {
             let page =
                 std::fs::read_to_string(out.join(format!("{}index.html", dir(u, d)))).unwrap();
             assert!(page.contains(&format!("href=\"/{}data.json\"", dir(u, d))));
+            // One workbook for the disclosure, saved under the unit's name and year.
+            assert!(page.contains(&format!(
+                "href=\"/{}data.xlsx\" download=\"{}{}年{}.xlsx\"",
+                dir(u, d),
+                u.name,
+                d.year,
+                d.kind.label_zh()
+            )));
+            assert!(out.join(format!("{}data.xlsx", dir(u, d))).is_file());
             for t in tables(d) {
                 // The links sit in the table's caption, named after the table.
                 let anchor = format!("id=\"table-{}\"", t.id.to_lowercase());
@@ -470,16 +543,16 @@ fn pages_link_every_download_next_to_its_caption() {
                     .nth(1)
                     .and_then(|s| s.split("</caption>").next())
                     .unwrap_or_else(|| panic!("{}: no caption for {}", u.slug, t.id));
-                for (ext, text) in [("csv", "下载 CSV"), ("xlsx", "下载 Excel")] {
-                    let href = format!("href=\"/{}{}.{ext}\"", dir(u, d), t.id);
-                    assert!(caption.contains(&href), "{}: {href} not in {caption}", t.id);
-                    assert!(
-                        caption.contains(&format!("aria-label=\"{text}：{} ", t.id)),
-                        "{}: {caption}",
-                        t.id
-                    );
-                    assert!(out.join(format!("{}{}.{ext}", dir(u, d), t.id)).is_file());
-                }
+                let href = format!("href=\"/{}{}.csv\"", dir(u, d), t.id);
+                assert!(caption.contains(&href), "{}: {href} not in {caption}", t.id);
+                assert!(
+                    caption.contains(&format!("aria-label=\"下载 CSV：{} ", t.id)),
+                    "{}: {caption}",
+                    t.id
+                );
+                assert!(out.join(format!("{}{}.csv", dir(u, d), t.id)).is_file());
+                // The table's sheet is in the workbook: no workbook per table.
+                assert!(!out.join(format!("{}{}.xlsx", dir(u, d), t.id)).exists());
             }
         }
     }

@@ -254,7 +254,11 @@ fn resource(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -> (Json
             }},
             "amount_unit": t.unit.as_str(),
             "currency": "CNY",
-            "xlsx": format!("{dir}{stem}.xlsx"),
+            "xlsx": format!("{dir}{}", paths::WORKBOOK),
+            "sheet": super::workbook::sheets(d, templates)
+                .into_iter()
+                .find(|(s, _)| std::ptr::eq(*s, t))
+                .map(|(_, n)| n),
             "json": format!("{dir}{}", paths::DATA_JSON),
         },
     });
@@ -554,7 +558,7 @@ pub fn write(
         .collect();
     drop(taken);
     let mut description = String::from(
-        "部门预算、部门决算公开表的数据：每张表一个 CSV（UTF-8，带 BOM），金额按原文保留小数位数，编码为文本；空白为原文空白（表示数据为零），? 为原文无法辨认。每个公开另有 data.json（全部表格）和每张表的 XLSX。",
+        "部门预算、部门决算公开表的数据：每张表一个 CSV（UTF-8，带 BOM），金额按原文保留小数位数，编码为文本；空白为原文空白（表示数据为零），? 为原文无法辨认。每个公开另有 data.json（全部表格）和 data.xlsx（一个 Excel 工作簿，每张表一个工作表）。",
     );
     if let Some(desc) = &info.description {
         description = format!("{desc}\n\n{description}");

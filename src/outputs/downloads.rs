@@ -1,12 +1,13 @@
-//! Downloads of a disclosure's figures: each table as CSV and XLSX, the whole disclosure
-//! as JSON, beside the disclosure's page (`<unit>/<year>-<kind>/T07.csv`, `T07.xlsx`,
-//! `data.json`).
+//! Downloads of a disclosure's figures: each table as CSV, the whole disclosure as one
+//! workbook (`outputs::workbook`, a sheet per table) and as JSON, beside the disclosure's
+//! page (`<unit>/<year>-<kind>/T07.csv`, `data.xlsx`, `data.json`).
 //!
 //! Every value is the model's cell as published: amounts keep their printed scale
 //! (`12.50` stays `12.50`), codes stay text, a blank cell stays blank and an unreadable
-//! one is `?` — never 0. The CSV and XLSX of a table have the same columns ([`grid`]):
+//! one is `?` — never 0. The CSV and the sheet of a table have the same columns ([`grid`]):
 //! the label columns (单位编码, 科目编码, 科目名称 / 项目), the figure columns with their
-//! nested headers flattened (`基本支出-人员经费`), then the classification levels of the
+//! nested headers flattened (`基本支出-人员经费`) and amounts carrying their unit
+//! (`基本支出-人员经费（万元）`), then the classification levels of the
 //! code (类 / 款 / 项, derived from the code). `outputs::datapackage` describes the same
 //! columns for the whole site.
 
@@ -14,10 +15,9 @@ use crate::model::templates::Templates;
 use crate::model::{Cell, ColType, Column, Disclosure, Kind, Row, Table, Unit, Value};
 use crate::outputs::OutputError;
 use crate::views::findings::DisclosureFindings;
-use crate::views::paths::{DATA_JSON, disclosure_dir, file_stem, has_download};
+use crate::views::paths::{DATA_JSON, WORKBOOK, disclosure_dir, file_stem, has_download};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
 use serde::Serialize;
 
 /// What a label column holds.
@@ -40,7 +40,7 @@ pub enum GridColumn<'a> {
     Figure(&'a Column),
 }
 
-/// The columns of a table's CSV and XLSX, with their (unique) header names.
+/// The columns of a table's CSV and sheet, with their (unique) header names.
 pub struct Grid<'a> {
     pub columns: Vec<(GridColumn<'a>, String)>,
     /// The classification of the codes: `functional` (2…), `economic` (3… / 5…), or none.
@@ -78,6 +78,23 @@ pub fn flat_name(c: &Column) -> String {
         .join("-")
 }
 
+/// The header of a figure column: its flattened name and, for amounts and percentages,
+/// the unit (`支出合计（万元）`, `完成率（%）`) unless the name already ends with it.
+pub fn figure_header(t: &Table, c: &Column) -> String {
+    let mut name = flat_name(c);
+    if name.is_empty() {
+        name = "未命名列".into();
+    }
+    match column_unit(t, c) {
+        Some(unit)
+            if !name.ends_with(&format!("（{unit}）")) && !name.ends_with(&format!("({unit})")) =>
+        {
+            format!("{name}（{unit}）")
+        }
+        _ => name,
+    }
+}
+
 /// The columns of a table's downloads (see the module docs).
 pub fn grid(t: &Table) -> Grid<'_> {
     let has_unit = t.rows.iter().any(|r| r.unit.is_some());
@@ -101,7 +118,7 @@ pub fn grid(t: &Table) -> Grid<'_> {
         cols.push((GridColumn::Label(Label::Name), header.into()));
     }
     for c in &t.columns {
-        cols.push((GridColumn::Figure(c), flat_name(c)));
+        cols.push((GridColumn::Figure(c), figure_header(t, c)));
     }
     let class = classification(t);
     if has_code {
@@ -157,7 +174,7 @@ fn csv_value(cell: Option<&Cell>) -> String {
 }
 
 /// The text of a label column for a row.
-fn label_value(r: &Row, label: Label) -> String {
+pub(crate) fn label_value(r: &Row, label: Label) -> String {
     match label {
         Label::UnitCode => r.unit.clone().unwrap_or_default(),
         Label::Code => r.code.clone().unwrap_or_default(),
@@ -208,133 +225,13 @@ pub fn csv(t: &Table) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The unit shown in a figure column's XLSX header, if any.
+/// The unit of a figure column, shown in its header, if any.
 pub fn column_unit(t: &Table, c: &Column) -> Option<&'static str> {
     match c.ty {
         ColType::Amount => Some(t.unit.as_str()),
         ColType::Percent => Some("%"),
         ColType::Text | ColType::Integer => None,
     }
-}
-
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> OutputError {
-    OutputError::Make(format!("生成 Excel 文件失败：{e}"))
-}
-
-/// The number format showing `scale` decimals, with thousands separators.
-fn number_format(scale: u32) -> String {
-    if scale == 0 {
-        "#,##0".into()
-    } else {
-        format!("#,##0.{}", "0".repeat(scale as usize))
-    }
-}
-
-/// The table as an XLSX workbook: one sheet named after the table id, one header row
-/// (figure columns carry their unit: `支出合计（万元）`), codes and names as text cells,
-/// figures as numbers shown with their published decimals, `?` for an unreadable cell.
-/// The creation time is fixed (1 January of the disclosure's year), so the file is
-/// byte-identical across builds.
-pub fn xlsx(u: &Unit, d: &Disclosure, t: &Table, title: &str) -> Result<Vec<u8>, OutputError> {
-    let g = grid(t);
-    let mut wb = Workbook::new();
-    let year = u16::try_from(d.year.clamp(1900, 9999)).unwrap_or(1900);
-    let created = ExcelDateTime::from_ymd(year, 1, 1).map_err(xlsx_err)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title)
-            .set_subject(format!("{} {}年{}", u.name, d.year, d.kind.label_zh()))
-            .set_company(&u.name)
-            .set_comment(format!(
-                "金额单位：{}。空白单元格为原文空白（表示数据为零），“?”为原文无法辨认。",
-                t.unit.as_str()
-            ))
-            .set_creation_datetime(&created),
-    );
-    // Level 1: these small sheets save about twice as fast, for a slightly larger file.
-    wb.set_zip_compression_level(1);
-    let ws = wb.add_worksheet();
-    let sheet: String =
-        t.id.chars()
-            .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-            .take(31)
-            .collect();
-    // A name Excel refuses (empty, reserved such as `History`) falls back to `表`.
-    if sheet.trim().is_empty() || ws.set_name(&sheet).is_err() {
-        ws.set_name("表").map_err(xlsx_err)?;
-    }
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center);
-    let text = Format::new().set_num_format("@");
-    let unknown = Format::new().set_align(FormatAlign::Right);
-    let mut numbers: Vec<Option<Format>> = Vec::new();
-    for (ci, (col, name)) in g.columns.iter().enumerate() {
-        let ci = u16::try_from(ci)
-            .map_err(|_| OutputError::Make("表格列数过多，无法生成 Excel 文件".to_string()))?;
-        let head = match col {
-            GridColumn::Figure(c) => match column_unit(t, c) {
-                Some(unit) => format!("{name}（{unit}）"),
-                None => name.clone(),
-            },
-            GridColumn::Label(_) => name.clone(),
-        };
-        ws.write_string_with_format(0, ci, &head, &header)
-            .map_err(xlsx_err)?;
-        let width = match col {
-            GridColumn::Label(Label::Name) => 30.0,
-            GridColumn::Figure(c) if c.ty == ColType::Text => 24.0,
-            _ => 14.0,
-        };
-        ws.set_column_width(ci, width).map_err(xlsx_err)?;
-    }
-    for (ri, r) in t.rows.iter().enumerate() {
-        let row = u32::try_from(ri + 1)
-            .map_err(|_| OutputError::Make("表格行数过多，无法生成 Excel 文件".to_string()))?;
-        for (ci, (col, _)) in g.columns.iter().enumerate() {
-            let ci = ci as u16;
-            match col {
-                GridColumn::Label(l) => {
-                    let v = label_value(r, *l);
-                    if !v.is_empty() {
-                        ws.write_string_with_format(row, ci, &v, &text)
-                            .map_err(xlsx_err)?;
-                    }
-                }
-                GridColumn::Figure(c) => match r.cells.get(&c.key).map(|c| &c.value) {
-                    None | Some(Value::Blank) => {}
-                    Some(Value::Unknown) => {
-                        ws.write_string_with_format(row, ci, "?", &unknown)
-                            .map_err(xlsx_err)?;
-                    }
-                    Some(Value::Text(s)) => {
-                        ws.write_string_with_format(row, ci, s, &text)
-                            .map_err(xlsx_err)?;
-                    }
-                    Some(Value::Amount(v)) => {
-                        let scale = v.scale() as usize;
-                        if numbers.len() <= scale {
-                            numbers.resize(scale + 1, None);
-                        }
-                        let f = numbers[scale]
-                            .get_or_insert_with(|| {
-                                Format::new().set_num_format(number_format(v.scale()))
-                            })
-                            .clone();
-                        match spreadsheet_number(*v) {
-                            Some(n) => ws.write_number_with_format(row, ci, n, &f),
-                            // Not exact as a spreadsheet number: the printed text.
-                            None => ws.write_string_with_format(row, ci, v.to_string(), &unknown),
-                        }
-                        .map_err(xlsx_err)?;
-                    }
-                },
-            }
-        }
-    }
-    ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-    wb.save_to_buffer().map_err(xlsx_err)
 }
 
 /// The spreadsheet number of a published amount, only when it is exact. XLSX has no
@@ -395,7 +292,7 @@ struct JsonColumn<'a> {
     key: &'a str,
     /// As in the source, nesting marked with `/` (`基本支出/人员经费`).
     name: &'a str,
-    /// The header of this column in the CSV and XLSX.
+    /// The header of this column in the CSV and the workbook.
     header: String,
     /// `amount`, `percent`, `integer` or `text`.
     #[serde(rename = "type")]
@@ -436,9 +333,10 @@ struct JsonTable<'a> {
     /// `present`, `empty` (published empty, with `reason`) or `missing` (unreadable).
     status: &'static str,
     reason: Option<&'a str>,
-    /// The table's CSV and XLSX beside this file, when it has columns.
+    /// The table's CSV beside this file and its sheet in the workbook, when it has
+    /// columns.
     csv: Option<String>,
-    xlsx: Option<String>,
+    sheet: Option<String>,
     fields: Vec<JsonField<'a>>,
     columns: Vec<JsonColumn<'a>>,
     rows: Vec<JsonRow<'a>>,
@@ -460,6 +358,8 @@ struct JsonDisclosure<'a> {
     published: Option<&'a str>,
     approved: Option<&'a str>,
     source: Option<&'a str>,
+    /// The workbook beside this file (a sheet per table with columns), if any.
+    xlsx: Option<&'static str>,
     notes: &'static str,
     tables: Vec<JsonTable<'a>>,
     findings: JsonFindings<'a>,
@@ -505,7 +405,7 @@ fn status(t: &Table) -> &'static str {
 }
 
 /// One table of the JSON download.
-fn json_table<'a>(t: &'a Table, templates: &'a Templates) -> JsonTable<'a> {
+fn json_table<'a>(t: &'a Table, templates: &'a Templates, sheet: Option<String>) -> JsonTable<'a> {
     let g = grid(t);
     let headers: Vec<(&str, &str)> = g
         .columns
@@ -526,7 +426,7 @@ fn json_table<'a>(t: &'a Table, templates: &'a Templates) -> JsonTable<'a> {
         status: status(t),
         reason: t.reason.as_deref(),
         csv: has_download(t).then(|| format!("{stem}.csv")),
-        xlsx: has_download(t).then(|| format!("{stem}.xlsx")),
+        sheet,
         fields: t
             .fields
             .iter()
@@ -580,7 +480,18 @@ pub fn json(
     templates: &Templates,
     findings: &DisclosureFindings,
 ) -> Result<Vec<u8>, OutputError> {
-    let tables = d.tables.iter().map(|t| json_table(t, templates)).collect();
+    let sheets = super::workbook::sheets(d, templates);
+    let sheet_of = |t: &Table| {
+        sheets
+            .iter()
+            .find(|(s, _)| std::ptr::eq(*s, t))
+            .map(|(_, n)| n.clone())
+    };
+    let tables = d
+        .tables
+        .iter()
+        .map(|t| json_table(t, templates, sheet_of(t)))
+        .collect();
     let doc = JsonDisclosure {
         unit: JsonUnit {
             slug: &u.slug,
@@ -603,6 +514,7 @@ pub fn json(
         published: d.published.as_deref(),
         approved: d.approved.as_deref(),
         source: d.source.as_deref(),
+        xlsx: (!sheets.is_empty()).then_some(WORKBOOK),
         notes: "金额为原文所印的十进制字符串（保留原文小数位数）；blank 为原文空白（表示数据为零），unknown 为原文无法辨认（“?”）。",
         tables,
         findings: JsonFindings {
@@ -643,8 +555,8 @@ pub fn table_title(u: &Unit, d: &Disclosure, t: &Table, templates: &Templates) -
     )
 }
 
-/// Every download of one disclosure: `T…csv` and `T…xlsx` for each table with columns,
-/// and `data.json`.
+/// Every download of one disclosure: `T…csv` for each table with columns, the workbook
+/// (`data.xlsx`, when there is such a table) and `data.json`.
 /// `findings` are those of its check (in `data.json`).
 pub fn disclosure_files(
     u: &Unit,
@@ -664,8 +576,9 @@ pub fn disclosure_files(
             )));
         }
         out.push((format!("{dir}{stem}.csv"), csv(t)));
-        let title = table_title(u, d, t, templates);
-        out.push((format!("{dir}{stem}.xlsx"), xlsx(u, d, t, &title)?));
+    }
+    if let Some(book) = super::workbook::workbook(u, d, templates)? {
+        out.push((format!("{dir}{WORKBOOK}"), book));
     }
     out.push((
         format!("{dir}{DATA_JSON}"),

@@ -7,6 +7,7 @@ pub mod downloads;
 pub mod feeds;
 pub mod findings;
 pub mod search;
+pub mod workbook;
 
 /// Why an output file could not be made or handed on.
 #[derive(Debug, thiserror::Error)]

@@ -206,6 +206,10 @@ pub struct DisclosureView {
     pub charts: Vec<charts::ChartView>,
     /// The whole disclosure's data as JSON (`paths::DATA_JSON`).
     pub data_url: String,
+    /// The workbook, a sheet per table (`paths::WORKBOOK`), when a table has columns.
+    pub workbook_url: Option<String>,
+    /// The name the workbook is saved under: `衡山县医疗保障局2023年部门预算.xlsx`.
+    pub workbook_name: String,
     /// 核对结果.
     pub findings: findings::FindingsView,
     /// The markers of findings on a part of the page, by the part's id.
@@ -949,6 +953,16 @@ pub fn disclosure_view(
             paths::disclosure_dir(u, d),
             paths::DATA_JSON
         ),
+        workbook_url: d.tables.iter().any(paths::has_download).then(|| {
+            format!(
+                "{}{}{}",
+                info.base,
+                paths::disclosure_dir(u, d),
+                paths::WORKBOOK
+            )
+        }),
+        workbook_name: format!("{}{}年{}.xlsx", u.name, d.year, d.kind.label_zh())
+            .replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "-"),
         findings: findings::view(f),
         part_marks,
     }

@@ -6,6 +6,9 @@ use crate::model::{Disclosure, Table, Unit};
 /// The JSON of a whole disclosure, beside its page.
 pub const DATA_JSON: &str = "data.json";
 
+/// The workbook of a whole disclosure (a sheet per table), beside its page.
+pub const WORKBOOK: &str = "data.xlsx";
+
 /// The folder of a disclosure's page and downloads: `<unit>/<year>-<kind>/`.
 pub fn disclosure_dir(u: &Unit, d: &Disclosure) -> String {
     format!("{}/{}-{}/", u.slug, d.year, d.kind.as_str())
@@ -41,13 +44,11 @@ pub fn add_links(base: &str, u: &Unit, d: &Disclosure, tables: &mut [super::Tabl
         }
         let stem = file_stem(t);
         let named = format!("{} {}", t.id, view.name);
-        view.downloads = [("csv", "CSV"), ("xlsx", "Excel")]
-            .iter()
-            .map(|(ext, what)| super::DownloadLink {
-                url: format!("{base}{dir}{stem}.{ext}"),
-                text: format!("下载 {what}"),
-                label: format!("下载 {what}：{named}"),
-            })
-            .collect();
+        // The table's sheet is in the disclosure's workbook, linked above the tables.
+        view.downloads = vec![super::DownloadLink {
+            url: format!("{base}{dir}{stem}.csv"),
+            text: "下载 CSV".into(),
+            label: format!("下载 CSV：{named}"),
+        }];
     }
 }
