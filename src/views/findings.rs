@@ -90,6 +90,7 @@ pub fn class_of(rule: &str, severity: Severity) -> Option<Class> {
                     | "value.code"
                     | "value.enum"
                     | "value.date"
+                    | "value.url"
                     | "narrative.syntax"
                     | "narrative.reference"
                     | "ack.unused"
