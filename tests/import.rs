@@ -10,6 +10,7 @@ use gongkai::import::printed::{
 };
 use gongkai::import::{recognize, write};
 use std::path::{Path, PathBuf};
+mod common;
 
 /// A header row from `(text, first, last)`.
 fn head(cells: &[(&str, usize, usize)]) -> Vec<HeaderCell> {

@@ -6,6 +6,8 @@ use gongkai::import::error::ImportError;
 use gongkai::import::pdf::read_pdf;
 use gongkai::import::printed::{HeaderCell, Place, PrintedDocument, PrintedTable};
 use std::path::{Path, PathBuf};
+mod common;
+use common::pdf_from;
 
 fn corpus() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -476,31 +478,6 @@ fn expect_error(path: &Path) -> ImportError {
         Ok(doc) => panic!("{} read, with {} tables", path.display(), doc.tables.len()),
         Err(e) => e,
     }
-}
-
-/// A PDF written by hand: objects numbered from 1, with a correct cross-reference table.
-fn pdf_from(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 fn stream(content: &str) -> Vec<u8> {

@@ -105,30 +105,7 @@ fn corpus_pdf() -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("the corpus is missing: {e}"))
 }
 
-/// A PDF written by hand: objects numbered from 1, with a correct cross-reference table.
-pub(crate) fn pdf_from(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
+pub(crate) use crate::common::pdf_from;
 
 pub(crate) fn stream(content: &[u8], dict: &str) -> Vec<u8> {
     let mut out = format!("<< {dict} /Length {} >>\nstream\n", content.len()).into_bytes();
