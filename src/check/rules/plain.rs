@@ -127,18 +127,31 @@ pub fn check(cx: &Context, doc: &Doc, diags: &mut Vec<Diagnostic>) -> usize {
 /// A verdict on `持平` or on a figure in 亿元, told in the text's own words: the judge
 /// speaks of figures in `unit`.
 fn restate(x: &mut Diagnostic, fig: FigUnit, word: &str, unit: AmountUnit) {
+    let compared = |x: &Diagnostic| {
+        x.target
+            .as_deref()
+            .and_then(|t| t.split_once(" = "))
+            .map_or(String::new(), |(_, e)| e.to_string())
+    };
     match fig {
         FigUnit::Level if x.rule == NARRATIVE_FIGURE.id => {
             let change = x.expected.clone().unwrap_or_default();
             x.message = format!(
                 "文中说“{word}”，但按表中数字本年与比较的数相差 {change}（{}）",
-                x.target
-                    .as_deref()
-                    .and_then(|t| t.split_once(" = "))
-                    .map_or("", |(_, e)| e)
+                compared(x)
             );
             x.found = Some(word.to_string());
             x.label = Some(format!("相差 {change}"));
+        }
+        // A difference within rounding of figures converted from another unit: the
+        // judge's wording would print the word as a figure (“持平万元”).
+        FigUnit::Level if x.rule == super::sums::ROUNDING.id => {
+            let change = x.expected.clone().unwrap_or_default();
+            x.message = format!(
+                "尾数误差：文中说“{word}”，按表中数字本年与比较的数相差 {change}（{}），差异在四舍五入允许范围内",
+                compared(x)
+            );
+            x.found = Some(word.to_string());
         }
         FigUnit::Yiyuan => {
             let from = unit.as_str();
@@ -148,5 +161,27 @@ fn restate(x: &mut Diagnostic, fig: FigUnit, word: &str, unit: AmountUnit) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_within_rounding_is_told_in_the_text_s_word() {
+        let mut x = Diagnostic::new(
+            &super::super::sums::ROUNDING,
+            "尾数误差：文中数字 持平万元 按表中数字计算为 -0.01万元（a - 28.43），差异在四舍五入允许范围内",
+        )
+        .expected("-0.01万元")
+        .found("持平万元")
+        .target("narrative.figure:text/持平 = three_public.budget.reception - 28.43");
+        restate(&mut x, FigUnit::Level, "持平", AmountUnit::Wanyuan);
+        assert_eq!(
+            x.message,
+            "尾数误差：文中说“持平”，按表中数字本年与比较的数相差 -0.01万元（three_public.budget.reception - 28.43），差异在四舍五入允许范围内"
+        );
+        assert_eq!(x.found.as_deref(), Some("持平"));
     }
 }
