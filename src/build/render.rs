@@ -319,6 +319,7 @@ impl Renderer {
     pub fn forget<'a>(&self, slugs: impl IntoIterator<Item = &'a String>) {
         if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
             for s in slugs {
+                m.digests.remove(s);
                 m.docs.remove(s);
                 m.resources.remove(s);
                 m.listings.remove(s);
@@ -344,10 +345,14 @@ impl Renderer {
         save: impl Fn(&super::shares::ShareStore, &str, &T),
         make: impl Fn(&Unit) -> T,
     ) -> Result<T, BuildError> {
-        let remembered = self
-            .memo
-            .as_ref()
-            .and_then(|m| memo(&mut *m.lock().ok()?).get(u.slug()).cloned());
+        let digest = u.digest();
+        let remembered = self.memo.as_ref().and_then(|m| {
+            let mut m = m.lock().ok()?;
+            if m.digests.get(u.slug()) != Some(&digest) {
+                return None;
+            }
+            memo(&mut m).get(u.slug()).cloned()
+        });
         if let Some(v) = remembered {
             return Ok(v);
         }
@@ -363,6 +368,13 @@ impl Renderer {
             }
         };
         if let Some(Ok(mut m)) = self.memo.as_ref().map(|m| m.lock()) {
+            if m.digests.get(u.slug()) != Some(&digest) {
+                let slug = u.slug();
+                m.docs.remove(slug);
+                m.resources.remove(slug);
+                m.listings.remove(slug);
+                m.digests.insert(slug.to_string(), digest);
+            }
             memo(&mut m).insert(u.slug().to_string(), v.clone());
         }
         Ok(v)
@@ -424,9 +436,12 @@ impl Renderer {
     }
 
     /// The listing of unit `slug` remembered from an earlier build by this renderer
-    /// ([`Renderer::remember`]; `serve`), if any.
-    pub fn remembered_listing(&self, slug: &str) -> Option<UnitListing> {
+    /// ([`Renderer::remember`]; `serve`), if it was made from the sources of `digest`.
+    pub fn remembered_listing(&self, slug: &str, digest: u64) -> Option<UnitListing> {
         let memo = self.memo.as_ref()?.lock().ok()?;
+        if memo.digests.get(slug) != Some(&digest) {
+            return None;
+        }
         memo.listings.get(slug).cloned()
     }
 
@@ -769,6 +784,10 @@ impl Renderer {
 /// Each unit's share of the site-wide indexes, by unit folder name.
 #[derive(Default)]
 struct Memo {
+    /// The digest of the unit's sources that each slug's entries below were made from:
+    /// a unit rebuilt in place in another state (an edit, later undone) must not lend
+    /// those entries to the unit under its earlier digest.
+    digests: std::collections::HashMap<String, u64>,
     docs: std::collections::HashMap<String, Vec<crate::outputs::search::Entry>>,
     resources: std::collections::HashMap<String, crate::outputs::datapackage::UnitResources>,
     listings: std::collections::HashMap<String, UnitListing>,

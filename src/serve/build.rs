@@ -85,7 +85,10 @@ impl source::Planner<UnitListing> for PreviewPlanner<'_> {
         if self.preview.clean.get(slug) != Some(&digest) {
             return None;
         }
-        self.preview.renderer.as_ref()?.remembered_listing(slug)
+        self.preview
+            .renderer
+            .as_ref()?
+            .remembered_listing(slug, digest)
     }
     fn known(&self, slug: &str, stat: u64) -> Option<u64> {
         match self.preview.known.get(slug) {

@@ -47,6 +47,13 @@ try {
   save(original);
   await page.waitForFunction(() => !document.querySelector('#gongkai-overlay, .gongkai-overlay'), null, { timeout: 20000 });
   console.log('overlay cleared after the fix');
+  // The full rebuild that follows the edited unit's must not bring an error back (it
+  // once did: a listing remembered from the broken state was kept for the fixed one).
+  await new Promise((r) => setTimeout(r, 5000));
+  if (await page.evaluate(() => !!document.querySelector('#gongkai-overlay, .gongkai-overlay'))) {
+    throw new Error('an error overlay came back after the full rebuild');
+  }
+  console.log('overlay still clear after the full rebuild');
 } catch (e) {
   failed = true;
   console.log(`FAILED: ${e.message}`);
